@@ -1,0 +1,115 @@
+// Authentication of API requests (SPEC §3), in order: throttle addresses that keep failing, read the
+// Bearer credential, verify it, count the request against the key's rate limit, check the route's scope.
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+
+struct APIKeyAuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    /// SPEC §3: more than 30 failed authentications per minute from one address → 429.
+    static let failedAttemptsPerMinute = 30
+    static let realm = "Bearer realm=\"creatoraudit\""
+
+    let verifier: KeyVerifier
+    let rateLimiter: RateLimiter
+    let failureThrottle: RateLimiter
+    let usage: UsageRecorder
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let authorization = request.headers[.authorization] else {
+            throw APIError(.unauthorized, "An API key is required: send Authorization: Bearer <key>.",
+                           headers: ["WWW-Authenticate": Self.realm])
+        }
+        let throttleKey = "failed-auth:" + context.clientAddress
+        if failureThrottle.peek(throttleKey) >= Self.failedAttemptsPerMinute {
+            let decision = failureThrottle.consume(throttleKey, limit: Self.failedAttemptsPerMinute)
+            throw APIError(.rateLimited, "Too many failed authentications from this address; try again later.",
+                           headers: ["Retry-After": String(decision.secondsToReset)])
+        }
+        let key: AuthenticatedKey
+        do {
+            guard let token = Self.bearerToken(authorization) else { throw KeyVerificationFailure.invalid }
+            key = try await verifier.verify(token)
+        } catch let failure as KeyVerificationFailure {
+            _ = failureThrottle.consume(throttleKey, limit: Self.failedAttemptsPerMinute)
+            switch failure {
+            case .invalid:
+                throw APIError(.unauthorized, "The API key is not valid.",
+                               headers: ["WWW-Authenticate": Self.realm + ", error=\"invalid_token\""])
+            case .disabled:
+                throw APIError(.forbidden, "The API key is disabled.")
+            case .expired:
+                throw APIError(.forbidden, "The API key has expired.")
+            }
+        }
+        context.facts.authenticated(key)
+        context.facts.addHeader("Cache-Control", "private, no-cache")
+        context.facts.addHeader("Vary", "Authorization")
+
+        let decision = rateLimiter.consume(key.keyID.description, limit: key.rateLimit)
+        context.facts.addHeader("X-RateLimit-Limit", String(decision.limit))
+        context.facts.addHeader("X-RateLimit-Remaining", String(decision.remaining))
+        context.facts.addHeader("X-RateLimit-Reset", String(decision.reset))
+        context.facts.addHeader("RateLimit-Policy", "\"key\";q=\(decision.limit);w=\(RateLimiter.window)")
+        context.facts.addHeader("RateLimit", "\"key\";r=\(decision.remaining);t=\(decision.secondsToReset)")
+        guard decision.allowed else {
+            throw APIError(.rateLimited, "The API key's rate limit is exhausted for this minute.",
+                           headers: ["Retry-After": String(decision.secondsToReset)])
+        }
+        usage.record(key)
+
+        let needed = ScopePolicy.requiredScope(method: request.method, route: context.endpointPath ?? "")
+        guard key.allows(needed) else {
+            throw APIError(.insufficientScope, "The API key lacks the \(needed.rawValue) scope this request needs.",
+                           headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\", scope=\"\(needed.rawValue)\""])
+        }
+        var context = context
+        context.apiKey = key
+        return try await next(request, context)
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive); nil for any other scheme.
+    static func bearerToken(_ header: String) -> Substring? {
+        let trimmed = header.drop(while: { $0 == " " })
+        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = trimmed.dropFirst(7).drop(while: { $0 == " " })
+        var end = token.endIndex
+        while end > token.startIndex, token[token.index(before: end)] == " " { end = token.index(before: end) }
+        return token[token.startIndex..<end]
+    }
+}
+
+/// SPEC §3: which scope a route needs.
+enum ScopePolicy {
+    /// Batch queries that only read, though they are POSTs.
+    static let readOnlyPosts: Set<String> = [
+        "/v2/accounts/metrics", "/v2/videos/metrics", "/v2/account-videos/metrics", "/v2/videos/deltas",
+    ]
+
+    static func requiredScope(method: HTTPRequest.Method, route: String) -> Scope {
+        switch method {
+        case .get, .head, .options: return .read
+        case .post where readOnlyPosts.contains(route): return .read
+        case .patch where route == "/v2/organization": return .admin
+        default: return .write
+        }
+    }
+}
+
+/// Unauthenticated routes (`/health`, `/meta`, …) are limited per client address instead of per key.
+struct AddressRateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let rateLimiter: RateLimiter
+    let limit: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let decision = rateLimiter.consume("address:" + context.clientAddress, limit: limit)
+        guard decision.allowed else {
+            throw APIError(.rateLimited, "Too many requests from this address; try again later.",
+                           headers: ["Retry-After": String(decision.secondsToReset)])
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,169 @@
+// Every change to an API key goes through here — from the dashboard or the operator CLI — so the rules,
+// the audit event and the cross-node signal are the same wherever the change starts.
+import Foundation
+import SQLKit
+
+/// Who is acting, for the audit log.
+public struct Actor: Sendable {
+    public let name: String
+    public let clientIP: String?
+    public static let cli = Actor(name: "cli", clientIP: nil)
+    public init(name: String, clientIP: String?) {
+        self.name = name
+        self.clientIP = clientIP
+    }
+}
+
+/// A key just created: the one moment its secret exists outside the client.
+public struct CreatedAPIKey: Sendable {
+    public let record: APIKeyRecord
+    public let token: APIKeyToken
+}
+
+public struct KeyLifecycle: Sendable {
+    public static let maximumOverlapSeconds: Int64 = 7 * 24 * 3600
+
+    let database: Database
+    let keys: APIKeyRepository
+    let audit: AuditRepository
+    /// Called after a change commits, so this node forgets cached copies at once (other nodes are signalled).
+    let onChange: @Sendable () -> Void
+
+    public init(database: Database, onChange: @escaping @Sendable () -> Void = {}) {
+        self.database = database
+        self.keys = APIKeyRepository(database: database)
+        self.audit = AuditRepository(database: database)
+        self.onChange = onChange
+    }
+
+    /// Name rules: 1–100 characters after trimming.
+    public static func validateName(_ raw: String) throws -> String {
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw APIError.validation([FieldError(field: "name", message: "must be 1 to 100 characters")])
+        }
+        return name
+    }
+
+    public func create(
+        organizationID: OrganizationID, name rawName: String, scopes: [Scope] = Scope.allCases,
+        expiresAt: Timestamp? = nil, actor: Actor
+    ) async throws -> CreatedAPIKey {
+        let name = try Self.validateName(rawName)
+        let scopes = Scope.expand(scopes)
+        guard !scopes.isEmpty else {
+            throw APIError.validation([FieldError(field: "scopes", message: "must name at least one scope")])
+        }
+        if let expiresAt, expiresAt <= .now {
+            throw APIError.validation([FieldError(field: "expires_at", message: "must be in the future")])
+        }
+        let token = APIKeyToken.generate()
+        let record = APIKeyRecord(
+            id: APIKeyID(), organizationID: organizationID, name: name, masked: token.masked, scopes: scopes,
+            status: .enabled, createdAt: .now, createdBy: actor.name, expiresAt: expiresAt, lastUsedAt: nil)
+        try await database.write { db in
+            guard try await db.raw("SELECT id FROM organizations WHERE id = \(bind: organizationID.description)").first() != nil
+            else { throw APIError.notFound("organization") }
+            let count = try await keys.countNotDeleted(organizationID: organizationID, in: db)
+            guard count < APIKeyRepository.maximumKeysPerOrganization else {
+                throw APIError.conflict("The organization already has \(APIKeyRepository.maximumKeysPerOrganization) keys; delete one first.")
+            }
+            try await keys.insert(record, hash: token.hash, in: db)
+            try await audit.record(event(record, "api_key.created", actor), in: db)
+            try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+        }
+        onChange()
+        return CreatedAPIKey(record: record, token: token)
+    }
+
+    public func rename(organizationID: OrganizationID, id: APIKeyID, to rawName: String, actor: Actor) async throws -> APIKeyRecord {
+        let name = try Self.validateName(rawName)
+        return try await change(organizationID, id, action: "api_key.renamed", actor: actor) { key, db in
+            try await keys.update(organizationID: organizationID, id: id, set: "name = \(bind: name)", in: db)
+            key.name = name
+        }
+    }
+
+    public func disable(organizationID: OrganizationID, id: APIKeyID, actor: Actor) async throws -> APIKeyRecord {
+        try await change(organizationID, id, action: "api_key.disabled", actor: actor) { key, db in
+            try await keys.update(organizationID: organizationID, id: id, set: "status = 'disabled'", in: db)
+            key.status = .disabled
+        }
+    }
+
+    public func enable(organizationID: OrganizationID, id: APIKeyID, actor: Actor) async throws -> APIKeyRecord {
+        try await change(organizationID, id, action: "api_key.enabled", actor: actor) { key, db in
+            try await keys.update(organizationID: organizationID, id: id, set: "status = 'enabled'", in: db)
+            key.status = .enabled
+        }
+    }
+
+    /// Permanent. The row stays as a tombstone (hash kept for leak reports; name kept for the audit log).
+    public func delete(organizationID: OrganizationID, id: APIKeyID, actor: Actor) async throws {
+        _ = try await change(organizationID, id, action: "api_key.deleted", actor: actor) { key, db in
+            try await keys.update(
+                organizationID: organizationID, id: id,
+                set: "status = 'deleted', deleted_at = \(bind: Timestamp.now.seconds)", in: db)
+            key.status = .deleted
+        }
+    }
+
+    /// Rotation: a new key with the same name and scopes; the old one expires after `overlapSeconds`
+    /// (0 h – 7 d, never later than its own expiry).
+    public func roll(
+        organizationID: OrganizationID, id: APIKeyID, overlapSeconds: Int64, actor: Actor
+    ) async throws -> (old: APIKeyRecord, new: CreatedAPIKey) {
+        guard (0...Self.maximumOverlapSeconds).contains(overlapSeconds) else {
+            throw APIError.validation([FieldError(field: "overlap", message: "must be between 0 hours and 7 days")])
+        }
+        let token = APIKeyToken.generate()
+        let now = Timestamp.now
+        let result = try await database.write { db -> (APIKeyRecord, APIKeyRecord) in
+            guard var old = try await keys.find(organizationID: organizationID, id: id, in: db) else {
+                throw APIError.notFound("API key")
+            }
+            let count = try await keys.countNotDeleted(organizationID: organizationID, in: db)
+            guard count < APIKeyRepository.maximumKeysPerOrganization else {
+                throw APIError.conflict("The organization already has \(APIKeyRepository.maximumKeysPerOrganization) keys; delete one first.")
+            }
+            var newExpiry = now.adding(seconds: overlapSeconds)
+            if let existing = old.expiresAt, existing < newExpiry { newExpiry = existing }
+            let new = APIKeyRecord(
+                id: APIKeyID(), organizationID: organizationID, name: old.name, masked: token.masked, scopes: old.scopes,
+                status: .enabled, createdAt: now, createdBy: actor.name, expiresAt: nil, lastUsedAt: nil)
+            try await keys.insert(new, hash: token.hash, in: db)
+            try await keys.update(organizationID: organizationID, id: id, set: "expires_at = \(bind: newExpiry.seconds)", in: db)
+            old.expiresAt = newExpiry
+            try await audit.record(
+                event(old, "api_key.rolled", actor, details: "replaced by \(new.id); old key expires \(newExpiry.iso8601)"), in: db)
+            try await audit.record(event(new, "api_key.created", actor, details: "rolled from \(old.id)"), in: db)
+            try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+            return (old, new)
+        }
+        onChange()
+        return (result.0, CreatedAPIKey(record: result.1, token: token))
+    }
+
+    private func change(
+        _ organizationID: OrganizationID, _ id: APIKeyID, action: String, actor: Actor,
+        _ apply: @Sendable (inout APIKeyRecord, any SQLDatabase) async throws -> Void
+    ) async throws -> APIKeyRecord {
+        let updated = try await database.write { db -> APIKeyRecord in
+            guard var key = try await keys.find(organizationID: organizationID, id: id, in: db) else {
+                throw APIError.notFound("API key")
+            }
+            try await apply(&key, db)
+            try await audit.record(event(key, action, actor), in: db)
+            try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+            return key
+        }
+        onChange()
+        return updated
+    }
+
+    private func event(_ key: APIKeyRecord, _ action: String, _ actor: Actor, details: String? = nil) -> AuditEvent {
+        AuditEvent(
+            organizationID: key.organizationID, actor: actor.name, action: action, targetType: "api_key",
+            targetID: key.id.description, targetName: key.name, clientIP: actor.clientIP, details: details)
+    }
+}

@@ -1,0 +1,106 @@
+// The hot path of every API request: format + checksum (no I/O), then an in-process cache of keys
+// already looked up, then the database. The cache is dropped whenever any node changes credentials
+// (see CredentialChangeWatcher), and every entry is re-read after `maximumAge` as a safety net.
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The identity a request acts as once its key is verified.
+public struct AuthenticatedKey: Sendable {
+    public let keyID: APIKeyID
+    public let organizationID: OrganizationID
+    public let organizationName: String
+    public let name: String
+    public let scopes: [Scope]
+    public let expiresAt: Timestamp?
+    public let rateLimit: Int
+
+    public func allows(_ scope: Scope) -> Bool { scopes.contains(scope) }
+}
+
+public enum KeyVerificationFailure: Error, Sendable, Equatable {
+    /// 401: malformed, bad checksum, unknown or deleted.
+    case invalid
+    /// 403: disabled or expired.
+    case disabled
+    case expired
+}
+
+public final class KeyVerifier: Sendable {
+    private struct Entry {
+        let row: KeyAuthenticationRow
+        let loadedAt: UInt64
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Bumped on every invalidation; a lookup that started before one must not refill the cache.
+        var generation: UInt64 = 0
+        /// Off while change notifications cannot be received: then every request reads the database.
+        var enabled = true
+    }
+
+    static let maximumAge: UInt64 = 60 * 1_000_000_000
+    static let maximumEntries = 50_000
+
+    private let repository: APIKeyRepository
+    private let state = NIOLockedValueBox(State())
+
+    public init(database: Database) {
+        self.repository = APIKeyRepository(database: database)
+    }
+
+    /// Verifies a presented credential. Throws `KeyVerificationFailure`; database errors propagate.
+    public func verify(_ presented: Substring, now: Timestamp = .now) async throws -> AuthenticatedKey {
+        guard let token = APIKeyToken(parsing: presented) else { throw KeyVerificationFailure.invalid }
+        let hash = token.hash
+        let clock = DispatchTime.now().uptimeNanoseconds
+        let (cached, generation) = state.withLockedValue { state -> (KeyAuthenticationRow?, UInt64) in
+            guard let entry = state.entries[hash.hex], clock &- entry.loadedAt < Self.maximumAge else {
+                return (nil, state.generation)
+            }
+            return (entry.row, state.generation)
+        }
+        let row: KeyAuthenticationRow
+        if let cached {
+            row = cached
+        } else {
+            guard let loaded = try await repository.findForAuthentication(hash: hash) else {
+                throw KeyVerificationFailure.invalid
+            }
+            row = loaded
+            state.withLockedValue { state in
+                guard state.enabled, state.generation == generation else { return }
+                if state.entries.count >= Self.maximumEntries { state.entries.removeAll(keepingCapacity: true) }
+                state.entries[hash.hex] = Entry(row: loaded, loadedAt: clock)
+            }
+        }
+        switch row.key.status {
+        case .deleted: throw KeyVerificationFailure.invalid
+        case .disabled: throw KeyVerificationFailure.disabled
+        case .enabled: break
+        }
+        if row.key.isExpired(at: now) { throw KeyVerificationFailure.expired }
+        return AuthenticatedKey(
+            keyID: row.key.id, organizationID: row.key.organizationID, organizationName: row.organizationName,
+            name: row.key.name, scopes: row.key.scopes, expiresAt: row.key.expiresAt, rateLimit: row.rateLimit)
+    }
+
+    /// Forget every cached key (a credential changed somewhere).
+    public func invalidateAll() {
+        state.withLockedValue { state in
+            state.generation &+= 1
+            state.entries.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Turn caching off while this node cannot hear about changes, on again once it can.
+    public func setCaching(enabled: Bool) {
+        state.withLockedValue { state in
+            state.enabled = enabled
+            state.generation &+= 1
+            state.entries.removeAll(keepingCapacity: true)
+        }
+    }
+
+    var cachedCount: Int { state.withLockedValue { $0.entries.count } }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NIOSSL
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTPS API.")
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "Address to listen on (env CREATORAUDIT_HOST).") var host: String?
+    @Option(help: "Port to listen on (env CREATORAUDIT_PORT).") var port: Int?
+    @Option(help: "PEM certificate chain; with --tls-key replaces the generated development certificate.") var tlsCert: String?
+    @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
+    @Option(help: "'off' to serve plain HTTP behind a TLS-terminating proxy (requires --trusted-proxy).") var tls: String?
+    @Option(help: "Comma-separated CIDRs of the proxies allowed to connect when --tls off.") var trustedProxy: String?
+    @Option(help: "Base of absolute URLs this server writes (default https://HOST:PORT).") var publicURL: String?
+    @Option(help: "Requests per minute per client address on unauthenticated routes.") var publicRateLimit: Int = 600
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let host = host ?? environment["CREATORAUDIT_HOST"] ?? "127.0.0.1"
+        let port = port ?? environment["CREATORAUDIT_PORT"].flatMap(Int.init) ?? 8443
+        let dataDir = storage.resolvedDataDir
+        var logger = try storage.makeLogger(default: .info)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logger.logLevel
+            return handler
+        }
+        logger = try storage.makeLogger(default: .info)
+
+        let transport: TransportMode
+        let scheme: String
+        var fingerprint: String?
+        if let tls, tls.lowercased() == "off" {
+            guard let trustedProxy, !trustedProxy.isEmpty else {
+                throw CLIError("--tls off requires --trusted-proxy CIDR[,CIDR…]: plaintext is only served to a trusted proxy")
+            }
+            switch CIDR.parseList(trustedProxy) {
+            case .success(let list): transport = .behindProxy(trustedProxies: list)
+            case .failure(let error): throw CLIError("--trusted-proxy: '\(error.entry)' is not an address or CIDR")
+            }
+            scheme = "https"  // clients still reach us over HTTPS, through the proxy
+        } else {
+            if let tls, tls.lowercased() != "on" { throw CLIError("--tls accepts only 'off'") }
+            let files = try CertificateFiles.resolve(dataDir: dataDir, certificate: tlsCert, key: tlsKey)
+            transport = .tls(try TLSSettings.serverConfiguration(certificatePath: files.certificatePath, keyPath: files.keyPath))
+            fingerprint = try TLSSettings.fingerprint(ofPEMFile: files.certificatePath)
+            scheme = "https"
+        }
+        let displayHost = host == "127.0.0.1" || host == "0.0.0.0" || host == "::1" ? "localhost" : host
+        let publicURL = (publicURL ?? environment["CREATORAUDIT_PUBLIC_URL"] ?? "\(scheme)://\(displayHost):\(port)")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+
+        let database = try await Database.open(try storage.location(), logger: logger)
+        try await Migrations.run(on: database, logger: logger)
+        var settings = ServerSettings(transport: transport, publicURL: publicURL)
+        settings.host = host
+        settings.port = port
+        settings.publicRateLimit = publicRateLimit
+        let services = AppServices(database: database)
+        let storageDescription = (try? storage.location().description) ?? ""
+        let fingerprintLine = fingerprint.map { "TLS certificate SHA-256 fingerprint: \($0)" }
+        let app = try buildApplication(services: services, settings: settings, logger: logger) { channel in
+            let boundPort = channel.localAddress?.port ?? port
+            var lines = ["CreatorAudit is serving the API at \(publicURL)/v2 (listening on \(host):\(boundPort); \(storageDescription))"]
+            if let fingerprintLine { lines.append(fingerprintLine) }
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}
+
+enum CertificateFiles {
+    /// The operator's files, or the development certificate under `DATA_DIR/tls` (created on first start).
+    static func resolve(dataDir: String, certificate: String?, key: String?) throws -> SelfSignedCertificate.Files {
+        switch (certificate, key) {
+        case (let certificate?, let key?):
+            return .init(certificatePath: certificate, keyPath: key, created: false)
+        case (nil, nil):
+            try FileManager.default.createDirectory(
+                atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return try SelfSignedCertificate.ensure(in: dataDir + "/tls")
+        default:
+            throw CLIError("--tls-cert and --tls-key go together")
+        }
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply database migrations.")
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let logger = try storage.makeLogger()
+        let database = try await Database.open(try storage.location(), logger: logger)
+        defer { Task { await database.close() } }
+        let applied = try await Migrations.run(on: database, logger: logger)
+        let all = try await Migrations.appliedVersions(on: database)
+        await database.close()
+        if applied.isEmpty {
+            print("Database is up to date (schema version \(all.last ?? 0)).")
+        } else {
+            print("Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema version \(all.last ?? 0).")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// What middleware establishes for a request: its id, the client's address, and (after authentication)
+// the key and organization it acts for. Handlers read the organization from here, never from the request.
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import NIOConcurrencyHelpers
+import NIOCore
+
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: (any Channel)?
+    /// `X-Request-ID` of this request (the client's when well-formed, else a new UUID).
+    public var requestID: String = ""
+    /// The client's address for throttling and audit (see TransportMiddleware).
+    public var clientAddress: String = "unknown"
+    /// Set by APIKeyAuthMiddleware on authenticated routes.
+    public var apiKey: AuthenticatedKey?
+    /// Shared with the outermost middleware, which logs and decorates the final response.
+    public let facts = RequestFacts()
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    public var remoteAddress: SocketAddress? { channel?.remoteAddress }
+
+    /// SPEC §4: bodies over 1 MiB are refused.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The authenticated key; only authenticated routes call this.
+    public func requireKey() throws -> AuthenticatedKey {
+        guard let apiKey else { throw APIError(.unauthorized, "Authentication is required.") }
+        return apiKey
+    }
+}
+
+/// Mutable per-request facts that inner middleware reports to the outer one (contexts are passed by value).
+public final class RequestFacts: Sendable {
+    struct Values {
+        var organizationID: OrganizationID?
+        var keyID: APIKeyID?
+        var headers: [(String, String)] = []
+    }
+    private let values = NIOLockedValueBox(Values())
+
+    func authenticated(_ key: AuthenticatedKey) {
+        values.withLockedValue {
+            $0.organizationID = key.organizationID
+            $0.keyID = key.keyID
+        }
+    }
+
+    /// Headers every response to this request carries, error or not (rate limit, cache policy).
+    func addHeader(_ name: String, _ value: String) {
+        values.withLockedValue { $0.headers.append((name, value)) }
+    }
+
+    var snapshot: Values { values.withLockedValue { $0 } }
+}

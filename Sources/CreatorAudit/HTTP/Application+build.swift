@@ -1,0 +1,104 @@
+// Builds the whole server: router, middleware, controllers and background services.
+// `serve` and the tests call the same functions.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// How the server is reached.
+public enum TransportMode: Sendable {
+    /// The server speaks TLS itself with this configuration.
+    case tls(TLSConfiguration)
+    /// Plain HTTP behind a TLS-terminating proxy; only these addresses are served.
+    case behindProxy(trustedProxies: [CIDR])
+}
+
+public struct ServerSettings: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8443
+    public var transport: TransportMode
+    /// Base of every absolute URL we write; never taken from `Host`.
+    public var publicURL: String
+    /// Requests per minute per client address on unauthenticated routes.
+    public var publicRateLimit: Int = 600
+    public var usageFlushInterval: Duration = .seconds(10)
+    public var changePollInterval: Duration = .milliseconds(200)
+    public var idleTimeout: TimeAmount = .seconds(60)
+
+    public init(transport: TransportMode, publicURL: String) {
+        self.transport = transport
+        self.publicURL = publicURL
+    }
+}
+
+/// The long-lived pieces shared by the HTTP layer, the background services and the tests.
+public struct AppServices: Sendable {
+    public let database: Database
+    public let verifier: KeyVerifier
+    public let usage: UsageRecorder
+    public let keyRateLimiter = RateLimiter()
+    public let addressRateLimiter = RateLimiter()
+    public let failureThrottle = RateLimiter()
+    public let routes = RouteTable()
+    public let lifecycle: KeyLifecycle
+
+    public init(database: Database) {
+        self.database = database
+        let verifier = KeyVerifier(database: database)
+        self.verifier = verifier
+        self.usage = UsageRecorder(database: database)
+        self.lifecycle = KeyLifecycle(database: database, onChange: { verifier.invalidateAll() })
+    }
+}
+
+public func buildRouter(services: AppServices, settings: ServerSettings, logger: Logger) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: ProblemMiddleware(routes: services.routes, logger: logger))
+    if case .behindProxy(let proxies) = settings.transport {
+        router.add(middleware: TransportMiddleware(trustedProxies: proxies, behindProxy: true))
+    } else {
+        router.add(middleware: TransportMiddleware(trustedProxies: [], behindProxy: false))
+    }
+    router.add(middleware: RequestHygieneMiddleware())
+
+    let root = Routes(group: router.group(), prefix: "", table: services.routes)
+    let v2 = root.group("v2", middleware: JSONOnlyMiddleware())
+    let open = v2.group(middleware: AddressRateLimitMiddleware(
+        rateLimiter: services.addressRateLimiter, limit: settings.publicRateLimit))
+    SystemController(database: services.database, publicURL: settings.publicURL).addRoutes(to: open)
+
+    let authenticated = v2.group(middleware: APIKeyAuthMiddleware(
+        verifier: services.verifier, rateLimiter: services.keyRateLimiter,
+        failureThrottle: services.failureThrottle, usage: services.usage))
+    WhoamiController().addRoutes(to: authenticated)
+    return router
+}
+
+public func buildApplication(
+    services: AppServices, settings: ServerSettings, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = buildRouter(services: services, settings: settings, logger: logger)
+    let http1 = HTTP1Channel.Configuration(idleTimeout: settings.idleTimeout)
+    let server: HTTPServerBuilder
+    switch settings.transport {
+    case .tls(let tls): server = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
+    case .behindProxy: server = .http1(configuration: http1)
+    }
+    var app = Application(
+        router: router,
+        server: server,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+        onServerRunning: onServerRunning,
+        logger: logger)
+    app.addServices(
+        CredentialChangeWatcher(database: services.database, verifier: services.verifier, logger: logger,
+                                pollInterval: settings.changePollInterval),
+        UsageFlushService(recorder: services.usage, interval: settings.usageFlushInterval, logger: logger))
+    return app
+}

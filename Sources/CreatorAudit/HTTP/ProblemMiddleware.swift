@@ -1,0 +1,126 @@
+// The outermost middleware. It assigns the request id, turns every error into an RFC 9457 problem
+// document, adds the headers every response carries, and writes the one access-log line — which holds the
+// route pattern, never the raw URI, so no query string or path value (credential or not) reaches the log.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let routes: RouteTable
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        context.requestID = Self.requestID(from: request.headers[.xRequestID])
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = problemResponse(for: error, request: request, context: context)
+        }
+        let facts = context.facts.snapshot
+        response.headers[.strictTransportSecurity] = "max-age=63072000"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.xRequestID] = context.requestID
+        for (name, value) in facts.headers {
+            if let field = HTTPField.Name(name) { response.headers[field] = value }
+        }
+        let elapsed = ContinuousClock.now - started
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        logger.info("request", metadata: [
+            "method": .string(request.method.rawValue),
+            "route": .string(context.endpointPath ?? "-"),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.3f", Double(micros) / 1000)),
+            "request_id": .string(context.requestID),
+            "organization_id": .string(facts.organizationID?.description ?? "-"),
+            "key_id": .string(facts.keyID?.description ?? "-"),
+            "client": .string(context.clientAddress),
+        ])
+        return response
+    }
+
+    /// The client's `X-Request-ID` when it is safe to echo, else a new UUID.
+    static func requestID(from header: String?) -> String {
+        if let header, (1...64).contains(header.utf8.count),
+           header.utf8.allSatisfy({ APIKeyToken.isBase62($0) || $0 == 46 || $0 == 95 || $0 == 45 }) {
+            return header
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    func problemResponse(for error: any Error, request: Request, context: Context) -> Response {
+        let apiError = translate(error, request: request)
+        return Self.problem(apiError, instance: request.uri.path, requestID: context.requestID)
+    }
+
+    func translate(_ error: any Error, request: Request) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound:
+                let allowed = routes.allowedMethods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    return APIError(.methodNotAllowed, "This method is not allowed on this resource.",
+                                    headers: ["Allow": allowed.joined(separator: ", ")])
+                }
+                return APIError(.notFound, "No resource exists at this path.")
+            case .contentTooLarge: return APIError(.payloadTooLarge, "The request body is larger than 1 MiB.")
+            case .badRequest: return APIError(.badRequest, "The request could not be read.")
+            case .unsupportedMediaType: return APIError(.unsupportedMediaType, "The request body must be application/json.")
+            case .methodNotAllowed: return APIError(.methodNotAllowed, "This method is not allowed on this resource.")
+            default:
+                if error.status.code < 500 { return APIError(.badRequest, "The request could not be processed.") }
+                return internalError(error)
+            }
+        case is DecodingError:
+            return APIError(.badRequest, "The request body is not valid JSON.")
+        default:
+            return internalError(error)
+        }
+    }
+
+    private func internalError(_ error: any Error) -> APIError {
+        // The type only: error descriptions can carry SQL or values.
+        logger.error("unhandled error", metadata: ["error_type": .string(String(describing: type(of: error)))])
+        return APIError(.internalError, "Something went wrong on our side.")
+    }
+
+    struct Problem: Encodable {
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String
+        let code: String
+        let instance: String
+        let request_id: String
+        let errors: [FieldError]?
+    }
+
+    static func problem(_ error: APIError, instance: String, requestID: String) -> Response {
+        let body = Problem(
+            type: error.code.typeURI, title: error.code.title, status: Int(error.code.status.code), detail: error.detail,
+            code: error.code.rawValue, instance: instance, request_id: requestID,
+            errors: error.code == .validationError ? error.errors : nil)
+        var response = (try? JSONResponse.make(body, status: error.code.status, contentType: "application/problem+json"))
+            ?? Response(status: .internalServerError)
+        for (name, value) in error.headers {
+            if let field = HTTPField.Name(name) { response.headers[field] = value }
+        }
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = HTTPField.Name("X-Request-ID")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+}

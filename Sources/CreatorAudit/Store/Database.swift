@@ -1,0 +1,229 @@
+// One SQL code path over two engines. Repositories get an `SQLDatabase` from `read` or `write`
+// and never know which engine they talk to; the few places where the dialects differ ask `engine`.
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+public enum DatabaseEngine: String, Sendable {
+    case sqlite, postgres
+}
+
+/// Where the data lives: a SQLite file or a PostgreSQL server.
+public enum DatabaseLocation: Sendable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(PostgresURL)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "SQLite at \(path)"
+        case .postgres(let url): return "PostgreSQL at \(url.redacted)"
+        }
+    }
+}
+
+/// `postgres://user:password@host:port/database?sslmode=disable&search_path=schema`
+public struct PostgresURL: Sendable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String?
+    public var requireTLS: Bool
+    /// Optional schema; the test suite gives every test its own.
+    public var searchPath: String?
+
+    public init(_ string: String) throws {
+        guard let components = URLComponents(string: string),
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme),
+            let host = components.host, !host.isEmpty
+        else { throw ConfigurationError("the database URL must look like postgres://user@host:5432/database") }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = components.user ?? "postgres"
+        self.password = components.password
+        let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.database = path.isEmpty ? nil : path
+        let query = Dictionary(
+            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        let sslmode = query["sslmode"] ?? "disable"
+        self.requireTLS = ["require", "verify-ca", "verify-full"].contains(sslmode)
+        self.searchPath = query["search_path"]
+    }
+
+    /// For messages: never the password.
+    public var redacted: String { "\(host):\(port)/\(database ?? username)" }
+}
+
+public final class Database: Sendable {
+    public let engine: DatabaseEngine
+    private let backend: Backend
+    let logger: Logger
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteBackend)
+        case postgres(PostgresBackend)
+    }
+
+    private init(engine: DatabaseEngine, backend: Backend, logger: Logger) {
+        self.engine = engine
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the database. SQLite files are created 0600 in WAL mode; PostgreSQL gets a pool.
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+        switch location {
+        case .sqlite(let path):
+            return Database(engine: .sqlite, backend: .sqlite(try await SQLiteBackend(path: path, logger: logger)), logger: logger)
+        case .postgres(let url):
+            return Database(engine: .postgres, backend: .postgres(try await PostgresBackend(url: url, logger: logger)), logger: logger)
+        }
+    }
+
+    /// Runs statements outside a transaction (each statement is atomic on its own).
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let sqlite): return try await body(sqlite.reader())
+        case .postgres(let postgres): return try await postgres.client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        }
+    }
+
+    /// Runs `body` in one transaction: everything or nothing.
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let sqlite): return try await sqlite.transaction(body)
+        case .postgres(let postgres):
+            return try await postgres.client.withTransaction(logger: logger) { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
+    }
+
+    /// PostgreSQL only: a dedicated connection listening on `channel` until `consume` returns.
+    func listen(on channel: String, _ consume: @Sendable (PostgresNotificationSequence) async throws -> Void) async throws {
+        guard case .postgres(let postgres) = backend else { return }
+        try await postgres.client.withConnection { connection in
+            try await connection.listen(on: channel) { try await consume($0) }
+        }
+    }
+
+    public func close() async {
+        switch backend {
+        case .sqlite(let sqlite): await sqlite.close()
+        case .postgres(let postgres): await postgres.close()
+        }
+    }
+}
+
+/// SQLite: one writer connection behind an async lock, a few reader connections (WAL lets them read concurrently).
+private final class SQLiteBackend: Sendable {
+    let writer: SQLiteConnection
+    let readers: [SQLiteConnection]
+    let writeLock = AsyncMutex()
+    let nextReader = NIOLockedValueBox(0)
+
+    init(path: String, logger: Logger) async throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        var quiet = logger
+        quiet.logLevel = .warning  // SQL statements and binds stay out of the logs
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
+        // WAL: readers do not block the writer; busy_timeout: the CLI and the server share the file.
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
+                       "PRAGMA synchronous=NORMAL"] {
+            _ = try await writer.query(pragma)
+        }
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<2 {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
+            _ = try await reader.query("PRAGMA busy_timeout=5000")
+            _ = try await reader.query("PRAGMA foreign_keys=ON")
+            readers.append(reader)
+        }
+        self.writer = writer
+        self.readers = readers
+    }
+
+    func reader() -> any SQLDatabase {
+        let index = nextReader.withLockedValue { value -> Int in
+            value = (value + 1) % readers.count
+            return value
+        }
+        return readers[index].sql(queryLogLevel: nil)
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let db = writer.sql(queryLogLevel: nil)
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func close() async {
+        try? await writer.close()
+        for reader in readers { try? await reader.close() }
+    }
+}
+
+/// PostgreSQL: a PostgresNIO client pool, run in its own task for the life of the `Database`.
+private final class PostgresBackend: Sendable {
+    let client: PostgresClient
+    let runTask: Task<Void, Never>
+
+    init(url: PostgresURL, logger: Logger) async throws {
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password,
+            database: url.database, tls: url.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        if let searchPath = url.searchPath {
+            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+        }
+        configuration.options.maximumConnections = 16
+        var quiet = logger
+        quiet.logLevel = .warning
+        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        self.client = client
+        self.runTask = Task { await client.run() }
+        // Fail fast with a clear message when the server is not there.
+        do {
+            try await client.withConnection { connection in
+                _ = try await connection.query("SELECT 1", logger: quiet)
+            }
+        } catch {
+            runTask.cancel()
+            throw ConfigurationError("cannot connect to PostgreSQL at \(url.redacted): \(String(reflecting: error).prefix(200))")
+        }
+    }
+
+    func close() async {
+        runTask.cancel()
+        _ = await runTask.value
+    }
+}
+
+/// A configuration problem the operator must fix; printed as one line.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

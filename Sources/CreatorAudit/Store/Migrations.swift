@@ -1,0 +1,139 @@
+// Numbered schema migrations, applied in order inside one transaction each and recorded in
+// `schema_migrations`, so running them twice is a no-op. The SQL is written once for both engines:
+// TEXT ids (lowercase UUIDs), BIGINT Unix seconds, INTEGER flags.
+import Logging
+import SQLKit
+
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: [String]
+}
+
+public enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
+            """
+            CREATE TABLE organizations (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                rate_limit INTEGER NOT NULL DEFAULT 600,
+                account_quota INTEGER NULL,
+                max_recent_posts_per_account INTEGER NOT NULL DEFAULT 50,
+                post_lookback_days INTEGER NOT NULL DEFAULT 30,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE members (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE memberships (
+                organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                member_id TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (organization_id, member_id)
+            )
+            """,
+            "CREATE INDEX memberships_member ON memberships(member_id)",
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                masked TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                expires_at BIGINT NULL,
+                last_used_at BIGINT NULL,
+                deleted_at BIGINT NULL
+            )
+            """,
+            "CREATE INDEX api_keys_organization ON api_keys(organization_id, created_at)",
+            """
+            CREATE TABLE api_key_usage (
+                organization_id TEXT NOT NULL,
+                key_id TEXT NOT NULL,
+                day TEXT NOT NULL,
+                request_count BIGINT NOT NULL,
+                PRIMARY KEY (key_id, day)
+            )
+            """,
+            "CREATE INDEX api_key_usage_organization ON api_key_usage(organization_id, day)",
+            """
+            CREATE TABLE audit_events (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL,
+                occurred_at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target_type TEXT NOT NULL,
+                target_id TEXT NULL,
+                target_name TEXT NULL,
+                client_ip TEXT NULL,
+                details TEXT NULL
+            )
+            """,
+            "CREATE INDEX audit_events_organization ON audit_events(organization_id, occurred_at, id)",
+            // A counter bumped in the same transaction as every key or organization change; SQLite nodes poll it.
+            "CREATE TABLE change_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO change_counters (name, value) VALUES ('credentials', 0)",
+        ]),
+    ]
+
+    /// The newest version this build knows.
+    public static var latestVersion: Int { all.last?.version ?? 0 }
+
+    /// Applies every migration not yet recorded; returns the versions applied now.
+    @discardableResult
+    public static func run(on database: Database, logger: Logger) async throws -> [Int] {
+        try await database.write { db in
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """).run()
+        }
+        var applied: [Int] = []
+        for migration in all {
+            let didApply = try await database.write { db -> Bool in
+                // Two PostgreSQL nodes starting at once: the second waits here, then sees the row.
+                if database.engine == .postgres {
+                    try await db.raw("SELECT pg_advisory_xact_lock(7235514)").run()
+                }
+                let existing = try await db.raw(
+                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").all()
+                guard existing.isEmpty else { return false }
+                for statement in migration.statements {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                try await db.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.now.seconds))
+                    """).run()
+                return true
+            }
+            if didApply {
+                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                applied.append(migration.version)
+            }
+        }
+        return applied
+    }
+
+    /// Versions recorded in the database, for tests and `migrate` output.
+    public static func appliedVersions(on database: Database) async throws -> [Int] {
+        try await database.read { db in
+            try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all()
+                .map { try $0.decode(column: "version", as: Int.self) }
+        }
+    }
+}

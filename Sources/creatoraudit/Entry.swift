@@ -1,0 +1,8 @@
+import CreatorAudit
+
+@main
+struct Main {
+    static func main() async {
+        await CLI.main()
+    }
+}
