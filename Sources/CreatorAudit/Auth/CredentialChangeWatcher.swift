@@ -28,7 +28,7 @@ public struct CredentialChangeWatcher: Service {
     private func pollCounter() async {
         var last = (try? await database.read { try await ChangeSignal.currentValue(in: $0) }) ?? -1
         while !Task.isCancelledOrShuttingDown {
-            try? await Task.sleep(for: pollInterval)
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
             do {
                 let value = try await database.read { try await ChangeSignal.currentValue(in: $0) }
                 if value != last {

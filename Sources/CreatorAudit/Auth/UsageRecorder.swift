@@ -86,7 +86,7 @@ public struct UsageFlushService: Service {
 
     public func run() async throws {
         while !Task.isCancelledOrShuttingDown {
-            try? await Task.sleep(for: interval)
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             await flush()
         }
         await flush()

@@ -41,6 +41,7 @@ public final class RequestFacts: Sendable {
         var organizationID: OrganizationID?
         var keyID: APIKeyID?
         var headers: [(String, String)] = []
+        var clientAddress: String?
     }
     private let values = NIOLockedValueBox(Values())
 
@@ -49,6 +50,10 @@ public final class RequestFacts: Sendable {
             $0.organizationID = key.organizationID
             $0.keyID = key.keyID
         }
+    }
+
+    func client(_ address: String) {
+        values.withLockedValue { $0.clientAddress = address }
     }
 
     /// Headers every response to this request carries, error or not (rate limit, cache policy).

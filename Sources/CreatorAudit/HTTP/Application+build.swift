@@ -76,6 +76,8 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
         verifier: services.verifier, rateLimiter: services.keyRateLimiter,
         failureThrottle: services.failureThrottle, usage: services.usage))
     WhoamiController().addRoutes(to: authenticated)
+    OrganizationController(database: services.database, onChange: { [verifier = services.verifier] in verifier.invalidateAll() })
+        .addRoutes(to: authenticated)
     return router
 }
 

@@ -41,7 +41,7 @@ struct ProblemMiddleware: RouterMiddleware {
             "request_id": .string(context.requestID),
             "organization_id": .string(facts.organizationID?.description ?? "-"),
             "key_id": .string(facts.keyID?.description ?? "-"),
-            "client": .string(context.clientAddress),
+            "client": .string(facts.clientAddress ?? context.remoteAddress?.ipAddress ?? "-"),
         ])
         return response
     }

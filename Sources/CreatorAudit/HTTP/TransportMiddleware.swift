@@ -17,6 +17,7 @@ struct TransportMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        defer { context.facts.client(context.clientAddress) }
         guard behindProxy else {
             context.clientAddress = peer
             return try await next(request, context)

@@ -54,6 +54,43 @@ public struct OrganizationRepository: Sendable {
         }
     }
 
+    /// The organization's own settings (API `PATCH /v2/organization`, dashboard settings). Audited.
+    public func updateSettings(
+        _ id: OrganizationID, name: String?, maxRecentPostsPerAccount: Int?, postLookbackDays: Int?, actor: Actor
+    ) async throws -> Organization? {
+        try await database.write { db in
+            var changes: [String] = []
+            if let name {
+                try await db.raw("UPDATE organizations SET name = \(bind: name) WHERE id = \(bind: id.description)").run()
+                changes.append("name")
+            }
+            if let maxRecentPostsPerAccount {
+                try await db.raw("""
+                    UPDATE organizations SET max_recent_posts_per_account = \(bind: maxRecentPostsPerAccount)
+                    WHERE id = \(bind: id.description)
+                    """).run()
+                changes.append("max_recent_posts_per_account")
+            }
+            if let postLookbackDays {
+                try await db.raw("""
+                    UPDATE organizations SET post_lookback_days = \(bind: postLookbackDays) WHERE id = \(bind: id.description)
+                    """).run()
+                changes.append("post_lookback_days")
+            }
+            guard let organization = try await db.raw("SELECT * FROM organizations WHERE id = \(bind: id.description)")
+                .first().map(Self.decode) else { return nil }
+            if !changes.isEmpty {
+                try await AuditRepository(database: database).record(AuditEvent(
+                    organizationID: id, actor: actor.name, action: "organization.updated", targetType: "organization",
+                    targetID: id.description, targetName: organization.name, clientIP: actor.clientIP,
+                    details: changes.joined(separator: ", ")), in: db)
+                // Cached keys carry the organization's name (whoami).
+                try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+            }
+            return organization
+        }
+    }
+
     static func decode(_ row: any SQLRow) throws -> Organization {
         Organization(
             id: OrganizationID(try row.decode(column: "id", as: String.self)) ?? OrganizationID(uuid: UUID()),
