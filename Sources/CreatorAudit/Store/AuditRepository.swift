@@ -68,7 +68,7 @@ public struct AuditRepository: Sendable {
         try await database.read { db in
             try await db.raw("""
                 SELECT * FROM audit_events WHERE organization_id = \(bind: organizationID.description)
-                ORDER BY occurred_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+                ORDER BY seq DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all().map(AuditEvent.init(row:))
         }
     }

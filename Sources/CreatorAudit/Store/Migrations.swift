@@ -8,6 +8,12 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let statements: [String]
+
+    /// Where the engines' DDL must differ, say so here: `{{serial}}` is an auto-increasing integer key.
+    func sql(for engine: DatabaseEngine) -> [String] {
+        let serial = engine == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+        return statements.map { $0.replacingOccurrences(of: "{{serial}}", with: serial) }
+    }
 }
 
 public enum Migrations {
@@ -71,7 +77,8 @@ public enum Migrations {
             "CREATE INDEX api_key_usage_organization ON api_key_usage(organization_id, day)",
             """
             CREATE TABLE audit_events (
-                id TEXT PRIMARY KEY,
+                seq {{serial}},
+                id TEXT NOT NULL UNIQUE,
                 organization_id TEXT NOT NULL,
                 occurred_at BIGINT NOT NULL,
                 actor TEXT NOT NULL,
@@ -83,7 +90,7 @@ public enum Migrations {
                 details TEXT NULL
             )
             """,
-            "CREATE INDEX audit_events_organization ON audit_events(organization_id, occurred_at, id)",
+            "CREATE INDEX audit_events_organization ON audit_events(organization_id, seq)",
             // A counter bumped in the same transaction as every key or organization change; SQLite nodes poll it.
             "CREATE TABLE change_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
             "INSERT INTO change_counters (name, value) VALUES ('credentials', 0)",
@@ -112,7 +119,7 @@ public enum Migrations {
                 let existing = try await db.raw(
                     "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").all()
                 guard existing.isEmpty else { return false }
-                for statement in migration.statements {
+                for statement in migration.sql(for: database.engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
                 try await db.raw("""
