@@ -46,9 +46,10 @@ struct ProblemMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The client's `X-Request-ID` when it is safe to echo, else a new UUID.
+    /// The client's `X-Request-ID` when it is safe to echo, else a new UUID. Something shaped like one of our
+    /// keys is never echoed (nor logged), whatever the client meant by it.
     static func requestID(from header: String?) -> String {
-        if let header, (1...64).contains(header.utf8.count),
+        if let header, (1...64).contains(header.utf8.count), !header.lowercased().contains("ca_live"),
            header.utf8.allSatisfy({ APIKeyToken.isBase62($0) || $0 == 46 || $0 == 95 || $0 == 45 }) {
             return header
         }

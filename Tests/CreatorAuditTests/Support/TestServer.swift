@@ -32,14 +32,17 @@ struct TestServer: Sendable {
     var database: Database { services.database }
     var baseURL: String { "\(scheme)://localhost:\(port)" }
 
-    static func makeClient(trusting certificatePath: String?, configure: (inout TLSConfiguration) -> Void = { _ in }) throws -> HTTPClient {
+    static func makeClient(
+        trusting certificatePath: String?, connectTimeout: TimeAmount = .seconds(5),
+        configure: (inout TLSConfiguration) -> Void = { _ in }
+    ) throws -> HTTPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let certificatePath {
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificatePath))
         }
         configure(&tls)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(15))
+        configuration.timeout = .init(connect: connectTimeout, read: .seconds(15))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -1,0 +1,43 @@
+// Two organizations on one server: each key sees only its own organization.
+import Foundation
+import Testing
+@testable import CreatorAudit
+
+@Suite("Tenancy")
+struct TenancyTests {
+    @Test("each organization's key sees only its own organization on every endpoint", arguments: TestEngines.all)
+    func twoOrganizations(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let acme = try await Fixtures.organization(server.database, name: "Acme")
+            let globex = try await Fixtures.organization(server.database, name: "Globex")
+            let acmeKey = try await Fixtures.key(server.services, acme, name: "acme key").token.secret
+            let globexKey = try await Fixtures.key(server.services, globex, name: "globex key").token.secret
+            for (key, organization) in [(acmeKey, acme), (globexKey, globex)] {
+                let whoami = try await server.whoami(key)
+                #expect(whoami.data["organization_id"] as? String == organization.id.description)
+                #expect(whoami.data["organization_name"] as? String == organization.name)
+                let shown = try await server.request(.GET, "/v2/organization", key: key)
+                #expect(shown.data["id"] as? String == organization.id.description)
+                #expect(shown.data["name"] as? String == organization.name)
+            }
+            // Nothing a client sends selects another organization.
+            let attempts: [(String, [(String, String)])] = [
+                ("/v2/organization?organization_id=\(globex.id)", []),
+                ("/v2/organization", [("X-Organization-ID", globex.id.description)]),
+                ("/v2/whoami?org=\(globex.id)", []),
+            ]
+            for (path, headers) in attempts {
+                let response = try await server.request(.GET, path, key: acmeKey, headers: headers)
+                let id = response.data["id"] as? String ?? response.data["organization_id"] as? String
+                #expect(id == acme.id.description)
+            }
+            // A PATCH by one organization changes only that organization.
+            let renamed = try await server.request(.PATCH, "/v2/organization", key: acmeKey,
+                                                   body: #"{"name":"Acme Renamed","organization_id":"\#(globex.id)"}"#)
+            #expect(renamed.status == 200)
+            #expect(try await OrganizationRepository(database: server.database).find(globex.id)?.name == "Globex")
+            #expect(try await OrganizationRepository(database: server.database).find(acme.id)?.name == "Acme Renamed")
+            #expect(try await server.whoami(globexKey).data["organization_name"] as? String == "Globex")
+        }
+    }
+}
