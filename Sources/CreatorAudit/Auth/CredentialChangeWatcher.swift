@@ -49,7 +49,7 @@ public struct CredentialChangeWatcher: Service {
         while !Task.isCancelledOrShuttingDown {
             let connectedAt = ContinuousClock.now
             do {
-                try await database.listen(on: ChangeSignal.channel) { notifications in
+                try await database.listen(on: database.credentialsChannel) { notifications in
                     // Anything that happened while we were not listening is unknown: start from an empty cache.
                     verifier.setCaching(enabled: true)
                     for try await _ in notifications.cancelOnGracefulShutdown() {

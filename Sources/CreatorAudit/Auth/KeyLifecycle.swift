@@ -70,7 +70,7 @@ public struct KeyLifecycle: Sendable {
             }
             try await keys.insert(record, hash: token.hash, in: db)
             try await audit.record(event(record, "api_key.created", actor), in: db)
-            try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+            try await ChangeSignal.credentialsChanged(in: db, database: database)
         }
         onChange()
         return CreatedAPIKey(record: record, token: token)
@@ -137,7 +137,7 @@ public struct KeyLifecycle: Sendable {
             try await audit.record(
                 event(old, "api_key.rolled", actor, details: "replaced by \(new.id); old key expires \(newExpiry.iso8601)"), in: db)
             try await audit.record(event(new, "api_key.created", actor, details: "rolled from \(old.id)"), in: db)
-            try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+            try await ChangeSignal.credentialsChanged(in: db, database: database)
             return (old, new)
         }
         onChange()
@@ -154,7 +154,7 @@ public struct KeyLifecycle: Sendable {
             }
             try await apply(&key, db)
             try await audit.record(event(key, action, actor), in: db)
-            try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+            try await ChangeSignal.credentialsChanged(in: db, database: database)
             return key
         }
         onChange()

@@ -3,14 +3,12 @@
 import SQLKit
 
 enum ChangeSignal {
-    static let channel = "creatoraudit_credentials"
-
-    static func credentialsChanged(in db: any SQLDatabase, engine: DatabaseEngine) async throws {
+    static func credentialsChanged(in db: any SQLDatabase, database: Database) async throws {
         // SQLite nodes poll this counter; it also lets a PostgreSQL node that lost its LISTEN connection catch up.
         try await db.raw("UPDATE change_counters SET value = value + 1 WHERE name = 'credentials'").run()
-        if engine == .postgres {
+        if database.engine == .postgres {
             // NOTIFY is transactional: delivered to listeners only when this transaction commits.
-            try await db.raw("SELECT pg_notify(\(bind: channel), 'credentials')").run()
+            try await db.raw("SELECT pg_notify(\(bind: database.credentialsChannel), 'credentials')").run()
         }
     }
 

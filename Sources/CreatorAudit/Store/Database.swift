@@ -64,6 +64,9 @@ public struct PostgresURL: Sendable {
 
 public final class Database: Sendable {
     public let engine: DatabaseEngine
+    /// PostgreSQL notification channel for credential changes. Channels are database-wide, so deployments
+    /// (or test schemas) sharing one database through different schemas get one each.
+    let credentialsChannel: String
     private let backend: Backend
     let logger: Logger
 
@@ -72,8 +75,10 @@ public final class Database: Sendable {
         case postgres(PostgresBackend)
     }
 
-    private init(engine: DatabaseEngine, backend: Backend, logger: Logger) {
+    private init(engine: DatabaseEngine, backend: Backend, logger: Logger, schema: String? = nil) {
         self.engine = engine
+        let suffix = (schema ?? "").lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        self.credentialsChannel = suffix.isEmpty ? "creatoraudit_credentials" : "creatoraudit_credentials_" + suffix
         self.backend = backend
         self.logger = logger
     }
@@ -84,7 +89,9 @@ public final class Database: Sendable {
         case .sqlite(let path):
             return Database(engine: .sqlite, backend: .sqlite(try await SQLiteBackend(path: path, logger: logger)), logger: logger)
         case .postgres(let url):
-            return Database(engine: .postgres, backend: .postgres(try await PostgresBackend(url: url, logger: logger)), logger: logger)
+            return Database(
+                engine: .postgres, backend: .postgres(try await PostgresBackend(url: url, logger: logger)), logger: logger,
+                schema: url.searchPath)
         }
     }
 
@@ -101,8 +108,14 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let sqlite): return try await sqlite.transaction(body)
         case .postgres(let postgres):
-            return try await postgres.client.withTransaction(logger: logger) { connection in
-                try await body(connection.sql(queryLogLevel: nil))
+            do {
+                return try await postgres.client.withTransaction(logger: logger) { connection in
+                    try await body(connection.sql(queryLogLevel: nil))
+                }
+            } catch let error as PostgresTransactionError {
+                // Callers see their own errors (APIError…), as they do on SQLite.
+                if let closureError = error.closureError { throw closureError }
+                throw error
             }
         }
     }

@@ -49,7 +49,7 @@ public struct OrganizationRepository: Sendable {
             if let accountQuota {
                 try await db.raw("UPDATE organizations SET account_quota = \(bind: accountQuota) WHERE id = \(bind: id.description)").run()
             }
-            try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+            try await ChangeSignal.credentialsChanged(in: db, database: database)
             return try await db.raw("SELECT * FROM organizations WHERE id = \(bind: id.description)").first().map(Self.decode)
         }
     }
@@ -85,7 +85,7 @@ public struct OrganizationRepository: Sendable {
                     targetID: id.description, targetName: organization.name, clientIP: actor.clientIP,
                     details: changes.joined(separator: ", ")), in: db)
                 // Cached keys carry the organization's name (whoami).
-                try await ChangeSignal.credentialsChanged(in: db, engine: database.engine)
+                try await ChangeSignal.credentialsChanged(in: db, database: database)
             }
             return organization
         }
