@@ -63,6 +63,11 @@ let package = Package(
             name: "creatoraudit",
             dependencies: ["CreatorAudit"]
         ),
+        .executableTarget(
+            name: "verify-bench",
+            dependencies: ["CreatorAudit"],
+            path: "Benchmarks/VerifyBench"
+        ),
         .testTarget(
             name: "CreatorAuditTests",
             dependencies: [
