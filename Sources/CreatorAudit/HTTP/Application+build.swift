@@ -46,6 +46,7 @@ public struct AppServices: Sendable {
     public let failureThrottle = RateLimiter()
     public let routes = RouteTable()
     public let lifecycle: KeyLifecycle
+    public let secrets: InstanceSecrets
 
     public init(database: Database) {
         self.database = database
@@ -53,6 +54,7 @@ public struct AppServices: Sendable {
         self.verifier = verifier
         self.usage = UsageRecorder(database: database)
         self.lifecycle = KeyLifecycle(database: database, onChange: { verifier.invalidateAll() })
+        self.secrets = InstanceSecrets(database: database)
     }
 }
 
@@ -78,6 +80,11 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     WhoamiController().addRoutes(to: authenticated)
     OrganizationController(database: services.database, onChange: { [verifier = services.verifier] in verifier.invalidateAll() })
         .addRoutes(to: authenticated)
+    let publicURL = settings.publicURL
+    AccountController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
+    VideoController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
+    CreatorController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
+    SearchController(database: services.database).addRoutes(to: authenticated)
     return router
 }
 

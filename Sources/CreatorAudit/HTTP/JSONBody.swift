@@ -34,13 +34,19 @@ struct JSONBody {
     var errors: [FieldError] = []
 
     static func read(_ request: Request, context: AppRequestContext) async throws -> JSONBody {
-        let buffer: ByteBuffer
+        try parse(try await collect(request, context: context))
+    }
+
+    /// The raw body (needed as is for idempotency hashing).
+    static func collect(_ request: Request, context: AppRequestContext) async throws -> [UInt8] {
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            return Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         } catch {
             throw APIError(.payloadTooLarge, "The request body is larger than 1 MiB.")
         }
-        let bytes = Array(buffer.readableBytesView)
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> JSONBody {
         guard !bytes.isEmpty else { throw APIError(.badRequest, "A JSON object body is required.") }
         guard depth(of: bytes) <= maximumDepth else {
             throw APIError(.badRequest, "The JSON body is nested deeper than \(maximumDepth) levels.")

@@ -95,24 +95,25 @@ struct ProblemMiddleware: RouterMiddleware {
         return APIError(.internalError, "Something went wrong on our side.")
     }
 
-    struct Problem: Encodable {
-        let type: String
-        let title: String
-        let status: Int
-        let detail: String
-        let code: String
-        let instance: String
-        let request_id: String
-        let errors: [FieldError]?
+    /// The RFC 9457 document for `error`, serialised.
+    static func problemBody(_ error: APIError, instance: String, requestID: String) -> [UInt8] {
+        var fields: [(String, JSONOut)] = [
+            ("type", .string(error.code.typeURI)), ("title", .string(error.code.title)),
+            ("status", .int(Int(error.code.status.code))), ("detail", .string(error.detail)),
+            ("code", .string(error.code.rawValue)), ("instance", .string(instance)), ("request_id", .string(requestID)),
+        ]
+        if error.code == .validationError {
+            fields.append(("errors", .array(error.errors.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })))
+        }
+        return JSONOut.object(fields).serialized()
     }
 
     static func problem(_ error: APIError, instance: String, requestID: String) -> Response {
-        let body = Problem(
-            type: error.code.typeURI, title: error.code.title, status: Int(error.code.status.code), detail: error.detail,
-            code: error.code.rawValue, instance: instance, request_id: requestID,
-            errors: error.code == .validationError ? error.errors : nil)
-        var response = (try? JSONResponse.make(body, status: error.code.status, contentType: "application/problem+json"))
-            ?? Response(status: .internalServerError)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        var response = Response(
+            status: error.code.status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: problemBody(error, instance: instance, requestID: requestID))))
         for (name, value) in error.headers {
             if let field = HTTPField.Name(name) { response.headers[field] = value }
         }

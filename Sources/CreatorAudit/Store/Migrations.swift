@@ -17,8 +17,9 @@ struct Migration: Sendable {
 }
 
 public enum Migrations {
-    static let all: [Migration] = [
-        Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
+    static var all: [Migration] { [foundation, tracking] }
+
+    static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
             """
             CREATE TABLE organizations (
                 id TEXT PRIMARY KEY,
@@ -94,8 +95,7 @@ public enum Migrations {
             // A counter bumped in the same transaction as every key or organization change; SQLite nodes poll it.
             "CREATE TABLE change_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
             "INSERT INTO change_counters (name, value) VALUES ('credentials', 0)",
-        ]),
-    ]
+        ])
 
     /// The newest version this build knows.
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,126 @@
+// Migration 2: what an organization tracks (accounts, videos, creators) and the idempotency records of
+// its creates. Every table carries organization_id; every sort order has an index ending in id, so keyset
+// pages cost the same at any depth.
+extension Migrations {
+    static let tracking = Migration(version: 2, name: "tracked accounts, videos, creators, idempotency records", statements: [
+        """
+        CREATE TABLE creators (
+            id TEXT PRIMARY KEY,
+            organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            name_sort TEXT NOT NULL,
+            is_active INTEGER NOT NULL,
+            metadata TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX creators_name ON creators(organization_id, name_sort, id)",
+        """
+        CREATE TABLE accounts (
+            id TEXT PRIMARY KEY,
+            organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            username TEXT NOT NULL,
+            name TEXT NULL,
+            description TEXT NULL,
+            profile_pic_url TEXT NULL,
+            is_verified INTEGER NOT NULL DEFAULT 0,
+            is_active INTEGER NOT NULL DEFAULT 1,
+            is_unavailable INTEGER NOT NULL DEFAULT 0,
+            paused_by_creator INTEGER NOT NULL DEFAULT 0,
+            link_in_bio TEXT NULL,
+            creator_id TEXT NULL REFERENCES creators(id) ON DELETE SET NULL,
+            category TEXT NULL,
+            metadata TEXT NOT NULL,
+            added_at BIGINT NOT NULL,
+            first_scrape_time BIGINT NULL,
+            last_scrape_time BIGINT NULL,
+            next_refresh_at BIGINT NULL,
+            scrape_interval_hours INTEGER NOT NULL DEFAULT 24,
+            follower_count BIGINT NOT NULL DEFAULT 0,
+            following_count BIGINT NOT NULL DEFAULT 0,
+            profile_post_count BIGINT NOT NULL DEFAULT 0,
+            total_post_count BIGINT NOT NULL DEFAULT 0,
+            view_count BIGINT NOT NULL DEFAULT 0,
+            like_count BIGINT NOT NULL DEFAULT 0,
+            comment_count BIGINT NOT NULL DEFAULT 0,
+            share_count BIGINT NOT NULL DEFAULT 0,
+            play_count BIGINT NOT NULL DEFAULT 0,
+            saved_count BIGINT NULL,
+            max_recent_posts_per_account INTEGER NULL,
+            post_lookback_days INTEGER NULL,
+            data_source TEXT NOT NULL DEFAULT 'sandbox',
+            UNIQUE (organization_id, platform, username)
+        )
+        """,
+        "CREATE INDEX accounts_added ON accounts(organization_id, added_at, id)",
+        "CREATE INDEX accounts_username ON accounts(organization_id, username, id)",
+        "CREATE INDEX accounts_scraped ON accounts(organization_id, last_scrape_time, id)",
+        "CREATE INDEX accounts_followers ON accounts(organization_id, follower_count, id)",
+        "CREATE INDEX accounts_views ON accounts(organization_id, view_count, id)",
+        "CREATE INDEX accounts_likes ON accounts(organization_id, like_count, id)",
+        "CREATE INDEX accounts_plays ON accounts(organization_id, play_count, id)",
+        "CREATE INDEX accounts_creator ON accounts(organization_id, creator_id)",
+        "CREATE INDEX accounts_due ON accounts(next_refresh_at)",
+        """
+        CREATE TABLE videos (
+            id TEXT PRIMARY KEY,
+            organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            source TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            shortcode TEXT NULL,
+            url TEXT NOT NULL,
+            account_id TEXT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            account_username TEXT NULL,
+            description TEXT NULL,
+            create_time BIGINT NULL,
+            media_type TEXT NULL,
+            duration DOUBLE PRECISION NULL,
+            cover_image_url TEXT NULL,
+            is_active INTEGER NOT NULL DEFAULT 1,
+            is_unavailable INTEGER NOT NULL DEFAULT 0,
+            scrape_interval_hours INTEGER NOT NULL DEFAULT 24,
+            metadata TEXT NOT NULL,
+            added_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            first_scrape_time BIGINT NULL,
+            last_scrape_time BIGINT NULL,
+            next_refresh_at BIGINT NULL,
+            view_count BIGINT NULL,
+            play_count BIGINT NULL,
+            like_count BIGINT NULL,
+            comment_count BIGINT NULL,
+            share_count BIGINT NULL,
+            saved_count BIGINT NULL,
+            data_source TEXT NOT NULL DEFAULT 'sandbox',
+            UNIQUE (organization_id, source, platform, external_id)
+        )
+        """,
+        "CREATE INDEX videos_added ON videos(organization_id, source, added_at, id)",
+        "CREATE INDEX videos_created ON videos(organization_id, source, create_time, id)",
+        "CREATE INDEX videos_views ON videos(organization_id, source, view_count, id)",
+        "CREATE INDEX videos_likes ON videos(organization_id, source, like_count, id)",
+        "CREATE INDEX videos_plays ON videos(organization_id, source, play_count, id)",
+        "CREATE INDEX videos_account ON videos(organization_id, account_id)",
+        "CREATE INDEX videos_due ON videos(next_refresh_at)",
+        """
+        CREATE TABLE idempotency_records (
+            organization_id TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status INTEGER NULL,
+            body TEXT NULL,
+            location TEXT NULL,
+            claim_id TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (organization_id, method, path, idempotency_key)
+        )
+        """,
+        "CREATE INDEX idempotency_records_age ON idempotency_records(created_at)",
+        // Per-installation secrets (the key that signs pagination cursors), shared by every node.
+        "CREATE TABLE instance_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ])
+}

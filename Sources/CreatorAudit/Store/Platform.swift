@@ -1,0 +1,3 @@
+public enum Platform: String, Sendable, CaseIterable, Codable {
+    case instagram, tiktok
+}
