@@ -17,7 +17,7 @@ struct Migration: Sendable {
 }
 
 public enum Migrations {
-    static var all: [Migration] { [foundation, tracking] }
+    static var all: [Migration] { [foundation, tracking, metrics] }
 
     static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
             """

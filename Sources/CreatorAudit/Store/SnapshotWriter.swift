@@ -1,0 +1,232 @@
+// Writes snapshots: the raw row, the day's rollup (last snapshot of the UTC day wins), and the latest
+// counters on the account or video — all in the caller's transaction, so they never disagree.
+// Batches rows into multi-row statements: importing a year of history is one statement per few hundred rows.
+import Foundation
+import SQLKit
+
+public struct AccountSnapshot: Sendable, Equatable {
+    public var accountID: AccountID
+    public var observedAt: Timestamp
+    public var followerCount: Int64?
+    public var followingCount: Int64?
+    public var profilePostCount: Int64?
+
+    public init(accountID: AccountID, observedAt: Timestamp, followerCount: Int64?, followingCount: Int64? = nil, profilePostCount: Int64? = nil) {
+        self.accountID = accountID
+        self.observedAt = observedAt
+        self.followerCount = followerCount
+        self.followingCount = followingCount
+        self.profilePostCount = profilePostCount
+    }
+}
+
+public struct VideoSnapshot: Sendable, Equatable {
+    public var videoID: VideoID
+    public var observedAt: Timestamp
+    public var viewCount: Int64?
+    public var playCount: Int64?
+    public var likeCount: Int64?
+    public var commentCount: Int64?
+    public var shareCount: Int64?
+    public var savedCount: Int64?
+
+    public init(videoID: VideoID, observedAt: Timestamp, viewCount: Int64?, playCount: Int64? = nil, likeCount: Int64? = nil,
+                commentCount: Int64? = nil, shareCount: Int64? = nil, savedCount: Int64? = nil) {
+        self.videoID = videoID
+        self.observedAt = observedAt
+        self.viewCount = viewCount
+        self.playCount = playCount
+        self.likeCount = likeCount
+        self.commentCount = commentCount
+        self.shareCount = shareCount
+        self.savedCount = savedCount
+    }
+}
+
+/// Days since 1970-01-01 (UTC) — the unit of every window.
+public enum UTCDay {
+    public static func of(_ time: Timestamp) -> Int { Int((time.seconds - ((time.seconds % 86_400) + 86_400) % 86_400) / 86_400) }
+    public static var today: Int { of(.now) }
+    public static func date(_ day: Int) -> String { Timestamp(seconds: Int64(day) * 86_400).day }
+    /// `YYYY-MM-DD` → day number; nil when not a real date.
+    public static func parse(_ text: String) -> Int? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day), year >= 1970
+        else { return nil }
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: components),
+              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+        else { return nil }
+        return of(Timestamp(date))
+    }
+}
+
+public struct SnapshotWriter: Sendable {
+    static let batchSize = 400
+
+    public init() {}
+
+    public func write(organizationID: OrganizationID, accounts: [AccountSnapshot], in db: any SQLDatabase) async throws {
+        let organization = organizationID.description
+        for batch in accounts.chunked(Self.batchSize) {
+            var raw: SQLQueryString = """
+                INSERT INTO account_snapshots (organization_id, account_id, observed_at, follower_count, following_count,
+                    profile_post_count) VALUES
+                """
+            for (index, snapshot) in batch.enumerated() {
+                raw = raw + (index == 0 ? " " : ", ") + """
+                    (\(bind: organization), \(bind: snapshot.accountID.description), \(bind: snapshot.observedAt.seconds),
+                    \(bind: snapshot.followerCount), \(bind: snapshot.followingCount), \(bind: snapshot.profilePostCount))
+                    """
+            }
+            try await db.raw(raw + " ON CONFLICT (account_id, observed_at) DO NOTHING").run()
+
+            var daily: SQLQueryString = """
+                INSERT INTO account_daily (organization_id, account_id, day, observed_at, follower_count, following_count,
+                    profile_post_count) VALUES
+                """
+            for (index, snapshot) in Self.lastPerDay(batch, key: { $0.accountID.description }, time: \.observedAt).enumerated() {
+                daily = daily + (index == 0 ? " " : ", ") + """
+                    (\(bind: organization), \(bind: snapshot.accountID.description), \(bind: UTCDay.of(snapshot.observedAt)),
+                    \(bind: snapshot.observedAt.seconds), \(bind: snapshot.followerCount), \(bind: snapshot.followingCount),
+                    \(bind: snapshot.profilePostCount))
+                    """
+            }
+            try await db.raw(daily + """
+                 ON CONFLICT (account_id, day) DO UPDATE SET observed_at = excluded.observed_at,
+                    follower_count = COALESCE(excluded.follower_count, account_daily.follower_count),
+                    following_count = COALESCE(excluded.following_count, account_daily.following_count),
+                    profile_post_count = COALESCE(excluded.profile_post_count, account_daily.profile_post_count)
+                WHERE excluded.observed_at >= account_daily.observed_at
+                """).run()
+        }
+        // Latest counters on the account, from its newest snapshot.
+        for accountID in Set(accounts.map(\.accountID.description)) {
+            try await db.raw("""
+                UPDATE accounts SET
+                    follower_count = COALESCE((SELECT s.follower_count FROM account_snapshots s WHERE s.account_id = accounts.id
+                        ORDER BY s.observed_at DESC LIMIT 1), follower_count),
+                    following_count = COALESCE((SELECT s.following_count FROM account_snapshots s WHERE s.account_id = accounts.id
+                        ORDER BY s.observed_at DESC LIMIT 1), following_count),
+                    profile_post_count = COALESCE((SELECT s.profile_post_count FROM account_snapshots s
+                        WHERE s.account_id = accounts.id ORDER BY s.observed_at DESC LIMIT 1), profile_post_count),
+                    first_scrape_time = (SELECT MIN(s.observed_at) FROM account_snapshots s WHERE s.account_id = accounts.id),
+                    last_scrape_time = (SELECT MAX(s.observed_at) FROM account_snapshots s WHERE s.account_id = accounts.id)
+                WHERE organization_id = \(bind: organization) AND id = \(bind: accountID)
+                """).run()
+        }
+    }
+
+    public func write(organizationID: OrganizationID, videos: [VideoSnapshot], in db: any SQLDatabase) async throws {
+        let organization = organizationID.description
+        for batch in videos.chunked(Self.batchSize) {
+            var raw: SQLQueryString = """
+                INSERT INTO video_snapshots (organization_id, video_id, observed_at, view_count, play_count, like_count,
+                    comment_count, share_count, saved_count) VALUES
+                """
+            for (index, s) in batch.enumerated() {
+                raw = raw + (index == 0 ? " " : ", ") + """
+                    (\(bind: organization), \(bind: s.videoID.description), \(bind: s.observedAt.seconds), \(bind: s.viewCount),
+                    \(bind: s.playCount), \(bind: s.likeCount), \(bind: s.commentCount), \(bind: s.shareCount), \(bind: s.savedCount))
+                    """
+            }
+            try await db.raw(raw + " ON CONFLICT (video_id, observed_at) DO NOTHING").run()
+
+            var daily: SQLQueryString = """
+                INSERT INTO video_daily (organization_id, video_id, day, observed_at, view_count, play_count, like_count,
+                    comment_count, share_count, saved_count) VALUES
+                """
+            for (index, s) in Self.lastPerDay(batch, key: { $0.videoID.description }, time: \.observedAt).enumerated() {
+                daily = daily + (index == 0 ? " " : ", ") + """
+                    (\(bind: organization), \(bind: s.videoID.description), \(bind: UTCDay.of(s.observedAt)),
+                    \(bind: s.observedAt.seconds), \(bind: s.viewCount), \(bind: s.playCount), \(bind: s.likeCount),
+                    \(bind: s.commentCount), \(bind: s.shareCount), \(bind: s.savedCount))
+                    """
+            }
+            try await db.raw(daily + """
+                 ON CONFLICT (video_id, day) DO UPDATE SET observed_at = excluded.observed_at,
+                    view_count = COALESCE(excluded.view_count, video_daily.view_count),
+                    play_count = COALESCE(excluded.play_count, video_daily.play_count),
+                    like_count = COALESCE(excluded.like_count, video_daily.like_count),
+                    comment_count = COALESCE(excluded.comment_count, video_daily.comment_count),
+                    share_count = COALESCE(excluded.share_count, video_daily.share_count),
+                    saved_count = COALESCE(excluded.saved_count, video_daily.saved_count)
+                WHERE excluded.observed_at >= video_daily.observed_at
+                """).run()
+        }
+        try await refreshLatest(organizationID: organizationID, videoIDs: Array(Set(videos.map(\.videoID.description))), in: db)
+    }
+
+    /// Copies each video's newest snapshot onto the video row, then re-sums its account's totals.
+    func refreshLatest(organizationID: OrganizationID, videoIDs: [String], in db: any SQLDatabase) async throws {
+        let organization = organizationID.description
+        for videoID in videoIDs {
+            try await db.raw("""
+                UPDATE videos SET
+                    view_count = (SELECT s.view_count FROM video_snapshots s WHERE s.video_id = videos.id ORDER BY s.observed_at DESC LIMIT 1),
+                    play_count = (SELECT s.play_count FROM video_snapshots s WHERE s.video_id = videos.id ORDER BY s.observed_at DESC LIMIT 1),
+                    like_count = (SELECT s.like_count FROM video_snapshots s WHERE s.video_id = videos.id ORDER BY s.observed_at DESC LIMIT 1),
+                    comment_count = (SELECT s.comment_count FROM video_snapshots s WHERE s.video_id = videos.id ORDER BY s.observed_at DESC LIMIT 1),
+                    share_count = (SELECT s.share_count FROM video_snapshots s WHERE s.video_id = videos.id ORDER BY s.observed_at DESC LIMIT 1),
+                    saved_count = (SELECT s.saved_count FROM video_snapshots s WHERE s.video_id = videos.id ORDER BY s.observed_at DESC LIMIT 1),
+                    first_scrape_time = (SELECT MIN(s.observed_at) FROM video_snapshots s WHERE s.video_id = videos.id),
+                    last_scrape_time = (SELECT MAX(s.observed_at) FROM video_snapshots s WHERE s.video_id = videos.id)
+                WHERE organization_id = \(bind: organization) AND id = \(bind: videoID)
+                """).run()
+        }
+        let accountRows = try await db.raw("""
+            SELECT DISTINCT account_id FROM videos WHERE organization_id = \(bind: organization) AND source = 'account'
+                AND account_id IS NOT NULL AND id IN (\(binds: videoIDs))
+            """).all()
+        for row in accountRows {
+            let accountID = try row.decode(column: "account_id", as: String.self)
+            try await db.raw("""
+                UPDATE accounts SET
+                    view_count = (SELECT COALESCE(SUM(COALESCE(v.view_count, v.play_count)), 0) FROM videos v
+                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
+                    play_count = (SELECT COALESCE(SUM(COALESCE(v.play_count, v.view_count)), 0) FROM videos v
+                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
+                    like_count = (SELECT COALESCE(SUM(v.like_count), 0) FROM videos v
+                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
+                    comment_count = (SELECT COALESCE(SUM(v.comment_count), 0) FROM videos v
+                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
+                    share_count = (SELECT COALESCE(SUM(v.share_count), 0) FROM videos v
+                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
+                    saved_count = CASE WHEN platform = 'tiktok' THEN NULL ELSE (SELECT COALESCE(SUM(v.saved_count), 0) FROM videos v
+                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account') END,
+                    total_post_count = (SELECT COUNT(*) FROM videos v
+                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account')
+                WHERE organization_id = \(bind: organization) AND id = \(bind: accountID)
+                """).run()
+        }
+    }
+
+    /// Within one batch, the last snapshot per (subject, day): a multi-row upsert may not touch a row twice.
+    static func lastPerDay<T>(_ rows: ArraySlice<T>, key: (T) -> String, time: KeyPath<T, Timestamp>) -> [T] {
+        var latest: [String: T] = [:]
+        var order: [String] = []
+        for row in rows {
+            let slot = key(row) + "|" + String(UTCDay.of(row[keyPath: time]))
+            if let existing = latest[slot] {
+                if row[keyPath: time] >= existing[keyPath: time] { latest[slot] = row }
+            } else {
+                latest[slot] = row
+                order.append(slot)
+            }
+        }
+        return order.compactMap { latest[$0] }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
