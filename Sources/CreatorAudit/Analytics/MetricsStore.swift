@@ -1,0 +1,142 @@
+// Reads daily rollups for analytics. Every query is scoped by organization id and reads at most
+// one row per subject per day, plus one "carry" row per subject (its latest day before the range).
+import Foundation
+import SQLKit
+
+struct MetricsStore: Sendable {
+    let database: Database
+
+    struct VideoRef: Sendable {
+        let id: String
+        let accountID: String?
+        let publicationDay: Int?
+    }
+
+    /// Videos of the organization among `ids` (any source unless given).
+    func videos(organizationID: OrganizationID, ids: [String], source: VideoSource?) async throws -> [VideoRef] {
+        guard !ids.isEmpty else { return [] }
+        var query: SQLQueryString = """
+            SELECT id, account_id, create_time FROM videos
+            WHERE organization_id = \(bind: organizationID.description) AND id IN (\(binds: ids))
+            """
+        if let source { query = query + " AND source = \(bind: source.rawValue)" }
+        let built = query
+        return try await database.read { db in try await db.raw(built).all().map(Self.videoRef) }
+    }
+
+    /// The account videos of these accounts (or of every account when `accountIDs` is nil), plus — for the
+    /// organization as a whole — its individual videos when `includeIndividual`.
+    func videos(organizationID: OrganizationID, accountIDs: [String]?, includeIndividual: Bool) async throws -> [VideoRef] {
+        var query: SQLQueryString = "SELECT id, account_id, create_time FROM videos WHERE organization_id = \(bind: organizationID.description)"
+        if let accountIDs {
+            if accountIDs.isEmpty { return [] }
+            query = query + " AND source = 'account' AND account_id IN (\(binds: accountIDs))"
+        } else if !includeIndividual {
+            query = query + " AND source = 'account'"
+        }
+        let built = query
+        return try await database.read { db in try await db.raw(built).all().map(Self.videoRef) }
+    }
+
+    static func videoRef(_ row: any SQLRow) throws -> VideoRef {
+        VideoRef(
+            id: try row.decode(column: "id", as: String.self),
+            accountID: try row.decode(column: "account_id", as: String?.self),
+            publicationDay: try row.decode(column: "create_time", as: Int64?.self).map { UTCDay.of(Timestamp(seconds: $0)) })
+    }
+
+    /// Histories able to answer levels for every day in `firstDay...lastDay`.
+    func histories(organizationID: OrganizationID, videos: [VideoRef], firstDay: Int, lastDay: Int) async throws -> [VideoHistory] {
+        guard !videos.isEmpty else { return [] }
+        var byID: [String: VideoHistory] = [:]
+        for video in videos {
+            byID[video.id] = VideoHistory(videoID: video.id, accountID: video.accountID, publicationDay: video.publicationDay, rows: [], first: nil)
+        }
+        let organization = organizationID.description
+        for chunk in videos.map(\.id).chunked(500) {
+            let ids = Array(chunk)
+            let (windowRows, carryRows, firstRows) = try await database.read { db in
+                let window = try await db.raw("""
+                    SELECT video_id, day, view_count, play_count, like_count, comment_count, share_count, saved_count
+                    FROM video_daily WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids))
+                        AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
+                    """).all()
+                let carry = try await db.raw("""
+                    SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
+                    FROM video_daily d JOIN (
+                        SELECT video_id, MAX(day) AS day FROM video_daily
+                        WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids)) AND day < \(bind: firstDay)
+                        GROUP BY video_id) m ON d.video_id = m.video_id AND d.day = m.day
+                    """).all()
+                let first = try await db.raw("""
+                    SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
+                    FROM video_daily d JOIN (
+                        SELECT video_id, MIN(day) AS day FROM video_daily
+                        WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids))
+                        GROUP BY video_id) m ON d.video_id = m.video_id AND d.day = m.day
+                    """).all()
+                return (window, carry, first)
+            }
+            for row in carryRows + windowRows {
+                let (id, day, counters) = try Self.decodeDaily(row)
+                byID[id]?.rows.append((day, counters))
+            }
+            for row in firstRows {
+                let (id, _, counters) = try Self.decodeDaily(row)
+                byID[id]?.first = counters
+            }
+        }
+        return videos.compactMap { byID[$0.id] }.map { history in
+            var sorted = history
+            sorted.rows.sort { $0.day < $1.day }
+            return sorted
+        }
+    }
+
+    static func decodeDaily(_ row: any SQLRow) throws -> (String, Int, Counters) {
+        (try row.decode(column: "video_id", as: String.self), try row.decode(column: "day", as: Int.self),
+         Counters(views: try row.decode(column: "view_count", as: Int64?.self),
+                  plays: try row.decode(column: "play_count", as: Int64?.self),
+                  likes: try row.decode(column: "like_count", as: Int64?.self),
+                  comments: try row.decode(column: "comment_count", as: Int64?.self),
+                  shares: try row.decode(column: "share_count", as: Int64?.self),
+                  saves: try row.decode(column: "saved_count", as: Int64?.self)))
+    }
+
+    /// Follower histories of accounts for `firstDay...lastDay` (with the carry row before it).
+    func followerHistories(organizationID: OrganizationID, accountIDs: [String], firstDay: Int, lastDay: Int) async throws -> [FollowerHistory] {
+        guard !accountIDs.isEmpty else { return [] }
+        let organization = organizationID.description
+        var byID: [String: FollowerHistory] = [:]
+        for id in accountIDs { byID[id] = FollowerHistory(accountID: id, rows: []) }
+        for chunk in accountIDs.chunked(500) {
+            let ids = Array(chunk)
+            let rows = try await database.read { db in
+                let window = try await db.raw("""
+                    SELECT account_id, day, follower_count FROM account_daily
+                    WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids))
+                        AND day >= \(bind: firstDay) AND day <= \(bind: lastDay) AND follower_count IS NOT NULL
+                    """).all()
+                let carry = try await db.raw("""
+                    SELECT d.account_id, d.day, d.follower_count FROM account_daily d JOIN (
+                        SELECT account_id, MAX(day) AS day FROM account_daily
+                        WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids)) AND day < \(bind: firstDay)
+                            AND follower_count IS NOT NULL
+                        GROUP BY account_id) m ON d.account_id = m.account_id AND d.day = m.day
+                    """).all()
+                return carry + window
+            }
+            for row in rows {
+                let id = try row.decode(column: "account_id", as: String.self)
+                if let followers = try row.decode(column: "follower_count", as: Int64?.self) {
+                    byID[id]?.rows.append((try row.decode(column: "day", as: Int.self), followers))
+                }
+            }
+        }
+        return accountIDs.compactMap { byID[$0] }.map { history in
+            var sorted = history
+            sorted.rows.sort { $0.day < $1.day }
+            return sorted
+        }
+    }
+}
