@@ -95,7 +95,7 @@ struct TransportTests {
     @Test("every response carries HSTS and nosniff, errors included; /v2 sends no CORS headers")
     func securityHeaders() async throws {
         try await TestServer.run(.sqlite) { server in
-            for (path, expected) in [("/v2/meta", 200), ("/v2/whoami", 401), ("/v2/nowhere", 404), ("/", 404)] {
+            for (path, expected) in [("/v2/meta", 200), ("/v2/whoami", 401), ("/v2/nowhere", 404), ("/nowhere", 404)] {
                 let response = try await server.request(.GET, path, headers: [("Origin", "https://evil.example")])
                 #expect(response.status == expected)
                 #expect(response.header("Strict-Transport-Security") == "max-age=63072000")

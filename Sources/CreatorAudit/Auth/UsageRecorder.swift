@@ -30,6 +30,11 @@ public final class UsageRecorder: Sendable {
         }
     }
 
+    /// When this node last saw the key, if it has not written that yet (the dashboard's "last used").
+    public func pendingLastUse(of keyID: APIKeyID) -> Timestamp? {
+        pending.withLockedValue { $0[keyID]?.lastUsed }
+    }
+
     /// Writes everything accumulated so far; on failure the counts are put back for the next attempt.
     public func flush() async throws {
         let batch = pending.withLockedValue { pending -> [APIKeyID: Pending] in

@@ -78,6 +78,8 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     WhoamiController().addRoutes(to: authenticated)
     OrganizationController(database: services.database, onChange: { [verifier = services.verifier] in verifier.invalidateAll() })
         .addRoutes(to: authenticated)
+
+    Dashboard(services: services, publicURL: settings.publicURL).addRoutes(to: root)
     return router
 }
 

@@ -95,6 +95,39 @@ public enum Migrations {
             "CREATE TABLE change_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
             "INSERT INTO change_counters (name, value) VALUES ('credentials', 0)",
         ]),
+        // Version 2 is reserved for the collection tables (another branch).
+        Migration(version: 3, name: "dashboard sessions and invitations", statements: [
+            // Only SHA-256 of the session id and of the CSRF token is stored. `flash` holds a just-created secret
+            // (a key, an invitation link) sealed with a key derived from the session id, so it can be shown once
+            // after a redirect and is unreadable from the database alone.
+            """
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                member_id TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+                organization_id TEXT NULL,
+                csrf_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL,
+                client_ip TEXT NULL,
+                flash TEXT NULL
+            )
+            """,
+            "CREATE INDEX sessions_member ON sessions(member_id)",
+            """
+            CREATE TABLE invitations (
+                id TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                email TEXT NOT NULL,
+                role TEXT NOT NULL,
+                invited_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                accepted_at BIGINT NULL
+            )
+            """,
+            "CREATE INDEX invitations_organization ON invitations(organization_id, created_at)",
+        ]),
     ]
 
     /// The newest version this build knows.

@@ -1,0 +1,41 @@
+// Dashboard passwords: 12–72 bytes (bcrypt ignores what follows 72), bcrypt cost 12 on the thread pool.
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+
+enum Passwords {
+    /// Checked on every path that sets a password.
+    static func validate(_ password: String, field: String = "password") throws {
+        let bytes = password.utf8.count
+        guard bytes >= Provisioning.minimumPasswordBytes else {
+            throw APIError.validation([FieldError(field: field, message: "must be at least 12 characters")])
+        }
+        guard bytes <= Provisioning.maximumPasswordBytes else {
+            throw APIError.validation([FieldError(field: field, message: "must be at most 72 bytes")])
+        }
+    }
+
+    static func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    /// Verified against when the email is unknown, so both failures cost the same time.
+    /// (bcrypt, cost 12, of a random string nobody knows.)
+    static let decoyHash = "$2b$12$735UqrSRsDpjkEJzXQrFkuVDp5M2duGCB26yMDRK7doujsG.Zj7kK"
+}
+
+/// Failed sign-ins, counted per email and per client address in fixed 60-second windows (this node's memory).
+final class SignInThrottle: Sendable {
+    static let failuresPerEmail = 5
+    static let failuresPerAddress = 20
+    private let limiter = RateLimiter()
+
+    func isBlocked(email: String, address: String) -> Bool {
+        limiter.peek("email:" + email) >= Self.failuresPerEmail || limiter.peek("address:" + address) >= Self.failuresPerAddress
+    }
+
+    func recordFailure(email: String, address: String) {
+        _ = limiter.consume("email:" + email, limit: Self.failuresPerEmail)
+        _ = limiter.consume("address:" + address, limit: Self.failuresPerAddress)
+    }
+}
