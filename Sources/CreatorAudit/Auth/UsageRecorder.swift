@@ -30,9 +30,10 @@ public final class UsageRecorder: Sendable {
         }
     }
 
-    /// When this node last saw the key, if it has not written that yet (the dashboard's "last used").
-    public func pendingLastUse(of keyID: APIKeyID) -> Timestamp? {
-        pending.withLockedValue { $0[keyID]?.lastUsed }
+    /// What this node has counted for a key but not written yet: last use and requests per day (the dashboard
+    /// adds them to what the database holds, so a key just used shows as used).
+    public func pendingUsage(of keyID: APIKeyID) -> (lastUsed: Timestamp, countsByDay: [String: Int])? {
+        pending.withLockedValue { $0[keyID].map { ($0.lastUsed, $0.countsByDay) } }
     }
 
     /// Writes everything accumulated so far; on failure the counts are put back for the next attempt.

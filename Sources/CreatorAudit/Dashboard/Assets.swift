@@ -13,6 +13,12 @@ enum Assets {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#4f46e5"/>\
+        <text x="16" y="21" font-family="system-ui, sans-serif" font-size="13" font-weight="700" fill="#fff" \
+        text-anchor="middle">CA</text></svg>
+        """
+
     static let script = """
         // Copy buttons: <button data-copy="ELEMENT_ID" hidden>. Shown only when this script runs.
         document.addEventListener("DOMContentLoaded", function () {
@@ -130,6 +136,7 @@ enum Assets {
         .usage svg { width: 100%; height: auto; display: block; }
         .usage figcaption { font-size: .75rem; color: var(--muted); margin-top: .2rem; }
         .chart-bar { fill: var(--brand); }
+        .chart-track { fill: #f2f4f7; }
         .chart-base { stroke: var(--line); }
         .key-actions { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; justify-content: space-between;
           border-top: 1px solid var(--line); padding-top: .8rem; }

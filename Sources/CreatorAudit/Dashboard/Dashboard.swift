@@ -21,6 +21,8 @@ struct Dashboard {
             Assets.response(Assets.script, contentType: "text/javascript; charset=utf-8")
         }
 
+        dashboard.on(.get, "static/icon.svg") { _, _ in Assets.response(Assets.icon, contentType: "image/svg+xml") }
+
         let forms = dashboard.group(middleware: SameOriginMiddleware(origin: SameOriginMiddleware.origin(of: publicURL)))
         let signIn = SignInController(
             database: database, sessions: sessions, members: members, administration: administration,

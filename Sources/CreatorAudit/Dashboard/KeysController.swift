@@ -108,7 +108,8 @@ struct KeysController {
         let window = UsageChart.window(endingAt: now)
         var enabled: [[String: Any]] = [], disabled: [[String: Any]] = []
         for key in try await keys.list(organizationID: organizationID) {
-            let counts = try await keys.usage(organizationID: organizationID, keyID: key.id, sinceDay: window[0])
+            var counts = try await keys.usage(organizationID: organizationID, keyID: key.id, sinceDay: window[0])
+            for (day, count) in usage.pendingUsage(of: key.id)?.countsByDay ?? [:] { counts[day, default: 0] += count }
             let row = Self.row(key, counts: counts, window: window, lastUsed: lastUsed(key), now: now)
             if key.status == .enabled { enabled.append(row) } else { disabled.append(row) }
         }
@@ -135,7 +136,7 @@ struct KeysController {
 
     /// The newest of the stored minute and what this node has not written yet.
     func lastUsed(_ key: APIKeyRecord) -> Timestamp? {
-        let pending = usage.pendingLastUse(of: key.id)
+        let pending = usage.pendingUsage(of: key.id)?.lastUsed
         switch (key.lastUsedAt, pending) {
         case (let stored?, let pending?): return max(stored, pending.minute)
         case (let stored, let pending): return stored ?? pending?.minute

@@ -20,6 +20,7 @@ enum UsageChart {
             let count = counts[day] ?? 0
             let barHeight = count == 0 ? 0 : max(2, Int((Double(count) / Double(peak) * Double(height - 4)).rounded()))
             let x = index * (barWidth + gap)
+            bars += "<rect class=\"chart-track\" x=\"\(x)\" y=\"0\" width=\"\(barWidth)\" height=\"\(height)\"/>"
             bars += "<rect class=\"chart-bar\" x=\"\(x)\" y=\"\(height - barHeight)\" width=\"\(barWidth)\" height=\"\(barHeight)\">"
                 + "<title>\(day): \(count) requests</title></rect>"
         }

@@ -8,6 +8,7 @@ extension Templates {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · CreatorAudit</title>
         <link rel="stylesheet" href="/static/app.css">
+        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         <script src="/static/app.js" defer></script>
         </head>
         <body class="app">
@@ -56,6 +57,7 @@ extension Templates {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · CreatorAudit</title>
         <link rel="stylesheet" href="/static/app.css">
+        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         </head>
         <body class="bare">
         <main class="card narrow">
