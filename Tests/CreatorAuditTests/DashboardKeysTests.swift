@@ -92,7 +92,7 @@ struct DashboardKeysTests {
             try await server.services.usage.flush()
             #expect(try await browser.get("/keys/\(used.record.id)/delete").body.contains("used in the last 24 hours"))
             let page = try await browser.get("/keys")
-            #expect(page.body.contains("1 requests in 30 days"))
+            #expect(page.body.contains("1 request in 30 days"))
             #expect(page.body.contains("<svg"))
         }
     }

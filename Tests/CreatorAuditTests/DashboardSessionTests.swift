@@ -230,6 +230,19 @@ struct DashboardSessionTests {
         }
     }
 
+    @Test("a 500 outside /v2 is the dashboard's error page and reveals nothing internal")
+    func internalErrorPage() {
+        let response = Pages.error(APIError(.internalError, "SELECT * FROM sessions failed at Database.swift:42"), requestID: "r-1")
+        #expect(response.status == .internalServerError)
+        #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+        #expect(response.headers[.contentSecurityPolicy] == Pages.contentSecurityPolicy)
+        let html = Pages.errorHTML(APIError(.internalError, "SELECT * FROM sessions failed at Database.swift:42"), requestID: "r-1")
+        #expect(html.contains("<h1>Internal Server Error</h1>"))
+        #expect(html.contains("Something went wrong on our side"))
+        #expect(html.contains("/static/app.css"))
+        #expect(!html.contains("SELECT") && !html.contains("Database.swift"))
+    }
+
     @Test("the log never shows a session id, a password or a CSRF token")
     func logging() async throws {
         let capture = LogCapture()

@@ -130,9 +130,11 @@ struct KeysController {
             "expires": key.expiresAt.map(Pages.date) ?? "never",
             "expired": key.isExpired(at: now), "disabled": key.status != .enabled,
             "chart": UsageChart.svg(counts: counts, days: window),
-            "requests_30d": window.reduce(0) { $0 + (counts[$1] ?? 0) },
+            "requests_30d": Self.requests(window.reduce(0) { $0 + (counts[$1] ?? 0) }),
         ]
     }
+
+    static func requests(_ count: Int) -> String { count == 1 ? "1 request" : "\(count) requests" }
 
     /// The newest of the stored minute and what this node has not written yet.
     func lastUsed(_ key: APIKeyRecord) -> Timestamp? {

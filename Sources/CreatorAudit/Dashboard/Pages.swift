@@ -69,9 +69,12 @@ enum Pages {
         _ template: String, title: String, _ values: [String: Any] = [:], status: HTTPResponse.Status = .ok,
         showsSecret: Bool = false
     ) -> Response {
+        html(bareHTML(template, title: title, values), status: status, showsSecret: showsSecret)
+    }
+
+    static func bareHTML(_ template: String, title: String, _ values: [String: Any]) -> String {
         let content = library.render(values, withTemplate: template) ?? ""
-        return html(library.render(["title": title, "content": content], withTemplate: "bare") ?? "",
-                    status: status, showsSecret: showsSecret)
+        return library.render(["title": title, "content": content], withTemplate: "bare") ?? ""
     }
 
     static func html(_ body: String, status: HTTPResponse.Status = .ok, showsSecret: Bool = false) -> Response {
@@ -97,6 +100,14 @@ enum Pages {
 
     /// The dashboard's error page: status, title and our own wording — never a stack trace or an input value.
     static func error(_ error: APIError, requestID: String) -> Response {
+        var response = html(errorHTML(error, requestID: requestID), status: error.code.status)
+        for (name, value) in error.headers {
+            if let field = HTTPField.Name(name) { response.headers[field] = value }
+        }
+        return response
+    }
+
+    static func errorHTML(_ error: APIError, requestID: String) -> String {
         var values: [String: Any] = [
             "status": Int(error.code.status.code),
             "title": error.code.title,
@@ -105,11 +116,7 @@ enum Pages {
             "errors": error.errors.map { ["field": $0.field.replacingOccurrences(of: "_", with: " "), "message": $0.message] },
         ]
         values["has_errors"] = !error.errors.isEmpty
-        var response = bare("error", title: "\(error.code.status.code) \(error.code.title)", values, status: error.code.status)
-        for (name, value) in error.headers {
-            if let field = HTTPField.Name(name) { response.headers[field] = value }
-        }
-        return response
+        return bareHTML("error", title: "\(error.code.status.code) \(error.code.title)", values)
     }
 
     // Formatting shared by the pages.

@@ -14,7 +14,7 @@ struct SignInController {
     let throttle: SignInThrottle
 
     static let failedMessage = "The email or password is not correct."
-    static let throttledMessage = "Too many failed sign-ins. Wait a minute, then try again."
+    static let throttledMessage = "Too many failed sign-ins. Wait a few minutes, then try again."
 
     /// Routes that work without a session (the session, if any, is loaded but not required).
     func addRoutes(to routes: Routes) {

@@ -137,6 +137,11 @@ public enum Migrations {
     @discardableResult
     public static func run(on database: Database, logger: Logger) async throws -> [Int] {
         try await database.write { db in
+            // Under the same lock as the migrations: two concurrent CREATE TABLE IF NOT EXISTS can both try to
+            // create the table's type on PostgreSQL, and the second fails (pg_type unique violation).
+            if database.engine == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7235514)").run()
+            }
             try await db.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)

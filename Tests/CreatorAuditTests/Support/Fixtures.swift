@@ -61,10 +61,15 @@ enum MemberFixtures {
             member = try await self.member(server.database, organization, role: role)
         }
         let browser = try DashboardClient(server)
-        let response = try await browser.signIn(member.email, password)
-        guard response.status == 303, browser.cookie != nil else {
-            throw ConfigurationError("sign-in failed with \(response.status)")
+        do {
+            let response = try await browser.signIn(member.email, password)
+            guard response.status == 303, browser.cookie != nil else {
+                throw ConfigurationError("sign-in failed with \(response.status)")
+            }
+            return (browser, member)
+        } catch {
+            try? await browser.shutdown()
+            throw error
         }
-        return (browser, member)
     }
 }

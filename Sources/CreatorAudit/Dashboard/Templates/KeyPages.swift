@@ -18,7 +18,7 @@ extension Templates {
           </div>
           <figure class="usage">
             {{{chart}}}
-            <figcaption>{{requests_30d}} requests in 30 days</figcaption>
+            <figcaption>{{requests_30d}} in 30 days</figcaption>
           </figure>
           {{#can_manage}}
           <div class="key-actions">
