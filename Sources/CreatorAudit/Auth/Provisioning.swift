@@ -1,5 +1,5 @@
 // Creating organizations with their first owner (CLI `org create`, `demo`). Passwords are bcrypt-hashed
-// (cost 12) on the thread pool, never on an event loop.
+// (cost 12) on bcrypt's own thread pool, never on an event loop.
 import Foundation
 import HummingbirdBcrypt
 import NIOPosix
@@ -28,7 +28,7 @@ public struct Provisioning: Sendable {
     }
 
     public static func hashPassword(_ password: String) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: bcryptCost) }
+        try await Passwords.pool.runIfActive { Bcrypt.hash(password, cost: bcryptCost) }
     }
 
     public static func validateEmail(_ raw: String) throws -> String {

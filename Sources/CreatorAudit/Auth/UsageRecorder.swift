@@ -30,6 +30,12 @@ public final class UsageRecorder: Sendable {
         }
     }
 
+    /// What this node has counted for a key but not written yet: last use and requests per day (the dashboard
+    /// adds them to what the database holds, so a key just used shows as used).
+    public func pendingUsage(of keyID: APIKeyID) -> (lastUsed: Timestamp, countsByDay: [String: Int])? {
+        pending.withLockedValue { $0[keyID].map { ($0.lastUsed, $0.countsByDay) } }
+    }
+
     /// Writes everything accumulated so far; on failure the counts are put back for the next attempt.
     public func flush() async throws {
         let batch = pending.withLockedValue { pending -> [APIKeyID: Pending] in

@@ -39,12 +39,14 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print("""
             Demo organization ready: \(organization.organization.name) (\(organization.organization.id))
-              Dashboard sign-in:  \(organization.ownerEmail) / \(organization.ownerPassword)
+              Dashboard:          \(baseURL)/
+                email:            \(organization.ownerEmail)
+                password:         \(organization.ownerPassword)
               API key (all scopes, shown once):
                 \(key.token.secret)
               Base URL: \(baseURL)  (TLS certificate: \(files.certificatePath))
 
-            Start the server with `swift run creatoraudit serve`, then:
+            Start the server with `swift run creatoraudit serve`, open the dashboard and sign in, or:
               curl --cacert \(files.certificatePath) -H "Authorization: Bearer <the key above>" \(baseURL)/v2/whoami
             """)
     }

@@ -65,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         let fingerprintLine = fingerprint.map { "TLS certificate SHA-256 fingerprint: \($0)" }
         let app = try buildApplication(services: services, settings: settings, logger: logger) { channel in
             let boundPort = channel.localAddress?.port ?? port
-            var lines = ["CreatorAudit is serving the API at \(publicURL)/v2 (listening on \(host):\(boundPort); \(storageDescription))"]
+            var lines = ["CreatorAudit is serving the API at \(publicURL)/v2 (listening on \(host):\(boundPort); \(storageDescription))",
+                         "Dashboard: \(publicURL)/"]
             if let fingerprintLine { lines.append(fingerprintLine) }
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }

@@ -15,6 +15,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var clientAddress: String = "unknown"
     /// Set by APIKeyAuthMiddleware on authenticated routes.
     public var apiKey: AuthenticatedKey?
+    /// Set by the dashboard's SessionMiddleware for a signed-in member.
+    public var session: DashboardSession?
     /// Shared with the outermost middleware, which logs and decorates the final response.
     public let facts = RequestFacts()
 

@@ -58,6 +58,8 @@ struct ProblemMiddleware: RouterMiddleware {
 
     func problemResponse(for error: any Error, request: Request, context: Context) -> Response {
         let apiError = translate(error, request: request)
+        // Outside /v2 the reader is a person with a browser: the dashboard's error page, same status and headers.
+        if !Pages.isAPIPath(request.uri.path) { return Pages.error(apiError, requestID: context.requestID) }
         return Self.problem(apiError, instance: request.uri.path, requestID: context.requestID)
     }
 

@@ -17,7 +17,7 @@ struct Migration: Sendable {
 }
 
 public enum Migrations {
-    static var all: [Migration] { [foundation, tracking, metrics] }
+    static var all: [Migration] { [foundation, tracking, dashboard, metrics] }
 
     static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
             """
@@ -97,6 +97,39 @@ public enum Migrations {
             "INSERT INTO change_counters (name, value) VALUES ('credentials', 0)",
         ])
 
+    static let dashboard = Migration(version: 3, name: "dashboard sessions and invitations", statements: [
+            // Only SHA-256 of the session id and of the CSRF token is stored. `flash` holds a just-created secret
+            // (a key, an invitation link) sealed with a key derived from the session id, so it can be shown once
+            // after a redirect and is unreadable from the database alone.
+            """
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                member_id TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+                organization_id TEXT NULL,
+                csrf_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL,
+                client_ip TEXT NULL,
+                flash TEXT NULL
+            )
+            """,
+            "CREATE INDEX sessions_member ON sessions(member_id)",
+            """
+            CREATE TABLE invitations (
+                id TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                email TEXT NOT NULL,
+                role TEXT NOT NULL,
+                invited_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                accepted_at BIGINT NULL
+            )
+            """,
+            "CREATE INDEX invitations_organization ON invitations(organization_id, created_at)",
+        ])
+
     /// The newest version this build knows.
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -104,6 +137,11 @@ public enum Migrations {
     @discardableResult
     public static func run(on database: Database, logger: Logger) async throws -> [Int] {
         try await database.write { db in
+            // Under the same lock as the migrations: two concurrent CREATE TABLE IF NOT EXISTS can both try to
+            // create the table's type on PostgreSQL, and the second fails (pg_type unique violation).
+            if database.engine == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7235514)").run()
+            }
             try await db.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)

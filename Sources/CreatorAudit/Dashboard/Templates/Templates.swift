@@ -1,0 +1,9 @@
+// Every dashboard template, by name. Templates are Swift string constants (no resource files to ship);
+// `{{x}}` is HTML-escaped, `{{{x}}}` only ever holds markup we built (rendered pages, server-drawn SVG).
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout, "bare": bare, "error": error, "sign-in": signIn, "invitation": invitation,
+        "keys": keys, "key-row": keyRow, "key-created": keyCreated, "key-delete": keyDelete, "key-roll": keyRoll,
+        "members": members, "invitation-created": invitationCreated, "audit": audit, "account": account,
+    ]
+}
