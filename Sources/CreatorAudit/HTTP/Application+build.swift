@@ -85,6 +85,7 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     VideoController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
     CreatorController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
     SearchController(database: services.database).addRoutes(to: authenticated)
+    AnalyticsController(database: services.database).addRoutes(to: authenticated)
 
     Dashboard(services: services, publicURL: settings.publicURL).addRoutes(to: root)
     return router

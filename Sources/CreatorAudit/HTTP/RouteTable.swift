@@ -22,7 +22,10 @@ public final class RouteTable: Sendable {
     func allowedMethods(for path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var methods: [String] = []
-        for entry in entries.withLockedValue({ $0 }) where Self.matches(entry.pattern, segments) {
+        let all = entries.withLockedValue { $0 }
+        // A path that names a static route (`/v2/accounts/metrics`) is that route, not `{id}` with a bad id.
+        let exact = all.filter { !$0.pattern.contains("{") && Self.matches($0.pattern, segments) }
+        for entry in (exact.isEmpty ? all : exact) where Self.matches(entry.pattern, segments) {
             methods.append(entry.method.rawValue)
             if entry.method == .get { methods.append("HEAD") }
         }
