@@ -118,6 +118,11 @@ private struct Renderer {
                 let schema = media["schema"] ?? .null
                 html += "<h4>Request body <small>\(escape(mediaType)) · \(typeText(schema))</small></h4>"
                 html += fieldsTable(resolve(schema))
+                for (_, example) in (media["examples"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    guard let value = example["value"] else { continue }
+                    html += "<p class=\"example\">Example: \(inline(example["summary"]?.stringValue ?? ""))</p>"
+                        + "<pre><code>\(escape(json(value)))</code></pre>"
+                }
             }
         }
 
@@ -227,6 +232,22 @@ private struct Renderer {
         return notes.isEmpty ? text : text + " <small>(" + notes.joined(separator: ", ") + ")</small>"
     }
 
+    /// Compact JSON with sorted keys, for examples.
+    func json(_ value: JSONValue) -> String {
+        switch value {
+        case .array(let items): return "[" + items.map(json).joined(separator: ", ") + "]"
+        case .object(let object):
+            return "{" + object.sorted(by: { $0.key < $1.key }).map { json(.string($0.key)) + ": " + json($0.value) }
+                .joined(separator: ", ") + "}"
+        case .string(let string):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            let data = (try? encoder.encode(string)) ?? Data("\"\"".utf8)
+            return String(decoding: data, as: UTF8.self)
+        default: return literal(value)
+        }
+    }
+
     func number(_ value: JSONValue?) -> String? {
         switch value {
         case .integer(let integer)?: return String(integer)
@@ -312,6 +333,7 @@ private struct Renderer {
         nav{width:18rem;flex:none;height:100vh;overflow:auto;position:sticky;top:0;padding:1rem;background:#f5f6f8;
         box-sizing:border-box;border-right:1px solid #dde1e6;font-size:13px}
         nav ul{list-style:none;padding:0;margin:0 0 .5rem}nav li{margin:.15rem 0}nav a{color:inherit;text-decoration:none}
+        nav code{word-break:break-all;background:none}
         main{flex:1;min-width:0;padding:1rem 2rem;max-width:72rem}
         h2{border-bottom:2px solid #dde1e6;padding-bottom:.25rem;margin-top:2.5rem}
         article{border:1px solid #dde1e6;border-radius:6px;padding:0 1rem 1rem;margin:1rem 0}
@@ -322,6 +344,7 @@ private struct Renderer {
         border-radius:3px;padding:.1rem .3rem}
         .m-get{background:#1f6feb}.m-post{background:#1a7f37}.m-put{background:#9a6700}.m-patch{background:#8250df}
         .m-delete{background:#cf222e}.req{color:#cf222e;font-size:12px}.summary{font-weight:600}small{color:#57606a}
-        .auth,.links{font-size:14px;color:#57606a}
+        .auth,.links,.example{font-size:14px;color:#57606a}
+        pre{background:#f0f2f4;padding:.5rem;border-radius:4px;overflow:auto}pre code{padding:0}
         """
 }
