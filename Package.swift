@@ -57,7 +57,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // openapi.json, served at /v2/openapi.json and rendered at /v2/docs (see OpenAPIDocument).
+            resources: [.copy("API/Resources")]
         ),
         .executableTarget(
             name: "creatoraudit",

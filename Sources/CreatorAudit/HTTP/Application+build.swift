@@ -73,6 +73,7 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     let open = v2.group(middleware: AddressRateLimitMiddleware(
         rateLimiter: services.addressRateLimiter, limit: settings.publicRateLimit))
     SystemController(database: services.database, publicURL: settings.publicURL).addRoutes(to: open)
+    DocsController().addRoutes(to: open)
 
     let authenticated = v2.group(middleware: APIKeyAuthMiddleware(
         verifier: services.verifier, rateLimiter: services.keyRateLimiter,

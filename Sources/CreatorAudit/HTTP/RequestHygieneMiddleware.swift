@@ -41,8 +41,12 @@ struct RequestHygieneMiddleware: RouterMiddleware {
 }
 
 /// `/v2` speaks JSON only: a body that is not JSON → 415; an `Accept` that excludes JSON → 406.
+/// The reference page is the one exception: it answers HTML, so there the `Accept` must admit `text/html`.
 struct JSONOnlyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+
+    /// Routes (as the router names them) that produce HTML instead of JSON.
+    static let htmlRoutes: Set<String> = ["/v2/docs"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let hasBody = (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
@@ -50,8 +54,14 @@ struct JSONOnlyMiddleware: RouterMiddleware {
         if hasBody, !Self.isJSON(request.headers[.contentType]) {
             throw APIError(.unsupportedMediaType, "The request body must be application/json.")
         }
-        if let accept = request.headers[.accept], !Self.accepts(accept, "application/json") {
-            throw APIError(.notAcceptable, "This API only produces application/json.")
+        if let accept = request.headers[.accept] {
+            if Self.htmlRoutes.contains(context.endpointPath ?? "") {
+                if !Self.accepts(accept, "text/html") {
+                    throw APIError(.notAcceptable, "This page is only available as text/html.")
+                }
+            } else if !Self.accepts(accept, "application/json") {
+                throw APIError(.notAcceptable, "This API only produces application/json.")
+            }
         }
         return try await next(request, context)
     }
