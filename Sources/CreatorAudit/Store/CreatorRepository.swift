@@ -29,7 +29,7 @@ public struct CreatorRepository: Sendable {
                 AND a.platform = 'instagram') AS instagram_count,
             (SELECT COUNT(*) FROM accounts a WHERE a.organization_id = c.organization_id AND a.creator_id = c.id
                 AND a.platform = 'tiktok') AS tiktok_count,
-            (SELECT COALESCE(SUM(a.follower_count), 0) FROM accounts a WHERE a.organization_id = c.organization_id
+            (SELECT CAST(COALESCE(SUM(a.follower_count), 0) AS BIGINT) FROM accounts a WHERE a.organization_id = c.organization_id
                 AND a.creator_id = c.id) AS total_followers
         FROM creators c
         """
