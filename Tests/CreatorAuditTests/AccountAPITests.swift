@@ -14,8 +14,7 @@ struct AccountAPITests {
         "effective_max_recent_posts_per_account", "effective_post_lookback_days",
     ]
 
-    @Test("POST tracks an account: 201 + Location, every field, counters 0 until the first refresh "
-          + "(saved_count 0 on Instagram, null on TikTok), engagement_rate and last_scrape_time null",
+    @Test("POST tracks an account: 201 + Location, every field, counters 0 until the first refresh (saved_count 0 on Instagram, null on TikTok), engagement_rate and last_scrape_time null",
           arguments: TestEngines.all)
     func create(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
@@ -108,8 +107,7 @@ struct AccountAPITests {
         }
     }
 
-    @Test("the same platform and username twice → 409 CONFLICT (case-insensitive, leading @ ignored); "
-          + "the other platform is another account", arguments: TestEngines.all)
+    @Test("the same platform and username twice → 409 CONFLICT (case-insensitive, leading @ ignored); the other platform is another account", arguments: TestEngines.all)
     func duplicates(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
@@ -210,8 +208,7 @@ struct AccountAPITests {
         }
     }
 
-    @Test("another organization's account answers exactly like a missing one on GET, PATCH and DELETE; "
-          + "a malformed id is 404 too", arguments: TestEngines.all)
+    @Test("another organization's account answers exactly like a missing one on GET, PATCH and DELETE; a malformed id is 404 too", arguments: TestEngines.all)
     func foreignAndMalformed(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let owner = try await Tenant.make(server)

@@ -67,8 +67,7 @@ struct CreatorAPITests {
         }
     }
 
-    @Test("linking: 201 + Location the first time, 200 when already linked, 409 when another creator owns the account; "
-          + "unlinking: 204, then 404 when not linked to this creator", arguments: TestEngines.all)
+    @Test("linking: 201 + Location the first time, 200 when already linked, 409 when another creator owns the account; unlinking: 204, then 404 when not linked to this creator", arguments: TestEngines.all)
     func links(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
@@ -198,8 +197,7 @@ struct CreatorAPITests {
         }
     }
 
-    @Test("another organization's creator or account answers like a missing one on every creator route, "
-          + "including both link positions; foreign creator_id filters give empty lists", arguments: TestEngines.all)
+    @Test("another organization's creator or account answers like a missing one on every creator route, including both link positions; foreign creator_id filters give empty lists", arguments: TestEngines.all)
     func tenancy(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let owner = try await Tenant.make(server)

@@ -16,8 +16,7 @@ struct IdempotencyTests {
         try await server.request(.GET, path + "?include_total=true", key: key).pagination["total_count"] as? Int
     }
 
-    @Test("a retry with the same key returns the same status and body with Idempotent-Replayed: true and creates nothing; "
-          + "the same key with another body → 409 CONFLICT", arguments: TestEngines.all)
+    @Test("a retry with the same key returns the same status and body with Idempotent-Replayed: true and creates nothing; the same key with another body → 409 CONFLICT", arguments: TestEngines.all)
     func replay(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)

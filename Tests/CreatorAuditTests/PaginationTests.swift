@@ -22,11 +22,11 @@ struct PaginationTests {
 
     /// The order SPEC §4 promises: by the value, then by id, in one direction; nulls last either way.
     static func expected(_ accounts: [Account], by field: String, ascending: Bool) -> [String] {
-        enum Value: Comparable { case number(Int64), text([UInt8]) }
+        enum Value: Comparable { case number(Int64), text(String) }
         func value(_ account: Account) -> Value? {
             switch field {
             case "added_at": return .number(account.addedAt.seconds)
-            case "username": return .text(Array(account.username.utf8))
+            case "username": return .text(account.username)
             case "last_scrape_time": return account.lastScrapeTime.map { .number($0.seconds) }
             case "follower_count": return .number(account.followerCount)
             default: fatalError("no expectation for \(field)")
@@ -66,8 +66,7 @@ struct PaginationTests {
         return (ids, pages)
     }
 
-    @Test("500 accounts walked end to end with limit 37 in both directions of several orders: "
-          + "no duplicate, no gap, exactly the promised order", arguments: TestEngines.all)
+    @Test("500 accounts walked end to end with limit 37 in both directions of several orders: no duplicate, no gap, exactly the promised order", arguments: TestEngines.all)
     func walkEndToEnd(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
@@ -152,8 +151,7 @@ struct PaginationTests {
         }
     }
 
-    @Test("filters echo the normalised filters and the effective order (never limit, cursor, include_total); "
-          + "include_total counts the filtered list; Link has first and, while there is one, next", arguments: TestEngines.all)
+    @Test("filters echo the normalised filters and the effective order (never limit, cursor, include_total); include_total counts the filtered list; Link has first and, while there is one, next", arguments: TestEngines.all)
     func envelope(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
@@ -164,8 +162,7 @@ struct PaginationTests {
                 account.category = "music"
                 account.creatorID = index == 0 ? nil : creator
             }
-            let path = "/v2/accounts?platform=tiktok&q=%20ECHO%20&is_active=true&creator_id=\(creator.uppercased())"
-                + "&category=music&limit=1&include_total=true&unknown=1"
+            let path = "/v2/accounts?platform=tiktok&q=%20ECHO%20&is_active=true&creator_id=\(creator.uppercased())&category=music&limit=1&include_total=true&unknown=1"
             let first = try await server.request(.GET, path, key: tenant.key)
             #expect(first.status == 200)
             #expect(Set(first.json.keys) == ["data", "pagination", "filters"])
@@ -228,8 +225,7 @@ struct PaginationTests {
                 let response = try await server.request(.GET, "/v2/accounts?limit=\(limit)", key: tenant.key)
                 #expect(response.pagination["limit"] as? Int == Int(limit))
             }
-            Check.validation(try await server.request(.GET, "/v2/accounts?platform=facebook&is_active=yes&creator_id=abc"
-                                                      + "&order_by=name&order_direction=up&include_total=1", key: tenant.key),
+            Check.validation(try await server.request(.GET, "/v2/accounts?platform=facebook&is_active=yes&creator_id=abc&order_by=name&order_direction=up&include_total=1", key: tenant.key),
                              ["platform", "is_active", "creator_id", "order_by", "order_direction", "include_total"])
             Check.validation(try await server.request(.GET, "/v2/accounts?q=\(String(repeating: "q", count: 129))", key: tenant.key), ["q"])
             Check.validation(try await server.request(.GET, "/v2/accounts?sort=-bogus", key: tenant.key), ["sort"])
@@ -261,8 +257,7 @@ struct PaginationTests {
         }
     }
 
-    @Test("cursors: reused with other filters or another sort, tampered with or garbage → 422 naming cursor; "
-          + "another organization's cursor never shows its rows", arguments: TestEngines.all)
+    @Test("cursors: reused with other filters or another sort, tampered with or garbage → 422 naming cursor; another organization's cursor never shows its rows", arguments: TestEngines.all)
     func cursorMisuse(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
