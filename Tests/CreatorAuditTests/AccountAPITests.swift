@@ -125,6 +125,24 @@ struct AccountAPITests {
         }
     }
 
+    @Test("the same account posted concurrently (no idempotency key) is tracked once; the others get 409 CONFLICT",
+          arguments: TestEngines.all)
+    func concurrentDuplicates(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let tenant = try await Tenant.make(server)
+            for round in 0..<3 {
+                for (path, body) in [("/v2/accounts", #"{"platform":"tiktok","username":"racer\#(round)"}"#),
+                                     ("/v2/videos", #"{"platform":"tiktok","identifier":"7000000000000000\#(round)00"}"#)] {
+                    let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                        for _ in 0..<4 { group.addTask { try await server.request(.POST, path, key: tenant.key, body: body).status } }
+                        return try await group.reduce(into: [Int]()) { $0.append($1) }
+                    }
+                    #expect(statuses.sorted() == [201, 409, 409, 409], "\(path) \(statuses)")
+                }
+            }
+        }
+    }
+
     @Test("over the organization's account quota → 403 QUOTA_EXCEEDED", arguments: TestEngines.all)
     func quota(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
