@@ -104,6 +104,10 @@ public enum Migrations {
     @discardableResult
     public static func run(on database: Database, logger: Logger) async throws -> [Int] {
         try await database.write { db in
+            // Concurrent `CREATE TABLE IF NOT EXISTS` can still collide in PostgreSQL's catalog; take the lock first.
+            if database.engine == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7235514)").run()
+            }
             try await db.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
