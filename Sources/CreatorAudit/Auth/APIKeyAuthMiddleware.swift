@@ -11,6 +11,11 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     /// SPEC §3: more than 30 failed authentications per minute from one address → 429.
     static let failedAttemptsPerMinute = 30
     static let realm = "Bearer realm=\"creatoraudit\""
+    static let rateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
+    static let rateLimitRemaining = HTTPField.Name("X-RateLimit-Remaining")!
+    static let rateLimitReset = HTTPField.Name("X-RateLimit-Reset")!
+    static let rateLimitPolicy = HTTPField.Name("RateLimit-Policy")!
+    static let rateLimit = HTTPField.Name("RateLimit")!
 
     let verifier: KeyVerifier
     let rateLimiter: RateLimiter
@@ -45,15 +50,16 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
             }
         }
         context.facts.authenticated(key)
-        context.facts.addHeader("Cache-Control", "private, no-cache")
-        context.facts.addHeader("Vary", "Authorization")
 
         let decision = rateLimiter.consume(key.keyID.description, limit: key.rateLimit)
-        context.facts.addHeader("X-RateLimit-Limit", String(decision.limit))
-        context.facts.addHeader("X-RateLimit-Remaining", String(decision.remaining))
-        context.facts.addHeader("X-RateLimit-Reset", String(decision.reset))
-        context.facts.addHeader("RateLimit-Policy", "\"key\";q=\(decision.limit);w=\(RateLimiter.window)")
-        context.facts.addHeader("RateLimit", "\"key\";r=\(decision.remaining);t=\(decision.secondsToReset)")
+        let limit = String(decision.limit), remaining = String(decision.remaining)
+        context.facts.addHeaders([
+            (.cacheControl, "private, no-cache"), (.vary, "Authorization"),
+            (Self.rateLimitLimit, limit), (Self.rateLimitRemaining, remaining),
+            (Self.rateLimitReset, String(decision.reset)),
+            (Self.rateLimitPolicy, "\"key\";q=" + limit + ";w=60"),
+            (Self.rateLimit, "\"key\";r=" + remaining + ";t=" + String(decision.secondsToReset)),
+        ])
         guard decision.allowed else {
             throw APIError(.rateLimited, "The API key's rate limit is exhausted for this minute.",
                            headers: ["Retry-After": String(decision.secondsToReset)])
