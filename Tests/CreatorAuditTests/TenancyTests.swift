@@ -50,7 +50,7 @@ struct TenancyTests {
             let acmeKey = try await Fixtures.key(server.services, acme, name: "acme key").token.secret
             let globexKey = try await Fixtures.key(server.services, globex, name: "globex key").token.secret
             let creator = try await server.request(.POST, "/v2/creators", key: acmeKey, body: #"{"name":"Ana"}"#)
-            let creatorID = try #require(creator.data["id"] as? String)
+            let creatorID = try #require(creator.data["id"] as? String, "\(creator.status) \(creator.body)")
             let account = try await server.request(.POST, "/v2/accounts", key: acmeKey,
                                                    body: #"{"platform":"instagram","username":"ana","creator_id":"\#(creatorID)"}"#)
             let accountID = try #require(account.data["id"] as? String)
@@ -73,6 +73,16 @@ struct TenancyTests {
             #expect(batch.status == 200)
             #expect(batch.data.isEmpty)
             #expect((batch.json["meta"] as? [String: Any])?["not_found"] as? [String] == [accountID])
+            for path in ["/v2/overview", "/v2/overview/timeseries", "/v2/creators/top"] {
+                let response = try await server.request(.GET, path, key: globexKey)
+                #expect(response.status == 200, "\(path)")
+                #expect(!response.body.contains(creatorID) && !response.body.contains(accountID), "\(path)")
+            }
+            for path in ["/v2/videos/metrics", "/v2/account-videos/metrics", "/v2/videos/deltas"] {
+                let response = try await server.request(.POST, path, key: globexKey, body: #"{"video_ids":["\#(accountID)"]}"#)
+                #expect(response.status == 200, "\(path)")
+                #expect(response.data.isEmpty, "\(path)")
+            }
         }
     }
 }

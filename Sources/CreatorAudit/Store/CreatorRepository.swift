@@ -22,6 +22,7 @@ public struct CreatorRepository: Sendable {
 
     public init(database: Database) { self.database = database }
 
+    // SUM over BIGINT is NUMERIC on PostgreSQL: cast back so `total_followers` decodes as an integer on both engines.
     static let select: SQLQueryString = """
         SELECT c.*,
             (SELECT COUNT(*) FROM accounts a WHERE a.organization_id = c.organization_id AND a.creator_id = c.id) AS account_count,
@@ -29,7 +30,7 @@ public struct CreatorRepository: Sendable {
                 AND a.platform = 'instagram') AS instagram_count,
             (SELECT COUNT(*) FROM accounts a WHERE a.organization_id = c.organization_id AND a.creator_id = c.id
                 AND a.platform = 'tiktok') AS tiktok_count,
-            (SELECT COALESCE(SUM(a.follower_count), 0) FROM accounts a WHERE a.organization_id = c.organization_id
+            (SELECT CAST(COALESCE(SUM(a.follower_count), 0) AS BIGINT) FROM accounts a WHERE a.organization_id = c.organization_id
                 AND a.creator_id = c.id) AS total_followers
         FROM creators c
         """
