@@ -134,6 +134,16 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("the failed-authentication throttle follows ServerSettings.failedAuthLimit (serve --failed-auth-limit)")
+    func failedAuthenticationThrottleSetting() async throws {
+        try await TestServer.run(.sqlite, configure: { $0.failedAuthLimit = 40 }) { (server: TestServer) async throws in
+            for _ in 0..<40 {
+                #expect(try await server.whoami(APIKeyToken.generate().secret).status == 401)
+            }
+            #expect(try await server.whoami(APIKeyToken.generate().secret).status == 429)
+        }
+    }
+
     @Test("credentials in the query string → 400 BAD_REQUEST on every route, before authentication",
           arguments: TestEngines.all)
     func queryCredentials(engine: DatabaseEngine) async throws {

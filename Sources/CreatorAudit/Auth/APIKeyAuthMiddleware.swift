@@ -21,6 +21,8 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     let rateLimiter: RateLimiter
     let failureThrottle: RateLimiter
     let usage: UsageRecorder
+    /// Failed authentications per minute and address before 429 (`serve --failed-auth-limit`; SPEC default 30).
+    var failedAttemptsPerMinute: Int = Self.failedAttemptsPerMinute
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let authorization = request.headers[.authorization] else {
@@ -28,8 +30,8 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
                            headers: ["WWW-Authenticate": Self.realm])
         }
         let throttleKey = "failed-auth:" + context.clientAddress
-        if failureThrottle.peek(throttleKey) >= Self.failedAttemptsPerMinute {
-            let decision = failureThrottle.consume(throttleKey, limit: Self.failedAttemptsPerMinute)
+        if failureThrottle.peek(throttleKey) >= failedAttemptsPerMinute {
+            let decision = failureThrottle.consume(throttleKey, limit: failedAttemptsPerMinute)
             throw APIError(.rateLimited, "Too many failed authentications from this address; try again later.",
                            headers: ["Retry-After": String(decision.secondsToReset)])
         }
@@ -38,7 +40,7 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
             guard let token = Self.bearerToken(authorization) else { throw KeyVerificationFailure.invalid }
             key = try await verifier.verify(token)
         } catch let failure as KeyVerificationFailure {
-            _ = failureThrottle.consume(throttleKey, limit: Self.failedAttemptsPerMinute)
+            _ = failureThrottle.consume(throttleKey, limit: failedAttemptsPerMinute)
             switch failure {
             case .invalid:
                 throw APIError(.unauthorized, "The API key is not valid.",
