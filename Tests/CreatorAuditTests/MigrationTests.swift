@@ -27,8 +27,12 @@ struct MigrationTests {
             let other = try await Database.open(try ChangePropagationTests.location(of: testDatabase, engine), logger: TestDatabase.quietLogger)
             async let a = Migrations.run(on: testDatabase.database, logger: TestDatabase.quietLogger)
             async let b = Migrations.run(on: other, logger: TestDatabase.quietLogger)
-            let (appliedA, appliedB) = try await (a, b)
+            // Close `other` even when a migration throws: an unclosed SQLite connection traps in its deinit and would
+            // crash the whole test process instead of reporting the error.
+            let outcome: Result<([Int], [Int]), any Error>
+            do { outcome = .success(try await (a, b)) } catch { outcome = .failure(error) }
             await other.close()
+            let (appliedA, appliedB) = try outcome.get()
             #expect((appliedA + appliedB).sorted() == Migrations.all.map(\.version))
             #expect(try await Migrations.appliedVersions(on: testDatabase.database) == Migrations.all.map(\.version))
         }
