@@ -93,9 +93,9 @@ struct AuthenticationTests {
     func expiredKey(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let organization = try await Fixtures.organization(server.database)
-            let key = try await Fixtures.key(server.services, organization, expiresAt: .now.adding(seconds: 2))
+            let key = try await Fixtures.key(server.services, organization, expiresAt: .now.adding(seconds: 4))
             #expect(try await server.whoami(key.token.secret).status == 200)  // cached while valid
-            try await Task.sleep(for: .milliseconds(2100))
+            try await Task.sleep(for: .milliseconds(4100))
             expectProblem(try await server.whoami(key.token.secret), status: 403, code: "FORBIDDEN")
         }
     }
