@@ -94,8 +94,8 @@ struct MetricsStore: Sendable {
     }
 
     /// Histories that can answer levels only at `days` (window ends), reading one row per video per day asked:
-    /// each video's latest rollup row at or before the day — a correlated `MAX(day)` that both engines answer
-    /// with one index seek on `(video_id, day)` — and its first row. `videos == nil`: every video of the organization.
+    /// each video's latest rollup row at or before the day — a correlated `ORDER BY day DESC LIMIT 1`, which both
+    /// engines answer by walking the `(video_id, day)` index backwards one step (`MAX(day)` scanned the range) — and its first row. `videos == nil`: every video of the organization.
     func endpointHistories(organizationID: OrganizationID, videos: [VideoRef], days: [Int]) async throws -> [VideoHistory] {
         guard !videos.isEmpty else { return [] }
         var byID: [String: VideoHistory] = [:]
@@ -113,7 +113,8 @@ struct MetricsStore: Sendable {
                         SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
                             d.saved_count
                         FROM videos v JOIN video_daily d ON d.video_id = v.id AND d.day = (
-                            SELECT MAX(x.day) FROM video_daily x WHERE x.video_id = v.id AND x.day <= \(bind: day))
+                            SELECT x.day FROM video_daily x WHERE x.video_id = v.id AND x.day <= \(bind: day)
+                            ORDER BY x.day DESC LIMIT 1)
                         WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))
                         """).all()))
                 }
@@ -121,7 +122,7 @@ struct MetricsStore: Sendable {
                     SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
                         d.saved_count
                     FROM videos v JOIN video_daily d ON d.video_id = v.id AND d.day = (
-                        SELECT MIN(x.day) FROM video_daily x WHERE x.video_id = v.id)
+                        SELECT x.day FROM video_daily x WHERE x.video_id = v.id ORDER BY x.day LIMIT 1)
                     WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))
                     """).all()))
                 return results
