@@ -109,21 +109,23 @@ struct MetricsStore: Sendable {
             let results = try await database.read { db -> [(Int?, [any SQLRow])] in
                 var results: [(Int?, [any SQLRow])] = []
                 for day in targets {
+                    // The day is found per video first (one backwards index step each), then its row by primary key.
                     results.append((day, try await db.raw("""
                         SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
                             d.saved_count
-                        FROM videos v JOIN video_daily d ON d.video_id = v.id AND d.day = (
-                            SELECT x.day FROM video_daily x WHERE x.video_id = v.id AND x.day <= \(bind: day)
-                            ORDER BY x.day DESC LIMIT 1)
-                        WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))
+                        FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                                AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1) AS day
+                              FROM videos v WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))) t
+                        JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
                         """).all()))
                 }
                 results.append((nil, try await db.raw("""
                     SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
                         d.saved_count
-                    FROM videos v JOIN video_daily d ON d.video_id = v.id AND d.day = (
-                        SELECT x.day FROM video_daily x WHERE x.video_id = v.id ORDER BY x.day LIMIT 1)
-                    WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))
+                    FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                            ORDER BY x.day LIMIT 1) AS day
+                          FROM videos v WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))) t
+                    JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
                     """).all()))
                 return results
             }
