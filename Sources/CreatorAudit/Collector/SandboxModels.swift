@@ -144,6 +144,14 @@ enum SandboxIDs {
         }
     }
 
+    /// The numeric media id for an Instagram shortcode the sandbox could have made; anything else unchanged.
+    static func canonical(platform: Platform, externalID: String) -> String {
+        guard platform == .instagram, UInt64(externalID) == nil, let id = mediaID(shortcode: externalID),
+              decode(platform: platform, externalID: String(id)) != nil
+        else { return externalID }
+        return String(id)
+    }
+
     /// Publication time and audience exponent, when the id is one the sandbox could have made.
     static func decode(platform: Platform, externalID: String) -> (publishedAt: Timestamp, exponent: UInt64)? {
         guard let id = UInt64(externalID) ?? (platform == .instagram ? mediaID(shortcode: externalID) : nil) else { return nil }
@@ -207,11 +215,13 @@ struct SandboxVideoModel: Sendable {
 
     init(platform: Platform, externalID: String) {
         self.platform = platform
-        self.externalID = externalID
-        let seed = SandboxRandom.seed(platform.rawValue + "#" + externalID)
+        // An Instagram shortcode is its media id in base 64: the same post, so the same seed.
+        let canonical = SandboxIDs.canonical(platform: platform, externalID: externalID)
+        self.externalID = canonical
+        let seed = SandboxRandom.seed(platform.rawValue + "#" + canonical)
         var random = SandboxRandom(seed: seed, salt: 0)
         let exponent: UInt64
-        if let decoded = SandboxIDs.decode(platform: platform, externalID: externalID) {
+        if let decoded = SandboxIDs.decode(platform: platform, externalID: canonical) {
             publishedAt = decoded.publishedAt
             exponent = decoded.exponent
         } else {

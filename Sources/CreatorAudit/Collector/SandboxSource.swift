@@ -89,8 +89,9 @@ public struct SandboxSource: PlatformSource {
     // MARK: Videos
 
     /// A post as the sandbox describes it, with its counters at `time`.
-    public func post(platform: Platform, externalID: String, username: String? = nil, at time: Timestamp) -> PlatformPost {
-        let model = SandboxVideoModel(platform: platform, externalID: externalID)
+    public func post(platform: Platform, externalID given: String, username: String? = nil, at time: Timestamp) -> PlatformPost {
+        let model = SandboxVideoModel(platform: platform, externalID: given)
+        let externalID = model.externalID
         let shortcode = platform == .instagram ? SandboxIDs.shortcode(mediaID: externalID) : nil
         let url: String
         switch platform {
