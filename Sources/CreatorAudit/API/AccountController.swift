@@ -189,20 +189,15 @@ struct AccountController {
             body.errors.append(FieldError(field: "username", message: "is required"))
             return nil
         }
-        guard case .string(var text) = value else {
+        guard case .string(let text) = value else {
             body.errors.append(FieldError(field: "username", message: "must be a string"))
             return nil
         }
-        text = text.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("@") { text.removeFirst() }
-        text = text.lowercased()
-        guard (1...100).contains(text.count),
-              text.unicodeScalars.allSatisfy({ ($0.isASCII && (CharacterSet.alphanumerics.contains($0))) || $0 == "." || $0 == "_" })
-        else {
+        guard let username = Username.normalize(text) else {
             body.errors.append(FieldError(field: "username", message: "must be 1 to 100 letters, digits, dots or underscores"))
             return nil
         }
-        return text
+        return username
     }
 
     static func json(_ account: Account) -> JSONOut {

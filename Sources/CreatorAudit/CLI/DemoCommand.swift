@@ -4,7 +4,7 @@ import Foundation
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create a demo organization with an owner and an API key (run again for another one).")
+        abstract: "Create a demo organization with an owner, an API key and a year of sandbox data (run again for another one).")
 
     @OptionGroup var storage: StorageOptions
     @Option(help: "The server's base URL to print (default https://localhost:8443).") var publicURL: String?
@@ -29,6 +29,8 @@ struct DemoCommand: AsyncParsableCommand {
                 name: "Demo organization \(suffix)", ownerEmail: "demo-\(suffix)@example.com")
             let key = try await KeyLifecycle(database: database).create(
                 organizationID: organization.organization.id, name: "Demo key", scopes: Scope.allCases, actor: .cli)
+            // Creators, accounts, videos and a year of history from the sandbox source.
+            try await DemoData(database: database).fill(organizationID: organization.organization.id)
             return (organization, key)
         }
         if json {

@@ -214,7 +214,9 @@ private final class PostgresBackend: Sendable {
         }
         configuration.options.maximumConnections = 16
         var quiet = logger
-        quiet.logLevel = .warning
+        // `.error`: PostgresNIO warns when the first lease races `run()` starting below (harmless: the lease
+        // waits), and that warning would break the CLI's one-line stderr on errors.
+        quiet.logLevel = .error
         let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
         self.client = client
         self.runTask = Task { await client.run() }

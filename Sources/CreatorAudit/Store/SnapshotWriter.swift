@@ -73,7 +73,11 @@ public struct SnapshotWriter: Sendable {
 
     public init() {}
 
-    public func write(organizationID: OrganizationID, accounts: [AccountSnapshot], in db: any SQLDatabase) async throws {
+    /// Stores account snapshots. `refreshLatest: false` leaves the accounts' latest counters to one later
+    /// `refreshLatest(organizationID:accountIDs:in:)` (an import touching the same accounts in every batch).
+    public func write(
+        organizationID: OrganizationID, accounts: [AccountSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase
+    ) async throws {
         let organization = organizationID.description
         for batch in accounts.chunked(Self.batchSize) {
             var raw: SQLQueryString = """
@@ -81,7 +85,7 @@ public struct SnapshotWriter: Sendable {
                     profile_post_count) VALUES
                 """
             for (index, snapshot) in batch.enumerated() {
-                raw = raw + (index == 0 ? " " : ", ") + """
+                raw += (index == 0 ? " " : ", ") + """
                     (\(bind: organization), \(bind: snapshot.accountID.description), \(bind: snapshot.observedAt.seconds),
                     \(bind: snapshot.followerCount), \(bind: snapshot.followingCount), \(bind: snapshot.profilePostCount))
                     """
@@ -93,7 +97,7 @@ public struct SnapshotWriter: Sendable {
                     profile_post_count) VALUES
                 """
             for (index, snapshot) in Self.lastPerDay(batch, key: { $0.accountID.description }, time: \.observedAt).enumerated() {
-                daily = daily + (index == 0 ? " " : ", ") + """
+                daily += (index == 0 ? " " : ", ") + """
                     (\(bind: organization), \(bind: snapshot.accountID.description), \(bind: UTCDay.of(snapshot.observedAt)),
                     \(bind: snapshot.observedAt.seconds), \(bind: snapshot.followerCount), \(bind: snapshot.followingCount),
                     \(bind: snapshot.profilePostCount))
@@ -107,8 +111,15 @@ public struct SnapshotWriter: Sendable {
                 WHERE excluded.observed_at >= account_daily.observed_at
                 """).run()
         }
-        // Latest counters on the account, from its newest snapshot.
-        for accountID in Set(accounts.map(\.accountID.description)) {
+        if refreshLatest {
+            try await self.refreshLatest(organizationID: organizationID, accountIDs: Array(Set(accounts.map(\.accountID.description))), in: db)
+        }
+    }
+
+    /// Copies each account's newest snapshot onto the account row (latest counters, first and last scrape time).
+    public func refreshLatest(organizationID: OrganizationID, accountIDs: [String], in db: any SQLDatabase) async throws {
+        let organization = organizationID.description
+        for accountID in accountIDs {
             try await db.raw("""
                 UPDATE accounts SET
                     follower_count = COALESCE((SELECT s.follower_count FROM account_snapshots s WHERE s.account_id = accounts.id
@@ -124,7 +135,11 @@ public struct SnapshotWriter: Sendable {
         }
     }
 
-    public func write(organizationID: OrganizationID, videos: [VideoSnapshot], in db: any SQLDatabase) async throws {
+    /// Stores video snapshots. `refreshLatest: false` leaves the videos' latest counters (and their accounts'
+    /// totals) to one later `refreshLatest(organizationID:videoIDs:in:)`.
+    public func write(
+        organizationID: OrganizationID, videos: [VideoSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase
+    ) async throws {
         let organization = organizationID.description
         for batch in videos.chunked(Self.batchSize) {
             var raw: SQLQueryString = """
@@ -132,7 +147,7 @@ public struct SnapshotWriter: Sendable {
                     comment_count, share_count, saved_count) VALUES
                 """
             for (index, s) in batch.enumerated() {
-                raw = raw + (index == 0 ? " " : ", ") + """
+                raw += (index == 0 ? " " : ", ") + """
                     (\(bind: organization), \(bind: s.videoID.description), \(bind: s.observedAt.seconds), \(bind: s.viewCount),
                     \(bind: s.playCount), \(bind: s.likeCount), \(bind: s.commentCount), \(bind: s.shareCount), \(bind: s.savedCount))
                     """
@@ -144,7 +159,7 @@ public struct SnapshotWriter: Sendable {
                     comment_count, share_count, saved_count) VALUES
                 """
             for (index, s) in Self.lastPerDay(batch, key: { $0.videoID.description }, time: \.observedAt).enumerated() {
-                daily = daily + (index == 0 ? " " : ", ") + """
+                daily += (index == 0 ? " " : ", ") + """
                     (\(bind: organization), \(bind: s.videoID.description), \(bind: UTCDay.of(s.observedAt)),
                     \(bind: s.observedAt.seconds), \(bind: s.viewCount), \(bind: s.playCount), \(bind: s.likeCount),
                     \(bind: s.commentCount), \(bind: s.shareCount), \(bind: s.savedCount))
@@ -161,11 +176,20 @@ public struct SnapshotWriter: Sendable {
                 WHERE excluded.observed_at >= video_daily.observed_at
                 """).run()
         }
-        try await refreshLatest(organizationID: organizationID, videoIDs: Array(Set(videos.map(\.videoID.description))), in: db)
+        if refreshLatest {
+            try await self.refreshLatest(organizationID: organizationID, videoIDs: Array(Set(videos.map(\.videoID.description))), in: db)
+        }
     }
 
     /// Copies each video's newest snapshot onto the video row, then re-sums its account's totals.
-    func refreshLatest(organizationID: OrganizationID, videoIDs: [String], in db: any SQLDatabase) async throws {
+    public func refreshLatest(organizationID: OrganizationID, videoIDs: [String], in db: any SQLDatabase) async throws {
+        // In chunks: the account lookup binds every id, and engines cap the binds of one statement.
+        for chunk in videoIDs.chunked(500) {
+            try await refreshLatestChunk(organizationID: organizationID, videoIDs: Array(chunk), in: db)
+        }
+    }
+
+    private func refreshLatestChunk(organizationID: OrganizationID, videoIDs: [String], in db: any SQLDatabase) async throws {
         let organization = organizationID.description
         for videoID in videoIDs {
             try await db.raw("""
