@@ -16,10 +16,10 @@ struct MetricsStore: Sendable {
     func videos(organizationID: OrganizationID, ids: [String], source: VideoSource?) async throws -> [VideoRef] {
         guard !ids.isEmpty else { return [] }
         var query: SQLQueryString = """
-            SELECT id, account_id, create_time FROM videos
-            WHERE organization_id = \(bind: organizationID.description) AND id IN (\(binds: ids))
+            SELECT v.id, v.account_id, v.create_time FROM \(Self.idList(ids)) JOIN videos v ON v.id = ids.column1
+            WHERE v.organization_id = \(bind: organizationID.description)
             """
-        if let source { query = query + " AND source = \(bind: source.rawValue)" }
+        if let source { query = query + " AND v.source = \(bind: source.rawValue)" }
         let built = query
         return try await database.read { db in try await db.raw(built).all().map(Self.videoRef) }
     }
@@ -61,20 +61,8 @@ struct MetricsStore: Sendable {
                     FROM video_daily WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids))
                         AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
                     """).all()
-                let carry = try await db.raw("""
-                    SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
-                    FROM video_daily d JOIN (
-                        SELECT video_id, MAX(day) AS day FROM video_daily
-                        WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids)) AND day < \(bind: firstDay)
-                        GROUP BY video_id) m ON d.video_id = m.video_id AND d.day = m.day
-                    """).all()
-                let first = try await db.raw("""
-                    SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
-                    FROM video_daily d JOIN (
-                        SELECT video_id, MIN(day) AS day FROM video_daily
-                        WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids))
-                        GROUP BY video_id) m ON d.video_id = m.video_id AND d.day = m.day
-                    """).all()
+                let carry = try await db.raw(Self.rowAtOrBefore(day: firstDay - 1, organization: organization, ids: ids)).all()
+                let first = try await db.raw(Self.firstRow(organization: organization, ids: ids)).all()
                 return (window, carry, first)
             }
             for row in carryRows + windowRows {
@@ -109,24 +97,9 @@ struct MetricsStore: Sendable {
             let results = try await database.read { db -> [(Int?, [any SQLRow])] in
                 var results: [(Int?, [any SQLRow])] = []
                 for day in targets {
-                    // The day is found per video first (one backwards index step each), then its row by primary key.
-                    results.append((day, try await db.raw("""
-                        SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
-                            d.saved_count
-                        FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
-                                AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1) AS day
-                              FROM videos v WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))) t
-                        JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
-                        """).all()))
+                    results.append((day, try await db.raw(Self.rowAtOrBefore(day: day, organization: organization, ids: ids)).all()))
                 }
-                results.append((nil, try await db.raw("""
-                    SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
-                        d.saved_count
-                    FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
-                            ORDER BY x.day LIMIT 1) AS day
-                          FROM videos v WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))) t
-                    JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
-                    """).all()))
+                results.append((nil, try await db.raw(Self.firstRow(organization: organization, ids: ids)).all()))
                 return results
             }
             for (day, rows) in results {
@@ -145,6 +118,37 @@ struct MetricsStore: Sendable {
             sorted.rows.sort { $0.day < $1.day }
             return sorted
         }
+    }
+
+    /// `(VALUES (?), (?), …) AS ids` — a driving table of the ids asked for, so both engines look each id up by
+    /// primary key (with `id IN (…)` next to `organization_id = ?`, SQLite without statistics walked the whole
+    /// organization's index instead). Its column is `ids.column1` on both engines.
+    static func idList(_ ids: [String]) -> SQLQueryString {
+        var list: SQLQueryString = "(VALUES "
+        for (index, id) in ids.enumerated() { list = list + (index == 0 ? "(" : ", (") + "\(bind: id))" }
+        return list + ") AS ids"
+    }
+
+    /// Each video's rollup row on its latest day at or before `day`: the day is found per video (one backwards step
+    /// of the `(video_id, day)` index), then its row by primary key. Only videos of the organization.
+    static func rowAtOrBefore(day: Int, organization: String, ids: [String]) -> SQLQueryString {
+        """
+        SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
+        FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1) AS day
+              FROM \(idList(ids)) JOIN videos v ON v.id = ids.column1 WHERE v.organization_id = \(bind: organization)) t
+        JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+        """
+    }
+
+    /// Each video's first rollup row (one forward step of the index).
+    static func firstRow(organization: String, ids: [String]) -> SQLQueryString {
+        """
+        SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
+        FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id ORDER BY x.day LIMIT 1) AS day
+              FROM \(idList(ids)) JOIN videos v ON v.id = ids.column1 WHERE v.organization_id = \(bind: organization)) t
+        JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+        """
     }
 
     static func decodeDaily(_ row: any SQLRow) throws -> (String, Int, Counters) {
