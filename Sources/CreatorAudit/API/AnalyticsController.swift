@@ -185,7 +185,7 @@ struct AnalyticsController {
 
     // MARK: Series
 
-    enum Subject {
+    enum Subject: Equatable {
         case account, video(VideoSource), creator, organization
     }
 
@@ -222,12 +222,11 @@ struct AnalyticsController {
         let window = Self.window(&reader, default: "30d")
         try reader.validate()
         guard let window else { throw APIError.validation(reader.errors) }
-        if case .organization = subject {
-            videos = try await store.videos(organizationID: organizationID, accountIDs: nil, includeIndividual: true)
-        } else if let accountIDs {
+        if let accountIDs, subject != .organization {
             videos = try await store.videos(organizationID: organizationID, accountIDs: accountIDs, includeIndividual: false)
         }
-        let points = try await service.series(organizationID: organizationID, videos: videos, accountIDs: accountIDs, window: window)
+        let points = try await service.series(
+            organizationID: organizationID, videos: subject == .organization ? nil : videos, accountIDs: accountIDs, window: window)
         return JSONReply.conditional(.object([
             ("data", .object([("type", .string("timeseries")), ("subject_id", .string(subjectID)), ("points", .array(points))])),
             ("meta", .object(window.metaFields)),
@@ -258,14 +257,14 @@ struct AnalyticsController {
         try reader.validate()
         guard let window else { throw APIError.validation(reader.errors) }
         let organizationID = key.organizationID
-        let videos = try await store.videos(organizationID: organizationID, accountIDs: nil, includeIndividual: true)
         let previousWindow = window.previous
-        let histories = try await store.endpointHistories(
-            organizationID: organizationID, videos: videos,
-            days: [previousWindow.startDay - 1, window.startDay - 1, window.endDay])
+        // The organization's daily amounts: one row per day, whatever the number of videos.
+        let daily = try await database.read { db in
+            try await OrganizationDaily.series(organizationID: organizationID, from: previousWindow.startDay, through: window.endDay, in: db)
+        }
         func figures(_ w: Window) async throws -> [String: JSONOut] {
             var sum = Counters()
-            for amount in service.amounts(histories, window: w).values { sum = sum + amount }
+            for day in w.startDay...w.endDay { sum = sum + daily[day - previousWindow.startDay] }
             let endOfWindow = Int64(w.endDay + 1) * 86_400
             let counts = try await database.read { db in
                 try await db.raw("""

@@ -59,12 +59,19 @@ struct MetricsService: Sendable {
     }
 
     /// One point per day: the day's amounts, followers at the day's end.
-    func series(organizationID: OrganizationID, videos: [MetricsStore.VideoRef], accountIDs: [String]?, window: Window) async throws -> [JSONOut] {
-        let histories = try await store.histories(organizationID: organizationID, videos: videos, firstDay: window.startDay - 1, lastDay: window.endDay)
+    /// `videos == nil`: the whole organization, read from its daily amounts (`organization_daily`).
+    func series(organizationID: OrganizationID, videos: [MetricsStore.VideoRef]?, accountIDs: [String]?, window: Window) async throws -> [JSONOut] {
         var daily = [Counters](repeating: Counters(), count: window.days)
-        for history in histories {
-            let levels = history.levels(from: window.startDay - 1, through: window.endDay)
-            for index in 0..<window.days { daily[index] = daily[index] + (levels[index + 1] - levels[index]) }
+        if let videos {
+            let histories = try await store.histories(organizationID: organizationID, videos: videos, firstDay: window.startDay - 1, lastDay: window.endDay)
+            for history in histories {
+                let levels = history.levels(from: window.startDay - 1, through: window.endDay)
+                for index in 0..<window.days { daily[index] = daily[index] + (levels[index + 1] - levels[index]) }
+            }
+        } else {
+            daily = try await store.database.read { db in
+                try await OrganizationDaily.series(organizationID: organizationID, from: window.startDay, through: window.endDay, in: db)
+            }
         }
         var followers = [Int64?](repeating: nil, count: window.days)
         if let accountIDs {

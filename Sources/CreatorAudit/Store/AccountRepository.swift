@@ -146,6 +146,11 @@ public struct AccountRepository: Sendable {
     /// Deletes the account; its discovered videos (and their history) go with it.
     func delete(organizationID: OrganizationID, id: AccountID, in db: any SQLDatabase) async throws -> Bool {
         guard try await find(organizationID: organizationID, id: id, in: db) != nil else { return false }
+        let videoIDs = try await db.raw("""
+            SELECT id FROM videos WHERE organization_id = \(bind: organizationID.description) AND account_id = \(bind: id.description)
+                AND source = 'account'
+            """).all().map { try $0.decode(column: "id", as: String.self) }
+        try await OrganizationDaily.remove(organizationID: organizationID, videoIDs: videoIDs, in: db)
         try await db.raw("""
             DELETE FROM videos WHERE organization_id = \(bind: organizationID.description) AND account_id = \(bind: id.description)
                 AND source = 'account'

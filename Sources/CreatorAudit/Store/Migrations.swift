@@ -8,6 +8,8 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let statements: [String]
+    /// Data work after the statements, in the same transaction (e.g. filling a new derived table).
+    var backfill: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
 
     /// Where the engines' DDL must differ, say so here: `{{serial}}` is an auto-increasing integer key.
     func sql(for engine: DatabaseEngine) -> [String] {
@@ -17,7 +19,7 @@ struct Migration: Sendable {
 }
 
 public enum Migrations {
-    static var all: [Migration] { [foundation, tracking, dashboard, metrics] }
+    static var all: [Migration] { [foundation, tracking, dashboard, metrics, organizationDaily] }
 
     static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
             """
@@ -160,6 +162,7 @@ public enum Migrations {
                 for statement in migration.sql(for: database.engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
+                try await migration.backfill?(db)
                 try await db.raw("""
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.now.seconds))

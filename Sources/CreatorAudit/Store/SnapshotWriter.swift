@@ -154,15 +154,93 @@ public struct SnapshotWriter: Sendable {
             }
             try await db.raw(raw + " ON CONFLICT (video_id, observed_at) DO NOTHING").run()
 
+            try await writeVideoDaily(organizationID: organizationID, batch: batch, in: db)
+        }
+        if refreshLatest {
+            try await self.refreshLatest(organizationID: organizationID, videoIDs: Array(Set(videos.map(\.videoID.description))), in: db)
+        }
+    }
+
+    /// A video's rollup state before a write: its publication day, first row and latest row.
+    private struct VideoState {
+        var publicationDay: Int?
+        var first: Counters?
+        var latest: (day: Int, observedAt: Int64, counters: Counters)?
+        /// The row before the latest: the level on the day before the latest day (rows carry values forward).
+        var previous: (day: Int, counters: Counters)?
+    }
+
+    /// Writes one batch's daily rollup rows and adds the difference they make to `organization_daily`.
+    ///
+    /// Fast path (every snapshot of a video observed after its latest row — the collector and most imports): the
+    /// new rows are computed here, each carrying forward the last known value of every counter, and the video's
+    /// contribution changes only from its latest day on. Otherwise (history arriving out of order) the video's
+    /// whole history is read before and after the write and compared.
+    private func writeVideoDaily(organizationID: OrganizationID, batch: ArraySlice<VideoSnapshot>, in db: any SQLDatabase) async throws {
+        let organization = organizationID.description
+        var byVideo: [String: [VideoSnapshot]] = [:]
+        for snapshot in batch { byVideo[snapshot.videoID.description, default: []].append(snapshot) }
+        let ids = byVideo.keys.sorted()
+        let states = try await videoStates(organization: organization, ids: ids, in: db)
+
+        var rows: [(video: String, day: Int, observedAt: Int64, counters: Counters)] = []
+        var contributions = DailyContributions()
+        var slow: [String] = []
+        for id in ids {
+            let snapshots = byVideo[id]!.sorted { $0.observedAt < $1.observedAt }
+            let state = states[id]
+            if let latest = state?.latest, snapshots[0].observedAt.seconds <= latest.observedAt {
+                slow.append(id)
+                for snapshot in Self.lastPerDay(snapshots[...], key: { $0.videoID.description }, time: \.observedAt) {
+                    rows.append((id, UTCDay.of(snapshot.observedAt), snapshot.observedAt.seconds, Self.counters(snapshot)))
+                }
+                continue
+            }
+            // Fast path: fold the snapshots in time order onto the latest known levels.
+            var known = state?.latest?.counters ?? Counters()
+            var newRows: [(day: Int, counters: Counters)] = []
+            for snapshot in snapshots {
+                var merged = Self.counters(snapshot)
+                for path in Counters.keyPaths where merged[keyPath: path] == nil { merged[keyPath: path] = known[keyPath: path] }
+                known = merged
+                let day = UTCDay.of(snapshot.observedAt)
+                if let last = rows.last, last.video == id, last.day == day {
+                    rows[rows.count - 1] = (id, day, snapshot.observedAt.seconds, merged)
+                    newRows[newRows.count - 1] = (day, merged)
+                } else {
+                    rows.append((id, day, snapshot.observedAt.seconds, merged))
+                    newRows.append((day, merged))
+                }
+            }
+            guard let state else { continue }  // not a video of this organization: nothing to count
+            let lastDay = newRows[newRows.count - 1].day
+            if let latest = state.latest {
+                let previous = state.previous.map { [$0] } ?? []
+                let before = VideoHistory(videoID: id, accountID: nil, publicationDay: state.publicationDay,
+                                          rows: previous + [(latest.day, latest.counters)], first: state.first)
+                var after = before
+                after.rows = previous + (latest.day < newRows[0].day ? [(latest.day, latest.counters)] : []) + newRows
+                contributions.add(after, from: latest.day, through: lastDay, sign: 1)
+                contributions.add(before, from: latest.day, through: lastDay, sign: -1)
+            } else {
+                let history = VideoHistory(videoID: id, accountID: nil, publicationDay: state.publicationDay,
+                                           rows: newRows, first: newRows[0].counters)
+                let firstDay = min(newRows[0].day, state.publicationDay ?? newRows[0].day)
+                contributions.add(history, from: firstDay, through: lastDay, sign: 1)
+            }
+        }
+
+        let slowBefore = try await OrganizationDaily.fullHistories(organizationID: organizationID, videoIDs: slow, in: db)
+        for chunk in rows.chunked(Self.batchSize) {
             var daily: SQLQueryString = """
                 INSERT INTO video_daily (organization_id, video_id, day, observed_at, view_count, play_count, like_count,
                     comment_count, share_count, saved_count) VALUES
                 """
-            for (index, s) in Self.lastPerDay(batch, key: { $0.videoID.description }, time: \.observedAt).enumerated() {
-                daily += (index == 0 ? " " : ", ") + """
-                    (\(bind: organization), \(bind: s.videoID.description), \(bind: UTCDay.of(s.observedAt)),
-                    \(bind: s.observedAt.seconds), \(bind: s.viewCount), \(bind: s.playCount), \(bind: s.likeCount),
-                    \(bind: s.commentCount), \(bind: s.shareCount), \(bind: s.savedCount))
+            for (index, row) in chunk.enumerated() {
+                let c = row.counters
+                daily = daily + (index == 0 ? " " : ", ") + """
+                    (\(bind: organization), \(bind: row.video), \(bind: row.day), \(bind: row.observedAt), \(bind: c.views),
+                    \(bind: c.plays), \(bind: c.likes), \(bind: c.comments), \(bind: c.shares), \(bind: c.saves))
                     """
             }
             try await db.raw(daily + """
@@ -176,9 +254,58 @@ public struct SnapshotWriter: Sendable {
                 WHERE excluded.observed_at >= video_daily.observed_at
                 """).run()
         }
-        if refreshLatest {
-            try await self.refreshLatest(organizationID: organizationID, videoIDs: Array(Set(videos.map(\.videoID.description))), in: db)
+        if !slow.isEmpty {
+            // Out-of-order history: carry values forward over the whole history again, then compare.
+            try await OrganizationDaily.carryForward(
+                try await OrganizationDaily.fullHistories(organizationID: organizationID, videoIDs: slow, in: db),
+                organizationID: organizationID, in: db)
+            let slowAfter = try await OrganizationDaily.fullHistories(organizationID: organizationID, videoIDs: slow, in: db)
+            let beforeByID = Dictionary(uniqueKeysWithValues: slowBefore.map { ($0.videoID, $0) })
+            for after in slowAfter {
+                guard let before = beforeByID[after.videoID], let a = OrganizationDaily.span(after) else { continue }
+                let b = OrganizationDaily.span(before) ?? a
+                let range = min(a.lowerBound, b.lowerBound)...max(a.upperBound, b.upperBound)
+                contributions.add(after, from: range.lowerBound, through: range.upperBound, sign: 1)
+                contributions.add(before, from: range.lowerBound, through: range.upperBound, sign: -1)
+            }
         }
+        try await contributions.apply(organizationID: organizationID, in: db)
+    }
+
+    private static func counters(_ s: VideoSnapshot) -> Counters {
+        Counters(views: s.viewCount, plays: s.playCount, likes: s.likeCount, comments: s.commentCount, shares: s.shareCount,
+                 saves: s.savedCount)
+    }
+
+    /// Publication day, first row, latest row and the row before it of each video of the organization among `ids`.
+    private func videoStates(organization: String, ids: [String], in db: any SQLDatabase) async throws -> [String: VideoState] {
+        var states: [String: VideoState] = [:]
+        guard !ids.isEmpty else { return states }
+        let refs = try await db.raw("""
+            SELECT v.id, v.account_id, v.create_time FROM \(MetricsStore.idList(ids)) JOIN videos v ON v.id = ids.column1
+            WHERE v.organization_id = \(bind: organization)
+            """).all().map(MetricsStore.videoRef)
+        for ref in refs { states[ref.id] = VideoState(publicationDay: ref.publicationDay) }
+        for (which, order) in [(0, ""), (1, " DESC"), (2, " DESC")] {
+            let rows = try await db.raw("""
+                SELECT d.video_id, d.day, d.observed_at, d.view_count, d.play_count, d.like_count, d.comment_count,
+                    d.share_count, d.saved_count
+                FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                        ORDER BY x.day\(unsafeRaw: order) LIMIT 1\(unsafeRaw: which == 2 ? " OFFSET 1" : "")) AS day
+                      FROM \(MetricsStore.idList(ids)) JOIN videos v ON v.id = ids.column1
+                      WHERE v.organization_id = \(bind: organization)) t
+                JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+                """).all()
+            for row in rows {
+                let (id, day, counters) = try MetricsStore.decodeDaily(row)
+                switch which {
+                case 0: states[id]?.first = counters
+                case 1: states[id]?.latest = (day, try row.decode(column: "observed_at", as: Int64.self), counters)
+                default: states[id]?.previous = (day, counters)
+                }
+            }
+        }
+        return states
     }
 
     /// Copies each video's newest snapshot onto the video row, then re-sums its account's totals.

@@ -115,6 +115,7 @@ public struct VideoRepository: Sendable {
 
     func delete(organizationID: OrganizationID, id: VideoID, source: VideoSource, in db: any SQLDatabase) async throws -> Bool {
         guard try await find(organizationID: organizationID, id: id, source: source, in: db) != nil else { return false }
+        try await OrganizationDaily.remove(organizationID: organizationID, videoIDs: [id.description], in: db)
         try await db.raw("DELETE FROM videos WHERE organization_id = \(bind: organizationID.description) AND id = \(bind: id.description)").run()
         return true
     }

@@ -1,0 +1,178 @@
+// The organization's daily amounts are maintained at write time (Store/OrganizationDaily.swift). They must equal,
+// day by day and null for null, what summing every video's own history gives — whatever order history arrives
+// in, with counters missing, several snapshots a day, unknown publication times, and videos deleted.
+import Foundation
+import Testing
+@testable import CreatorAudit
+
+/// A small deterministic generator (SplitMix64), so a failure is reproducible.
+struct SeededRandom {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+}
+
+@Suite("Organization daily amounts")
+struct OrganizationDailyTests {
+    /// Every day's amounts from the videos' own histories (the per-video path of the analytics endpoints).
+    static func expectedSeries(_ database: Database, _ organizationID: OrganizationID, first: Int, last: Int) async throws -> [Counters] {
+        let store = MetricsStore(database: database)
+        let videos = try await store.videos(organizationID: organizationID, accountIDs: nil, includeIndividual: true)
+        let histories = try await store.histories(organizationID: organizationID, videos: videos, firstDay: first - 1, lastDay: last)
+        var daily = [Counters](repeating: Counters(), count: last - first + 1)
+        for history in histories {
+            let levels = history.levels(from: first - 1, through: last)
+            for index in daily.indices { daily[index] = daily[index] + (levels[index + 1] - levels[index]) }
+        }
+        return daily
+    }
+
+    static func storedRows(_ database: Database, _ organizationID: OrganizationID) async throws -> [String] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT day, view_count, play_count, like_count, comment_count, share_count, saved_count, views_known,
+                    plays_known, likes_known, comments_known, shares_known, saves_known
+                FROM organization_daily WHERE organization_id = \(bind: organizationID.description) ORDER BY day
+                """).all().map { row in
+                    try ["day", "view_count", "play_count", "like_count", "comment_count", "share_count", "saved_count",
+                         "views_known", "plays_known", "likes_known", "comments_known", "shares_known", "saves_known"]
+                        .map { String(try row.decode(column: $0, as: Int64.self)) }.joined(separator: ",")
+                }.filter { !$0.split(separator: ",").dropFirst().allSatisfy { $0 == "0" } }  // rows that cancelled out
+        }
+    }
+
+    @Test("equal to the sum of every video's history, in-order and out-of-order writes, deletions, and a rebuild", arguments: TestEngines.all)
+    func matchesPerVideoSums(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let database = server.database
+            let organization = try await Fixtures.organization(database)
+            try await Fixtures.setRateLimit(database, organization, 1_000_000)
+            let key = try await Fixtures.key(server.services, organization).token.secret
+            let other = try await Fixtures.organization(database)
+            let today = UTCDay.today
+            var random = SeededRandom(state: 20261126)
+            func at(_ day: Int, _ second: Int) -> Timestamp { Timestamp(seconds: Int64(today + day) * 86_400 + Int64(second)) }
+
+            // Two accounts, 14 account videos and 4 individual videos; publication known, unknown, or after tracking began.
+            let accounts = (0..<2).map { Account.new(organizationID: organization.id, platform: $0 == 0 ? .instagram : .tiktok, username: "acct\($0)") }
+            var videos: [Video] = []
+            for index in 0..<18 {
+                let tiktok = index % 3 == 2
+                var video = Video.new(organizationID: organization.id, platform: tiktok ? .tiktok : .instagram,
+                                      source: index < 14 ? .account : .individual,
+                                      externalID: tiktok ? "7\(100_000_000_00 + index)" : "V\(1000 + index)",
+                                      url: tiktok ? "https://www.tiktok.com/video/7\(100_000_000_00 + index)" : "https://www.instagram.com/p/V\(1000 + index)/",
+                                      now: at(-60, 0))
+                if index < 14 { video.accountID = accounts[index % 2].id.description }
+                switch index % 4 {
+                case 0: video.createTime = nil
+                case 1: video.createTime = at(-50 + index, 3600)
+                case 2: video.createTime = at(-5, 0)  // published after its first snapshots
+                default: video.createTime = at(-200, 0)
+                }
+                videos.append(video)
+            }
+            // Another organization's video: its history must not leak into this organization's rows.
+            let foreign = Video.new(organizationID: other.id, platform: .instagram, source: .individual, externalID: "F1000",
+                                    url: "https://www.instagram.com/p/F1000/", now: at(-60, 0))
+            let (accounts0, videos0) = (accounts, videos)
+            try await database.write { db in
+                for account in accounts0 { try await AccountRepository(database: database).insert(account, in: db) }
+                for video in videos0 { try await VideoRepository(database: database).insert(video, in: db) }
+                try await VideoRepository(database: database).insert(foreign, in: db)
+            }
+
+            // Histories: rising counters, gaps, counters sometimes missing, plays-only TikToks, several snapshots a day.
+            var snapshots: [VideoSnapshot] = []
+            for (index, video) in videos.enumerated() {
+                var views: Int64 = Int64(random.int(0...500)), likes: Int64 = 0, saves: Int64 = 0
+                let start = -45 + random.int(0...20)
+                for day in start...0 where random.chance(70) {
+                    for _ in 0..<random.int(1...3) {
+                        views += Int64(random.int(0...400))
+                        likes += Int64(random.int(0...30))
+                        saves += Int64(random.int(0...5))
+                        let tiktok = index % 3 == 2
+                        snapshots.append(VideoSnapshot(
+                            videoID: video.id, observedAt: at(day, random.int(0...86_399)),
+                            viewCount: tiktok ? nil : views, playCount: tiktok ? views : nil,
+                            likeCount: random.chance(15) ? nil : likes,
+                            commentCount: index % 5 == 4 && day < -20 ? nil : likes / 4,  // reported only later for some
+                            shareCount: random.chance(10) ? nil : likes / 8,
+                            savedCount: tiktok ? nil : saves))
+                    }
+                }
+            }
+            snapshots.append(VideoSnapshot(videoID: foreign.id, observedAt: at(-10, 0), viewCount: 1_000_000, likeCount: 5))
+            // In order for half of the videos (the fast path), shuffled in small batches for the rest (out of order).
+            let inOrder = snapshots.filter { s in videos.prefix(9).contains { $0.id == s.videoID } }.sorted { $0.observedAt < $1.observedAt }
+            var shuffled = snapshots.filter { s in !videos.prefix(9).contains { $0.id == s.videoID } }
+            for index in shuffled.indices.reversed() { shuffled.swapAt(index, random.int(0...index)) }
+            let writer = SnapshotWriter()
+            let batches = inOrder.chunked(37).map(Array.init) + shuffled.chunked(23).map(Array.init)
+            for batch in batches {
+                let organizationID = batch[0].videoID == foreign.id ? other.id : organization.id
+                let own = batch.filter { $0.videoID != foreign.id }
+                try await database.write { db in
+                    try await writer.write(organizationID: organizationID, videos: own, in: db)
+                    if own.count != batch.count {
+                        try await writer.write(organizationID: other.id, videos: batch.filter { $0.videoID == foreign.id }, in: db)
+                    }
+                }
+            }
+            // A repeated instant and a same-day correction arriving late.
+            let repeated = inOrder[inOrder.count / 2]
+            try await database.write { db in
+                try await writer.write(organizationID: organization.id, videos: [repeated], in: db)
+                var late = repeated
+                late.observedAt = Timestamp(seconds: repeated.observedAt.seconds - 1)
+                late.viewCount = (repeated.viewCount ?? 0) + 77
+                try await writer.write(organizationID: organization.id, videos: [late], in: db)
+            }
+
+            func compare(_ label: String) async throws {
+                for (first, last) in [(today - 6, today), (today - 29, today), (today - 60, today - 10), (today - 3, today - 3)] {
+                    let stored = try await database.read { db in
+                        try await OrganizationDaily.series(organizationID: organization.id, from: first, through: last, in: db)
+                    }
+                    let expected = try await Self.expectedSeries(database, organization.id, first: first, last: last)
+                    #expect(stored == expected, "\(label): days \(first)...\(last)")
+                }
+            }
+            try await compare("after writes")
+
+            // Deleting a video and an account takes their contributions out.
+            let deletedVideo = videos[15].id
+            try await database.write { db in
+                _ = try await VideoRepository(database: database).delete(organizationID: organization.id, id: deletedVideo, source: .individual, in: db)
+                _ = try await AccountRepository(database: database).delete(organizationID: organization.id, id: accounts[1].id, in: db)
+            }
+            try await compare("after deletions")
+
+            // Incremental maintenance equals building from scratch (what the migration does).
+            let incremental = try await Self.storedRows(database, organization.id)
+            try await database.write { db in try await OrganizationDaily.rebuild(in: db) }
+            let rebuilt = try await Self.storedRows(database, organization.id)
+            #expect(rebuilt == incremental)
+            #expect(!incremental.isEmpty)
+
+            // Over HTTP: the overview's 30-day views are the sum of the daily series' views.
+            let series = try await server.request(.GET, "/v2/overview/timeseries?period=30d", key: key)
+            #expect(series.status == 200)
+            let points = try #require((series.data["points"] as? [[String: Any]]))
+            #expect(points.count == 30)
+            let expected = try await Self.expectedSeries(database, organization.id, first: today - 29, last: today)
+            #expect(points.map { $0["views"] as? Int } == expected.map { $0.views.map(Int.init) })
+            let overview = try await server.request(.GET, "/v2/overview?period=30d", key: key)
+            let current = try #require((overview.data["current"] as? [String: Any]))
+            #expect(current["total_views"] as? Int == Int(expected.compactMap(\.views).reduce(0, +)))
+        }
+    }
+}
