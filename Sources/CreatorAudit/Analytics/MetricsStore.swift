@@ -16,8 +16,8 @@ struct MetricsStore: Sendable {
     func videos(organizationID: OrganizationID, ids: [String], source: VideoSource?) async throws -> [VideoRef] {
         guard !ids.isEmpty else { return [] }
         var query: SQLQueryString = """
-            SELECT v.id, v.account_id, v.create_time FROM \(Self.idList(ids)) JOIN videos v ON v.id = ids.column1
-            WHERE v.organization_id = \(bind: organizationID.description)
+            SELECT v.id, v.account_id, v.create_time FROM \(Self.idList(ids)) CROSS JOIN videos v
+            WHERE v.id = ids.column1 AND v.organization_id = \(bind: organizationID.description)
             """
         if let source { query = query + " AND v.source = \(bind: source.rawValue)" }
         let built = query
@@ -122,7 +122,9 @@ struct MetricsStore: Sendable {
 
     /// `(VALUES (?), (?), …) AS ids` — a driving table of the ids asked for, so both engines look each id up by
     /// primary key (with `id IN (…)` next to `organization_id = ?`, SQLite without statistics walked the whole
-    /// organization's index instead). Its column is `ids.column1` on both engines.
+    /// organization's index instead). Its column is `ids.column1` on both engines. Callers write
+    /// `FROM \(idList) CROSS JOIN videos v WHERE v.id = ids.column1 AND …`: SQLite keeps a CROSS JOIN's order (the
+    /// bundled SQLite otherwise scanned the organization's videos against the list), PostgreSQL plans it freely.
     static func idList(_ ids: [String]) -> SQLQueryString {
         var list: SQLQueryString = "(VALUES "
         for (index, id) in ids.enumerated() { list = list + (index == 0 ? "(" : ", (") + "\(bind: id))" }
@@ -136,7 +138,7 @@ struct MetricsStore: Sendable {
         SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
         FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
                 AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1) AS day
-              FROM \(idList(ids)) JOIN videos v ON v.id = ids.column1 WHERE v.organization_id = \(bind: organization)) t
+              FROM \(idList(ids)) CROSS JOIN videos v WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)) t
         JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
         """
     }
@@ -146,7 +148,7 @@ struct MetricsStore: Sendable {
         """
         SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
         FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id ORDER BY x.day LIMIT 1) AS day
-              FROM \(idList(ids)) JOIN videos v ON v.id = ids.column1 WHERE v.organization_id = \(bind: organization)) t
+              FROM \(idList(ids)) CROSS JOIN videos v WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)) t
         JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
         """
     }

@@ -133,8 +133,8 @@ struct OrganizationDaily: Sendable {
         let organization = organizationID.description
         var histories: [String: VideoHistory] = [:]
         let refs = try await db.raw("""
-            SELECT v.id, v.account_id, v.create_time FROM \(MetricsStore.idList(videoIDs)) JOIN videos v ON v.id = ids.column1
-            WHERE v.organization_id = \(bind: organization)
+            SELECT v.id, v.account_id, v.create_time FROM \(MetricsStore.idList(videoIDs)) CROSS JOIN videos v
+            WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)
             """).all().map(MetricsStore.videoRef)
         for ref in refs {
             histories[ref.id] = VideoHistory(videoID: ref.id, accountID: ref.accountID, publicationDay: ref.publicationDay, rows: [], first: nil)

@@ -282,8 +282,8 @@ public struct SnapshotWriter: Sendable {
         var states: [String: VideoState] = [:]
         guard !ids.isEmpty else { return states }
         let refs = try await db.raw("""
-            SELECT v.id, v.account_id, v.create_time FROM \(MetricsStore.idList(ids)) JOIN videos v ON v.id = ids.column1
-            WHERE v.organization_id = \(bind: organization)
+            SELECT v.id, v.account_id, v.create_time FROM \(MetricsStore.idList(ids)) CROSS JOIN videos v
+            WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)
             """).all().map(MetricsStore.videoRef)
         for ref in refs { states[ref.id] = VideoState(publicationDay: ref.publicationDay) }
         for (which, order) in [(0, ""), (1, " DESC"), (2, " DESC")] {
@@ -292,8 +292,8 @@ public struct SnapshotWriter: Sendable {
                     d.share_count, d.saved_count
                 FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
                         ORDER BY x.day\(unsafeRaw: order) LIMIT 1\(unsafeRaw: which == 2 ? " OFFSET 1" : "")) AS day
-                      FROM \(MetricsStore.idList(ids)) JOIN videos v ON v.id = ids.column1
-                      WHERE v.organization_id = \(bind: organization)) t
+                      FROM \(MetricsStore.idList(ids)) CROSS JOIN videos v
+                      WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)) t
                 JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
                 """).all()
             for row in rows {
