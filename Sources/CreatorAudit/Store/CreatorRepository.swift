@@ -29,8 +29,9 @@ public struct CreatorRepository: Sendable {
                 AND a.platform = 'instagram') AS instagram_count,
             (SELECT COUNT(*) FROM accounts a WHERE a.organization_id = c.organization_id AND a.creator_id = c.id
                 AND a.platform = 'tiktok') AS tiktok_count,
-            (SELECT COALESCE(SUM(a.follower_count), 0) FROM accounts a WHERE a.organization_id = c.organization_id
-                AND a.creator_id = c.id) AS total_followers
+            -- PostgreSQL sums BIGINT as NUMERIC, which does not decode as Int64: cast back.
+            CAST((SELECT COALESCE(SUM(a.follower_count), 0) FROM accounts a WHERE a.organization_id = c.organization_id
+                AND a.creator_id = c.id) AS BIGINT) AS total_followers
         FROM creators c
         """
 
