@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["CreatorAudit"],
             path: "Benchmarks/VerifyBench"
         ),
+        .executableTarget(
+            name: "metrics-bench",
+            dependencies: ["CreatorAudit"],
+            path: "Benchmarks/MetricsBench"
+        ),
         .testTarget(
             name: "CreatorAuditTests",
             dependencies: [

@@ -93,9 +93,9 @@ struct AuthenticationTests {
     func expiredKey(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let organization = try await Fixtures.organization(server.database)
-            let key = try await Fixtures.key(server.services, organization, expiresAt: .now.adding(seconds: 2))
+            let key = try await Fixtures.key(server.services, organization, expiresAt: .now.adding(seconds: 4))
             #expect(try await server.whoami(key.token.secret).status == 200)  // cached while valid
-            try await Task.sleep(for: .milliseconds(2100))
+            try await Task.sleep(for: .milliseconds(4100))
             expectProblem(try await server.whoami(key.token.secret), status: 403, code: "FORBIDDEN")
         }
     }
@@ -131,6 +131,16 @@ struct AuthenticationTests {
             #expect(try await server.whoami(valid).status == 429)
             // Requests without credentials are not attempts: still a plain 401.
             #expect(try await server.request(.GET, "/v2/whoami").status == 401)
+        }
+    }
+
+    @Test("the failed-authentication throttle follows ServerSettings.failedAuthLimit (serve --failed-auth-limit)")
+    func failedAuthenticationThrottleSetting() async throws {
+        try await TestServer.run(.sqlite, configure: { $0.failedAuthLimit = 40 }) { (server: TestServer) async throws in
+            for _ in 0..<40 {
+                #expect(try await server.whoami(APIKeyToken.generate().secret).status == 401)
+            }
+            #expect(try await server.whoami(APIKeyToken.generate().secret).status == 429)
         }
     }
 

@@ -25,10 +25,12 @@ struct MigrationTests {
     func concurrent(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine, migrate: false) { testDatabase in
             let other = try await Database.open(try ChangePropagationTests.location(of: testDatabase, engine), logger: TestDatabase.quietLogger)
-            async let a = Migrations.run(on: testDatabase.database, logger: TestDatabase.quietLogger)
-            async let b = Migrations.run(on: other, logger: TestDatabase.quietLogger)
-            let (appliedA, appliedB) = try await (a, b)
-            await other.close()
+            let database = testDatabase.database
+            async let a: Result<[Int], any Error> = { do { return .success(try await Migrations.run(on: database, logger: TestDatabase.quietLogger)) } catch { return .failure(error) } }()
+            async let b: Result<[Int], any Error> = { do { return .success(try await Migrations.run(on: other, logger: TestDatabase.quietLogger)) } catch { return .failure(error) } }()
+            let results = await (a, b)
+            await other.close()  // always, or SQLiteNIO asserts on an unclosed connection
+            let (appliedA, appliedB) = (try results.0.get(), try results.1.get())
             #expect((appliedA + appliedB).sorted() == Migrations.all.map(\.version))
             #expect(try await Migrations.appliedVersions(on: testDatabase.database) == Migrations.all.map(\.version))
         }

@@ -15,11 +15,11 @@ struct OpenAPITests {
         return method.uppercased() + " /" + segments.joined(separator: "/")
     }
 
-    @Test("the document describes every route the router serves, and nothing else")
+    @Test("the document describes every /v2 route the router serves, and nothing else")
     func documentMatchesRouter() async throws {
         let document = try #require(OpenAPIDocument.bundled, "openapi.json is not installed with the package")
         try await TestServer.run(.sqlite) { server in
-            let served = Set(server.services.routes.all.filter { $0.method != "HEAD" }.map { Self.normalized($0.method, $0.pattern) })
+            let served = Set(server.services.routes.all.filter { $0.method != "HEAD" && $0.pattern.hasPrefix("/v2") }.map { Self.normalized($0.method, $0.pattern) })
             let documented = Set(document.operations.filter { $0.method != "HEAD" }.map { Self.normalized($0.method, $0.path) })
             let undocumented = served.subtracting(documented).sorted()
             let unserved = documented.subtracting(served).sorted()

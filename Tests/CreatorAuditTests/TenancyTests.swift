@@ -40,4 +40,49 @@ struct TenancyTests {
             #expect(try await server.whoami(globexKey).data["organization_name"] as? String == "Globex")
         }
     }
+
+    @Test("lists filtered by another organization's ids, and analytics of its objects, show nothing of it",
+          arguments: TestEngines.all)
+    func foreignIDs(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let acme = try await Fixtures.organization(server.database, name: "Acme")
+            let globex = try await Fixtures.organization(server.database, name: "Globex")
+            let acmeKey = try await Fixtures.key(server.services, acme, name: "acme key").token.secret
+            let globexKey = try await Fixtures.key(server.services, globex, name: "globex key").token.secret
+            let creator = try await server.request(.POST, "/v2/creators", key: acmeKey, body: #"{"name":"Ana"}"#)
+            let creatorID = try #require(creator.data["id"] as? String, "\(creator.status) \(creator.body)")
+            let account = try await server.request(.POST, "/v2/accounts", key: acmeKey,
+                                                   body: #"{"platform":"instagram","username":"ana","creator_id":"\#(creatorID)"}"#)
+            let accountID = try #require(account.data["id"] as? String)
+            let mine = try await server.request(.GET, "/v2/accounts?creator_id=\(creatorID)", key: acmeKey)
+            #expect((mine.json["data"] as? [Any])?.count == 1)
+            // The peer gets an empty page (its filters echo only what it sent), never the owner's rows.
+            for path in ["/v2/accounts?creator_id=\(creatorID)", "/v2/videos?account_id=\(accountID)",
+                         "/v2/account-videos?account_id=\(accountID)"] {
+                let response = try await server.request(.GET, path, key: globexKey)
+                #expect(response.status == 200, "\(path)")
+                #expect((response.json["data"] as? [Any])?.isEmpty == true, "\(path)")
+            }
+            for path in ["/v2/accounts/\(accountID)/timeseries", "/v2/creators/\(creatorID)/timeseries",
+                         "/v2/creators/\(creatorID)/analytics"] {
+                #expect(try await server.request(.GET, path, key: globexKey).status == 404, "\(path)")
+                #expect(try await server.request(.GET, path, key: acmeKey).status == 200, "\(path)")
+            }
+            let batch = try await server.request(.POST, "/v2/accounts/metrics", key: globexKey,
+                                                 body: #"{"account_ids":["\#(accountID)"]}"#)
+            #expect(batch.status == 200)
+            #expect(batch.data.isEmpty)
+            #expect((batch.json["meta"] as? [String: Any])?["not_found"] as? [String] == [accountID])
+            for path in ["/v2/overview", "/v2/overview/timeseries", "/v2/creators/top"] {
+                let response = try await server.request(.GET, path, key: globexKey)
+                #expect(response.status == 200, "\(path)")
+                #expect(!response.body.contains(creatorID) && !response.body.contains(accountID), "\(path)")
+            }
+            for path in ["/v2/videos/metrics", "/v2/account-videos/metrics", "/v2/videos/deltas"] {
+                let response = try await server.request(.POST, path, key: globexKey, body: #"{"video_ids":["\#(accountID)"]}"#)
+                #expect(response.status == 200, "\(path)")
+                #expect(response.data.isEmpty, "\(path)")
+            }
+        }
+    }
 }

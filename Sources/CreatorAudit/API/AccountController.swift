@@ -82,32 +82,41 @@ struct AccountController {
             account.maxRecentPostsPerAccount = maxPosts ?? nil
             account.postLookbackDays = lookback ?? nil
             let prepared = account
-            let created = try await database.write { db -> Account in
-                var account = prepared
-                guard let organization = try await db.raw(
-                    "SELECT account_quota FROM organizations WHERE id = \(bind: key.organizationID.description)").first()
-                else { throw APIError.notFound("organization") }
-                if let quota = try organization.decode(column: "account_quota", as: Int?.self),
-                   try await repository.count(organizationID: key.organizationID, in: db) >= quota {
-                    throw APIError(.quotaExceeded, "The organization's account quota is reached.")
-                }
-                if try await repository.exists(organizationID: key.organizationID, platform: platform, username: username, in: db) {
-                    throw APIError.conflict("This account is already tracked.")
-                }
-                if let creatorID = account.creatorID {
-                    guard let creator = try await CreatorRepository(database: database).find(
-                        organizationID: key.organizationID, id: CreatorID(creatorID) ?? CreatorID(), in: db)
-                    else { throw APIError.validation([FieldError(field: "creator_id", message: "does not exist")]) }
-                    if !creator.isActive && account.isActive {
-                        account.isActive = false
-                        account.pausedByCreator = true
+            let created: Account
+            do {
+                created = try await database.write { db -> Account in
+                    var account = prepared
+                    guard let organization = try await db.raw(
+                        "SELECT account_quota FROM organizations WHERE id = \(bind: key.organizationID.description)").first()
+                    else { throw APIError.notFound("organization") }
+                    if let quota = try organization.decode(column: "account_quota", as: Int?.self),
+                       try await repository.count(organizationID: key.organizationID, in: db) >= quota {
+                        throw APIError(.quotaExceeded, "The organization's account quota is reached.")
                     }
+                    if try await repository.exists(organizationID: key.organizationID, platform: platform, username: username, in: db) {
+                        throw APIError.conflict("This account is already tracked.")
+                    }
+                    if let creatorID = account.creatorID {
+                        guard let creator = try await CreatorRepository(database: database).find(
+                            organizationID: key.organizationID, id: CreatorID(creatorID) ?? CreatorID(), in: db)
+                        else { throw APIError.validation([FieldError(field: "creator_id", message: "does not exist")]) }
+                        if !creator.isActive && account.isActive {
+                            account.isActive = false
+                            account.pausedByCreator = true
+                        }
+                    }
+                    try await repository.insert(account, in: db)
+                    guard let stored = try await repository.find(organizationID: key.organizationID, id: account.id, in: db) else {
+                        throw APIError(.internalError, "The account could not be read back.")
+                    }
+                    return stored
                 }
-                try await repository.insert(account, in: db)
-                guard let stored = try await repository.find(organizationID: key.organizationID, id: account.id, in: db) else {
-                    throw APIError(.internalError, "The account could not be read back.")
-                }
-                return stored
+            } catch let error where !(error is APIError) {
+                // A concurrent create of the same account got past `exists` first; the unique index refused this one.
+                if try await database.read({ db in
+                    try await repository.exists(organizationID: key.organizationID, platform: platform, username: username, in: db)
+                }) { throw APIError.conflict("This account is already tracked.") }
+                throw error
             }
             let location = publicURL + "/v2/accounts/" + created.id.description
             return StoredReply(status: 201, body: JSONOut.object([("data", Self.json(created))]).serialized(), location: location)

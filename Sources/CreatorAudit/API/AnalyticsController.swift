@@ -123,7 +123,7 @@ struct AnalyticsController {
             }
         case .videos, .accountVideos:
             let refs = try await store.videos(organizationID: key.organizationID, ids: ids, source: kind == .videos ? .individual : .account)
-            let histories = try await store.histories(organizationID: key.organizationID, videos: refs, firstDay: window.startDay - 1, lastDay: window.endDay)
+            let histories = try await store.endpointHistories(organizationID: key.organizationID, videos: refs, days: [window.startDay - 1, window.endDay])
             let amounts = service.amounts(histories, window: window)
             for id in ids {
                 guard let amount = amounts[id] else { continue }
@@ -160,9 +160,8 @@ struct AnalyticsController {
         }
         try body.validate()
         let today = UTCDay.today
-        let longest = windows.max() ?? 1
         let refs = try await store.videos(organizationID: key.organizationID, ids: ids, source: .individual)
-        let histories = try await store.histories(organizationID: key.organizationID, videos: refs, firstDay: today - longest, lastDay: today)
+        let histories = try await store.endpointHistories(organizationID: key.organizationID, videos: refs, days: [today] + windows.map { today - $0 })
         var entries: [(String, JSONOut)] = []
         var found = Set<String>()
         let byID = Dictionary(histories.map { ($0.videoID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -261,8 +260,9 @@ struct AnalyticsController {
         let organizationID = key.organizationID
         let videos = try await store.videos(organizationID: organizationID, accountIDs: nil, includeIndividual: true)
         let previousWindow = window.previous
-        let histories = try await store.histories(organizationID: organizationID, videos: videos,
-                                                  firstDay: previousWindow.startDay - 1, lastDay: window.endDay)
+        let histories = try await store.endpointHistories(
+            organizationID: organizationID, videos: videos,
+            days: [previousWindow.startDay - 1, window.startDay - 1, window.endDay])
         func figures(_ w: Window) async throws -> [String: JSONOut] {
             var sum = Counters()
             for amount in service.amounts(histories, window: w).values { sum = sum + amount }

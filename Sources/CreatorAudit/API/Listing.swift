@@ -168,7 +168,10 @@ struct CursorCodec: Sendable {
     func decode(_ cursor: String, fingerprint: String, kind: SortOption.Kind) -> CursorPosition? {
         let parts = cursor.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, cursor.count <= 1024,
-              let signature = Base64URL.decode(String(parts[1])), signature.count == 16
+              let signature = Base64URL.decode(String(parts[1])), signature.count == 16,
+              // Only the canonical spelling: base64 ignores the unused low bits of the last digit, so without
+              // this a cursor with one character changed would still be accepted.
+              Base64URL.encode(signature) == parts[1]
         else { return nil }
         let expected = Array(HMAC<SHA256>.authenticationCode(for: Data(parts[0].utf8), using: key)).prefix(16)
         guard Self.constantTimeEqual(Array(expected), signature) else { return nil }

@@ -86,13 +86,22 @@ struct VideoController {
             video.isActive = isActive ?? true
             video.scrapeIntervalHours = interval ?? 24
             let prepared = video
-            try await database.write { db in
-                let video = prepared
-                if try await repository.exists(organizationID: key.organizationID, source: .individual, platform: platform,
-                                               externalID: identifier.externalID, in: db) {
-                    throw APIError.conflict("This video is already tracked.")
+            do {
+                try await database.write { db in
+                    let video = prepared
+                    if try await repository.exists(organizationID: key.organizationID, source: .individual, platform: platform,
+                                                   externalID: identifier.externalID, in: db) {
+                        throw APIError.conflict("This video is already tracked.")
+                    }
+                    try await repository.insert(video, in: db)
                 }
-                try await repository.insert(video, in: db)
+            } catch let error where !(error is APIError) {
+                // A concurrent create of the same video got past `exists` first; the unique index refused this one.
+                if try await database.read({ db in
+                    try await repository.exists(organizationID: key.organizationID, source: .individual, platform: platform,
+                                                externalID: identifier.externalID, in: db)
+                }) { throw APIError.conflict("This video is already tracked.") }
+                throw error
             }
             return StoredReply(status: 201, body: JSONOut.object([("data", Self.json(video))]).serialized(),
                                location: publicURL + "/v2/videos/" + video.id.description)

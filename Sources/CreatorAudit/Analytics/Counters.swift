@@ -56,6 +56,14 @@ public struct Counters: Sendable, Equatable {
         EngagementRate.compute(likes: likes, comments: comments, shares: shares, views: views, plays: plays)
     }
 
+    /// Where only one of views and plays is reported, each stands in for the other (SPEC §6; TikTok: plays = views).
+    var withStandIns: Counters {
+        var result = self
+        if result.views == nil { result.views = plays }
+        if result.plays == nil { result.plays = views }
+        return result
+    }
+
     /// Views where reported, else plays (TikTok: plays equal views).
     var effectiveViews: Int64? { views ?? plays }
 }

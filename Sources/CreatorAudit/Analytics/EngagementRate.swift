@@ -12,11 +12,12 @@ public enum EngagementRate {
             return nil
         }
         let engagement = Int128(likes ?? 0) + Int128(comments ?? 0) + Int128(shares ?? 0)
-        // 100 × 10⁴ (four decimals) × engagement / views, rounded half away from zero (all values ≥ 0).
-        let scaled = engagement * 1_000_000
+        // 100 × 10⁴ (four decimals) × engagement / views, rounded half away from zero. The denominator is > 0;
+        // a window's engagement can be negative (a platform's count went down), so round the magnitude.
+        let scaled = (engagement < 0 ? -engagement : engagement) * 1_000_000
         var quotient = scaled / Int128(denominator)
         let remainder = scaled % Int128(denominator)
         if remainder * 2 >= Int128(denominator) { quotient += 1 }
-        return Double(quotient) / 10_000
+        return Double(engagement < 0 ? -quotient : quotient) / 10_000
     }
 }

@@ -20,7 +20,7 @@ struct VideoHistory: Sendable {
         for path in Counters.keyPaths {
             result[keyPath: path] = level(path, at: day)
         }
-        return result
+        return result.withStandIns
     }
 
     private func level(_ path: WritableKeyPath<Counters, Int64?>, at day: Int) -> Int64? {
@@ -65,7 +65,7 @@ struct VideoHistory: Sendable {
                     carried[keyPath: path] = (publicationDay.map { day < $0 } ?? false) ? 0 : firstValue
                 }
             }
-            output.append(carried)
+            output.append(carried.withStandIns)
         }
         return output
     }

@@ -25,7 +25,7 @@ struct MetricsService: Sendable {
 
     /// Totals of a group of videos and accounts (followers) over a window.
     func totals(organizationID: OrganizationID, videos: [MetricsStore.VideoRef], accountIDs: [String], window: Window) async throws -> WindowTotals {
-        let histories = try await store.histories(organizationID: organizationID, videos: videos, firstDay: window.startDay - 1, lastDay: window.endDay)
+        let histories = try await store.endpointHistories(organizationID: organizationID, videos: videos, days: [window.startDay - 1, window.endDay])
         var sum = Counters()
         for amount in amounts(histories, window: window).values { sum = sum + amount }
         let followers = try await store.followerHistories(organizationID: organizationID, accountIDs: accountIDs, firstDay: window.startDay - 1, lastDay: window.endDay)
@@ -39,7 +39,7 @@ struct MetricsService: Sendable {
     /// Per-account totals for the batch endpoint.
     func accountTotals(organizationID: OrganizationID, accountIDs: [String], window: Window) async throws -> [String: WindowTotals] {
         let videos = try await store.videos(organizationID: organizationID, accountIDs: accountIDs, includeIndividual: false)
-        let histories = try await store.histories(organizationID: organizationID, videos: videos, firstDay: window.startDay - 1, lastDay: window.endDay)
+        let histories = try await store.endpointHistories(organizationID: organizationID, videos: videos, days: [window.startDay - 1, window.endDay])
         let perVideo = amounts(histories, window: window)
         var sums: [String: Counters] = [:]
         for video in videos {

@@ -93,6 +93,60 @@ struct MetricsStore: Sendable {
         }
     }
 
+    /// Histories that can answer levels only at `days` (window ends), reading one row per video per day asked:
+    /// each video's latest rollup row at or before the day — a correlated `ORDER BY day DESC LIMIT 1`, which both
+    /// engines answer by walking the `(video_id, day)` index backwards one step (`MAX(day)` scanned the range) — and its first row. `videos == nil`: every video of the organization.
+    func endpointHistories(organizationID: OrganizationID, videos: [VideoRef], days: [Int]) async throws -> [VideoHistory] {
+        guard !videos.isEmpty else { return [] }
+        var byID: [String: VideoHistory] = [:]
+        for video in videos {
+            byID[video.id] = VideoHistory(videoID: video.id, accountID: video.accountID, publicationDay: video.publicationDay, rows: [], first: nil)
+        }
+        let organization = organizationID.description
+        let targets = Array(Set(days)).sorted()
+        for chunk in videos.map(\.id).chunked(1000) {
+            let ids = Array(chunk)
+            let results = try await database.read { db -> [(Int?, [any SQLRow])] in
+                var results: [(Int?, [any SQLRow])] = []
+                for day in targets {
+                    // The day is found per video first (one backwards index step each), then its row by primary key.
+                    results.append((day, try await db.raw("""
+                        SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
+                            d.saved_count
+                        FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                                AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1) AS day
+                              FROM videos v WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))) t
+                        JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+                        """).all()))
+                }
+                results.append((nil, try await db.raw("""
+                    SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count,
+                        d.saved_count
+                    FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                            ORDER BY x.day LIMIT 1) AS day
+                          FROM videos v WHERE v.organization_id = \(bind: organization) AND v.id IN (\(binds: ids))) t
+                    JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+                    """).all()))
+                return results
+            }
+            for (day, rows) in results {
+                for row in rows {
+                    let (id, rowDay, counters) = try Self.decodeDaily(row)
+                    if day == nil {
+                        byID[id]?.first = counters
+                    } else if byID[id]?.rows.contains(where: { $0.day == rowDay }) == false {
+                        byID[id]?.rows.append((rowDay, counters))
+                    }
+                }
+            }
+        }
+        return videos.compactMap { byID[$0.id] }.map { history in
+            var sorted = history
+            sorted.rows.sort { $0.day < $1.day }
+            return sorted
+        }
+    }
+
     static func decodeDaily(_ row: any SQLRow) throws -> (String, Int, Counters) {
         (try row.decode(column: "video_id", as: String.self), try row.decode(column: "day", as: Int.self),
          Counters(views: try row.decode(column: "view_count", as: Int64?.self),

@@ -11,11 +11,18 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     /// SPEC §3: more than 30 failed authentications per minute from one address → 429.
     static let failedAttemptsPerMinute = 30
     static let realm = "Bearer realm=\"creatoraudit\""
+    static let rateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
+    static let rateLimitRemaining = HTTPField.Name("X-RateLimit-Remaining")!
+    static let rateLimitReset = HTTPField.Name("X-RateLimit-Reset")!
+    static let rateLimitPolicy = HTTPField.Name("RateLimit-Policy")!
+    static let rateLimit = HTTPField.Name("RateLimit")!
 
     let verifier: KeyVerifier
     let rateLimiter: RateLimiter
     let failureThrottle: RateLimiter
     let usage: UsageRecorder
+    /// Failed authentications per minute and address before 429 (`serve --failed-auth-limit`; SPEC default 30).
+    var failedAttemptsPerMinute: Int = Self.failedAttemptsPerMinute
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let authorization = request.headers[.authorization] else {
@@ -23,8 +30,8 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
                            headers: ["WWW-Authenticate": Self.realm])
         }
         let throttleKey = "failed-auth:" + context.clientAddress
-        if failureThrottle.peek(throttleKey) >= Self.failedAttemptsPerMinute {
-            let decision = failureThrottle.consume(throttleKey, limit: Self.failedAttemptsPerMinute)
+        if failureThrottle.peek(throttleKey) >= failedAttemptsPerMinute {
+            let decision = failureThrottle.consume(throttleKey, limit: failedAttemptsPerMinute)
             throw APIError(.rateLimited, "Too many failed authentications from this address; try again later.",
                            headers: ["Retry-After": String(decision.secondsToReset)])
         }
@@ -33,7 +40,7 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
             guard let token = Self.bearerToken(authorization) else { throw KeyVerificationFailure.invalid }
             key = try await verifier.verify(token)
         } catch let failure as KeyVerificationFailure {
-            _ = failureThrottle.consume(throttleKey, limit: Self.failedAttemptsPerMinute)
+            _ = failureThrottle.consume(throttleKey, limit: failedAttemptsPerMinute)
             switch failure {
             case .invalid:
                 throw APIError(.unauthorized, "The API key is not valid.",
@@ -45,15 +52,16 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
             }
         }
         context.facts.authenticated(key)
-        context.facts.addHeader("Cache-Control", "private, no-cache")
-        context.facts.addHeader("Vary", "Authorization")
 
         let decision = rateLimiter.consume(key.keyID.description, limit: key.rateLimit)
-        context.facts.addHeader("X-RateLimit-Limit", String(decision.limit))
-        context.facts.addHeader("X-RateLimit-Remaining", String(decision.remaining))
-        context.facts.addHeader("X-RateLimit-Reset", String(decision.reset))
-        context.facts.addHeader("RateLimit-Policy", "\"key\";q=\(decision.limit);w=\(RateLimiter.window)")
-        context.facts.addHeader("RateLimit", "\"key\";r=\(decision.remaining);t=\(decision.secondsToReset)")
+        let limit = String(decision.limit), remaining = String(decision.remaining)
+        context.facts.addHeaders([
+            (.cacheControl, "private, no-cache"), (.vary, "Authorization"),
+            (Self.rateLimitLimit, limit), (Self.rateLimitRemaining, remaining),
+            (Self.rateLimitReset, String(decision.reset)),
+            (Self.rateLimitPolicy, "\"key\";q=" + limit + ";w=60"),
+            (Self.rateLimit, "\"key\";r=" + remaining + ";t=" + String(decision.secondsToReset)),
+        ])
         guard decision.allowed else {
             throw APIError(.rateLimited, "The API key's rate limit is exhausted for this minute.",
                            headers: ["Retry-After": String(decision.secondsToReset)])

@@ -42,7 +42,7 @@ public final class RequestFacts: Sendable {
     struct Values {
         var organizationID: OrganizationID?
         var keyID: APIKeyID?
-        var headers: [(String, String)] = []
+        var headers: [(HTTPField.Name, String)] = []
         var clientAddress: String?
     }
     private let values = NIOLockedValueBox(Values())
@@ -59,8 +59,13 @@ public final class RequestFacts: Sendable {
     }
 
     /// Headers every response to this request carries, error or not (rate limit, cache policy).
-    func addHeader(_ name: String, _ value: String) {
+    func addHeader(_ name: HTTPField.Name, _ value: String) {
         values.withLockedValue { $0.headers.append((name, value)) }
+    }
+
+    /// Several at once: one lock round-trip on the hot path.
+    func addHeaders(_ fields: [(HTTPField.Name, String)]) {
+        values.withLockedValue { $0.headers.append(contentsOf: fields) }
     }
 
     var snapshot: Values { values.withLockedValue { $0 } }

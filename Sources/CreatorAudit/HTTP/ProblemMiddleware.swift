@@ -28,22 +28,26 @@ struct ProblemMiddleware: RouterMiddleware {
         response.headers[.strictTransportSecurity] = "max-age=63072000"
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xRequestID] = context.requestID
-        for (name, value) in facts.headers {
-            if let field = HTTPField.Name(name) { response.headers[field] = value }
-        }
+        for (name, value) in facts.headers { response.headers[name] = value }
         let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         logger.info("request", metadata: [
             "method": .string(request.method.rawValue),
             "route": .string(context.endpointPath ?? "-"),
             "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.3f", Double(micros) / 1000)),
+            "duration_ms": .string(Self.milliseconds(micros)),
             "request_id": .string(context.requestID),
             "organization_id": .string(facts.organizationID?.description ?? "-"),
             "key_id": .string(facts.keyID?.description ?? "-"),
             "client": .string(facts.clientAddress ?? context.remoteAddress?.ipAddress ?? "-"),
         ])
         return response
+    }
+
+    /// `1.234` from microseconds, without String(format:) (slow on this path).
+    static func milliseconds(_ micros: Int64) -> String {
+        let fraction = String(micros % 1000)
+        return String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// The client's `X-Request-ID` when it is safe to echo, else a new UUID. Something shaped like one of our

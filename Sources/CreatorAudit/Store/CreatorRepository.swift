@@ -22,6 +22,7 @@ public struct CreatorRepository: Sendable {
 
     public init(database: Database) { self.database = database }
 
+    /// `total_followers` is cast because PostgreSQL sums BIGINT as NUMERIC, which does not decode as an integer.
     static let select: SQLQueryString = """
         SELECT c.*,
             (SELECT COUNT(*) FROM accounts a WHERE a.organization_id = c.organization_id AND a.creator_id = c.id) AS account_count,
@@ -29,9 +30,8 @@ public struct CreatorRepository: Sendable {
                 AND a.platform = 'instagram') AS instagram_count,
             (SELECT COUNT(*) FROM accounts a WHERE a.organization_id = c.organization_id AND a.creator_id = c.id
                 AND a.platform = 'tiktok') AS tiktok_count,
-            -- PostgreSQL sums BIGINT as NUMERIC, which does not decode as Int64: cast back.
-            CAST((SELECT COALESCE(SUM(a.follower_count), 0) FROM accounts a WHERE a.organization_id = c.organization_id
-                AND a.creator_id = c.id) AS BIGINT) AS total_followers
+            (SELECT CAST(COALESCE(SUM(a.follower_count), 0) AS BIGINT) FROM accounts a
+                WHERE a.organization_id = c.organization_id AND a.creator_id = c.id) AS total_followers
         FROM creators c
         """
 

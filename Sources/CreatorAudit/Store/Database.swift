@@ -156,14 +156,14 @@ private final class SQLiteBackend: Sendable {
         quiet.logLevel = .warning  // SQL statements and binds stay out of the logs
         let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
         // WAL: readers do not block the writer; busy_timeout: the CLI and the server share the file.
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=15000", "PRAGMA foreign_keys=ON",
                        "PRAGMA synchronous=NORMAL"] {
             _ = try await writer.query(pragma)
         }
         var readers: [SQLiteConnection] = []
         for _ in 0..<2 {
             let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
-            _ = try await reader.query("PRAGMA busy_timeout=5000")
+            _ = try await reader.query("PRAGMA busy_timeout=15000")
             _ = try await reader.query("PRAGMA foreign_keys=ON")
             readers.append(reader)
         }

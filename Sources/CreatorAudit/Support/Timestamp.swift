@@ -18,10 +18,28 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        // Without String(format:): this runs for every timestamp of every row of every list.
+        var out = [UInt8](repeating: 0, count: 20)
+        func put(_ value: Int, at offset: Int, digits: Int) {
+            var remaining = value
+            for position in stride(from: offset + digits - 1, through: offset, by: -1) {
+                out[position] = UInt8(48 + remaining % 10)
+                remaining /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
+        out[4] = 45
+        put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
+        out[7] = 45
+        put(Int(parts.tm_mday), at: 8, digits: 2)
+        out[10] = 84
+        put(Int(parts.tm_hour), at: 11, digits: 2)
+        out[13] = 58
+        put(Int(parts.tm_min), at: 14, digits: 2)
+        out[16] = 58
+        put(Int(parts.tm_sec), at: 17, digits: 2)
+        out[19] = 90
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `2026-06-14` (the UTC day)

@@ -32,10 +32,16 @@ struct TestDatabase {
         return logger
     }()
 
-    /// A migrated, empty database of `engine` for the duration of `body`.
+    /// A migrated, empty database of `engine` for the duration of `body` (waits for a free `TestSlots` slot).
     static func with<T>(
         _ engine: DatabaseEngine, migrate: Bool = true, logger: Logger = quietLogger,
         _ body: (TestDatabase) async throws -> T
+    ) async throws -> T {
+        try await TestSlots.shared.withSlot { try await withoutSlot(engine, migrate: migrate, logger: logger, body) }
+    }
+
+    private static func withoutSlot<T>(
+        _ engine: DatabaseEngine, migrate: Bool, logger: Logger, _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("ca-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)

@@ -1,0 +1,151 @@
+// `Idempotency-Key` on POST /v2/accounts, /v2/videos and /v2/creators (SPEC §4).
+import Foundation
+import Testing
+@testable import CreatorAudit
+
+@Suite("Idempotency keys")
+struct IdempotencyTests {
+    /// (path, a valid body, another valid body) for each of the three creates.
+    static let creates: [(String, String, String)] = [
+        ("/v2/accounts", #"{"platform":"instagram","username":"idem"}"#, #"{"platform":"instagram","username":"other"}"#),
+        ("/v2/videos", #"{"platform":"instagram","identifier":"Idem12345"}"#, #"{"platform":"instagram","identifier":"Other1234"}"#),
+        ("/v2/creators", #"{"name":"Idem"}"#, #"{"name":"Other"}"#),
+    ]
+
+    static func total(_ server: TestServer, _ key: String, _ path: String) async throws -> Int? {
+        try await server.request(.GET, path + "?include_total=true", key: key).pagination["total_count"] as? Int
+    }
+
+    @Test("a retry with the same key returns the same status and body with Idempotent-Replayed: true and creates nothing; the same key with another body → 409 CONFLICT", arguments: TestEngines.all)
+    func replay(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let tenant = try await Tenant.make(server)
+            for (path, body, otherBody) in Self.creates {
+                let headers = [("Idempotency-Key", "retry-\(path)")]
+                let first = try await server.request(.POST, path, key: tenant.key, headers: headers, body: body)
+                #expect(first.status == 201, "\(path)")
+                #expect(first.header("Idempotent-Replayed") == nil)
+                let replayed = try await server.request(.POST, path, key: tenant.key, headers: headers, body: body)
+                #expect(replayed.status == 201, "\(path)")
+                #expect(replayed.body == first.body, "\(path)")
+                #expect(replayed.header("Location") == first.header("Location"))
+                #expect(replayed.header("Idempotent-Replayed") == "true")
+                #expect(try await Self.total(server, tenant.key, path) == 1, "\(path)")
+
+                let mismatch = try await server.request(.POST, path, key: tenant.key, headers: headers, body: otherBody)
+                #expect(mismatch.status == 409, "\(path)")
+                #expect(mismatch.code == "CONFLICT")
+                // Even whitespace makes another body (the hash is over the raw bytes).
+                let spaced = try await server.request(.POST, path, key: tenant.key, headers: headers, body: body + " ")
+                #expect(spaced.status == 409, "\(path)")
+                #expect(try await Self.total(server, tenant.key, path) == 1, "\(path)")
+                // Without a key, a second identical create is an ordinary request (accounts/videos → duplicate 409).
+                let plain = try await server.request(.POST, path, key: tenant.key, body: body)
+                #expect(plain.status == (path == "/v2/creators" ? 201 : 409), "\(path)")
+                #expect(plain.header("Idempotent-Replayed") == nil)
+            }
+        }
+    }
+
+    @Test("keys are scoped per organization and per path; a 422 answer replays too; malformed keys → 422",
+          arguments: TestEngines.all)
+    func scoping(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let tenant = try await Tenant.make(server)
+            let other = try await Tenant.make(server)
+            let headers = [("Idempotency-Key", "shared-key")]
+            let mine = try await server.request(.POST, "/v2/creators", key: tenant.key, headers: headers, body: #"{"name":"Mine"}"#)
+            #expect(mine.status == 201)
+            // The other organization's identical key and body create its own creator.
+            let theirs = try await server.request(.POST, "/v2/creators", key: other.key, headers: headers, body: #"{"name":"Mine"}"#)
+            #expect(theirs.status == 201)
+            #expect(theirs.header("Idempotent-Replayed") == nil)
+            #expect(theirs.id != mine.id)
+            #expect(try await Self.total(server, other.key, "/v2/creators") == 1)
+            // The same key on another path is another request, even with another body.
+            let account = try await server.request(.POST, "/v2/accounts", key: tenant.key, headers: headers,
+                                                   body: #"{"platform":"tiktok","username":"scoped"}"#)
+            #expect(account.status == 201)
+            #expect(account.header("Idempotent-Replayed") == nil)
+            // Another key of the same organization shares its records.
+            let second = try await Fixtures.key(server.services, tenant.organization, name: "second").token.secret
+            let fromSecond = try await server.request(.POST, "/v2/creators", key: second, headers: headers, body: #"{"name":"Mine"}"#)
+            #expect(fromSecond.header("Idempotent-Replayed") == "true")
+            #expect(fromSecond.id == mine.id)
+
+            // A validation failure is an answer like any other: replayed as it was.
+            let invalidHeaders = [("Idempotency-Key", "invalid-once")]
+            let invalid = try await server.request(.POST, "/v2/accounts", key: tenant.key, headers: invalidHeaders,
+                                                   body: #"{"platform":"myspace"}"#)
+            Check.validation(invalid, ["platform", "username"])
+            #expect(invalid.header("Idempotent-Replayed") == nil)
+            let again = try await server.request(.POST, "/v2/accounts", key: tenant.key, headers: invalidHeaders,
+                                                 body: #"{"platform":"myspace"}"#)
+            Check.validation(again, ["platform", "username"])
+            #expect(again.header("Idempotent-Replayed") == "true")
+            #expect(again.body == invalid.body)
+            // So is a conflict.
+            let dupHeaders = [("Idempotency-Key", "dup-once")]
+            let duplicate = try await server.request(.POST, "/v2/accounts", key: tenant.key, headers: dupHeaders,
+                                                     body: #"{"platform":"tiktok","username":"scoped"}"#)
+            #expect(duplicate.status == 409)
+            let duplicateAgain = try await server.request(.POST, "/v2/accounts", key: tenant.key, headers: dupHeaders,
+                                                          body: #"{"platform":"tiktok","username":"scoped"}"#)
+            #expect(duplicateAgain.status == 409)
+            #expect(duplicateAgain.header("Idempotent-Replayed") == "true")
+
+            for bad in [String(repeating: "k", count: 256), "caf\u{e9}"] {
+                let response = try await server.request(.POST, "/v2/creators", key: tenant.key, headers: [("Idempotency-Key", bad)],
+                                                        body: #"{"name":"Bad key"}"#)
+                #expect(response.status == 422, "\(bad.prefix(10))")
+                #expect(response.code == "VALIDATION_ERROR")
+            }
+            let longest = try await server.request(.POST, "/v2/creators", key: tenant.key,
+                                                   headers: [("Idempotency-Key", String(repeating: "k", count: 255))], body: #"{"name":"Long key"}"#)
+            #expect(longest.status == 201)
+            // A read-only key is refused before any record is made.
+            Check.insufficientScope(try await server.request(.POST, "/v2/creators", key: tenant.readKey,
+                                                             headers: [("Idempotency-Key", "read-only")], body: #"{"name":"Nope"}"#))
+            let afterScope = try await server.request(.POST, "/v2/creators", key: tenant.key,
+                                                      headers: [("Idempotency-Key", "read-only")], body: #"{"name":"Nope"}"#)
+            #expect(afterScope.status == 201)
+            #expect(afterScope.header("Idempotent-Replayed") == nil)
+        }
+    }
+
+    @Test("two concurrent requests with one key create exactly one resource; the other gets the replay or 409",
+          arguments: TestEngines.all)
+    func concurrent(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let tenant = try await Tenant.make(server)
+            for round in 0..<5 {
+                for (path, body, _) in Self.creates {
+                    let headers = [("Idempotency-Key", "race-\(round)-\(path)")]
+                    let adjusted = body.replacingOccurrences(of: "dem", with: "dem\(round)")
+                    let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                        for _ in 0..<4 {
+                            group.addTask { try await server.request(.POST, path, key: tenant.key, headers: headers, body: adjusted) }
+                        }
+                        return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+                    }
+                    let originals = responses.indices.filter {
+                        responses[$0].status == 201 && responses[$0].header("Idempotent-Replayed") == nil
+                    }
+                    #expect(originals.count == 1, "\(path) \(responses.map(\.status))")
+                    for (index, response) in responses.enumerated() where index != originals.first {
+                        if response.status == 201 {
+                            #expect(response.header("Idempotent-Replayed") == "true")
+                            #expect(response.body == originals.first.map { responses[$0].body })
+                        } else {
+                            #expect(response.status == 409, "\(path) \(response.body)")
+                            #expect(response.code == "CONFLICT")
+                        }
+                    }
+                }
+            }
+            for (path, _, _) in Self.creates {
+                #expect(try await Self.total(server, tenant.key, path) == 5, "\(path)")
+            }
+        }
+    }
+}
