@@ -10,11 +10,39 @@ struct VideoIdentifier: Equatable {
     let accountUsername: String?
 
     static func parse(_ raw: String, platform: Platform) -> VideoIdentifier? {
+        if let bare = bareIdentifier(raw, platform: platform) { return bare }
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 2048 else { return nil }
         switch platform {
         case .instagram: return instagram(text)
         case .tiktok: return tiktok(text)
+        }
+    }
+
+    /// The common case without Foundation: a bare id or shortcode in plain ASCII (an import parses millions).
+    /// Same answers as the general path below; nil sends anything else (URLs, spaces) there.
+    static func bareIdentifier(_ text: String, platform: Platform) -> VideoIdentifier? {
+        var digits = true
+        var count = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                digits = false
+            default: return nil
+            }
+            count += 1
+        }
+        switch platform {
+        case .tiktok:
+            guard digits, (8...25).contains(count) else { return nil }
+            return VideoIdentifier(externalID: text, shortcode: nil, url: "https://www.tiktok.com/video/\(text)", accountUsername: nil)
+        case .instagram:
+            if digits, (6...25).contains(count) {
+                return VideoIdentifier(externalID: text, shortcode: nil, url: "https://www.instagram.com/p/\(text)/", accountUsername: nil)
+            }
+            guard (5...64).contains(count) else { return nil }
+            return VideoIdentifier(externalID: text, shortcode: text, url: "https://www.instagram.com/p/\(text)/", accountUsername: nil)
         }
     }
 
