@@ -89,7 +89,7 @@ struct AccountController {
                     guard let organization = try await db.raw(
                         "SELECT account_quota FROM organizations WHERE id = \(bind: key.organizationID.description)").first()
                     else { throw APIError.notFound("organization") }
-                    if let quota = try organization.decode(column: "account_quota", as: Int?.self),
+                    if let quota = try organization.decodeOptional(column: "account_quota", as: Int.self),
                        try await repository.count(organizationID: key.organizationID, in: db) >= quota {
                         throw APIError(.quotaExceeded, "The organization's account quota is reached.")
                     }

@@ -378,7 +378,7 @@ struct AnalyticsController {
         for row in rows {
             let creatorID = try row.decode(column: "creator_id", as: String.self)
             names[creatorID] = try row.decode(column: "name", as: String.self)
-            if let accountID = try row.decode(column: "account_id", as: String?.self) {
+            if let accountID = try row.decodeOptional(column: "account_id", as: String.self) {
                 accountsByCreator[creatorID, default: []].append(accountID)
             }
         }

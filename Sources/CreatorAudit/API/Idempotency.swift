@@ -67,9 +67,9 @@ struct Idempotency: Sendable {
                 """).first() else { return .inFlight }
             if try row.decode(column: "claim_id", as: String.self) == claimID { return .claimed }
             guard try row.decode(column: "request_hash", as: String.self) == hash else { return .mismatch }
-            guard let status = try row.decode(column: "status", as: Int?.self) else { return .inFlight }
-            let body = try row.decode(column: "body", as: String?.self) ?? ""
-            return .replay(StoredReply(status: status, body: Array(body.utf8), location: try row.decode(column: "location", as: String?.self)))
+            guard let status = try row.decodeOptional(column: "status", as: Int.self) else { return .inFlight }
+            let body = try row.decodeOptional(column: "body", as: String.self) ?? ""
+            return .replay(StoredReply(status: status, body: Array(body.utf8), location: try row.decodeOptional(column: "location", as: String.self)))
         }
         switch claim {
         case .mismatch:

@@ -281,8 +281,8 @@ struct PageRequest: Sendable {
         let id = try row.decode(column: "id", as: String.self)
         let value: CursorPosition.Value
         switch sort.kind {
-        case .integer: value = try row.decode(column: sort.column, as: Int64?.self).map { .integer($0) } ?? .null
-        case .text: value = try row.decode(column: sort.column, as: String?.self).map { .text($0) } ?? .null
+        case .integer: value = try row.decodeOptional(column: sort.column, as: Int64.self).map { .integer($0) } ?? .null
+        case .text: value = try row.decodeOptional(column: sort.column, as: String.self).map { .text($0) } ?? .null
         }
         return codec.encode(CursorPosition(value: value, id: id), fingerprint: fingerprint)
     }

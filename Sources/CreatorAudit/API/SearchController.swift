@@ -52,7 +52,7 @@ struct SearchController {
                         ("id", .string(try row.decode(column: "id", as: String.self))),
                         ("platform", .string(try row.decode(column: "platform", as: String.self))),
                         ("username", .string(try row.decode(column: "username", as: String.self))),
-                        ("display_name", .optional(try row.decode(column: "name", as: String?.self))),
+                        ("display_name", .optional(try row.decodeOptional(column: "name", as: String.self))),
                     ]) },
                     try creatorRows.map { row in JSONOut.object([
                         ("id", .string(try row.decode(column: "id", as: String.self))),
@@ -61,9 +61,9 @@ struct SearchController {
                     try videoRows.map { row in JSONOut.object([
                         ("id", .string(try row.decode(column: "id", as: String.self))),
                         ("platform", .string(try row.decode(column: "platform", as: String.self))),
-                        ("caption", .optional(try row.decode(column: "description", as: String?.self))),
-                        ("account_id", .optional(try row.decode(column: "account_id", as: String?.self))),
-                        ("account_username", .optional(try row.decode(column: "account_username", as: String?.self))),
+                        ("caption", .optional(try row.decodeOptional(column: "description", as: String.self))),
+                        ("account_id", .optional(try row.decodeOptional(column: "account_id", as: String.self))),
+                        ("account_username", .optional(try row.decodeOptional(column: "account_username", as: String.self))),
                     ]) }
                 )
             }

@@ -23,27 +23,48 @@ public struct Counters: Sendable, Equatable {
 
     nonisolated(unsafe) static let keyPaths: [WritableKeyPath<Counters, Int64?>] = [\.views, \.plays, \.likes, \.comments, \.shares, \.saves]
 
-    /// Sum that skips unknowns.
+    /// Sum that skips unknowns. (Field by field, not over `keyPaths`: key-path access was a sixth of an analytics
+    /// request's CPU.)
     static func + (a: Counters, b: Counters) -> Counters {
-        var result = Counters()
-        for path in keyPaths {
-            switch (a[keyPath: path], b[keyPath: path]) {
-            case (nil, nil): result[keyPath: path] = nil
-            case (let x?, nil): result[keyPath: path] = x
-            case (nil, let y?): result[keyPath: path] = y
-            case (let x?, let y?): result[keyPath: path] = x + y
-            }
+        @inline(__always) func add(_ x: Int64?, _ y: Int64?) -> Int64? {
+            guard let x else { return y }
+            guard let y else { return x }
+            return x + y
         }
-        return result
+        return Counters(views: add(a.views, b.views), plays: add(a.plays, b.plays), likes: add(a.likes, b.likes),
+                        comments: add(a.comments, b.comments), shares: add(a.shares, b.shares), saves: add(a.saves, b.saves))
     }
 
     /// Difference of two levels; unknown where either is unknown.
     static func - (a: Counters, b: Counters) -> Counters {
-        var result = Counters()
-        for path in keyPaths {
-            if let x = a[keyPath: path], let y = b[keyPath: path] { result[keyPath: path] = x - y }
+        @inline(__always) func subtract(_ x: Int64?, _ y: Int64?) -> Int64? {
+            guard let x, let y else { return nil }
+            return x - y
         }
-        return result
+        return Counters(views: subtract(a.views, b.views), plays: subtract(a.plays, b.plays), likes: subtract(a.likes, b.likes),
+                        comments: subtract(a.comments, b.comments), shares: subtract(a.shares, b.shares),
+                        saves: subtract(a.saves, b.saves))
+    }
+
+    /// Every counter `other` knows replaces ours.
+    mutating func overlay(_ other: Counters) {
+        if let value = other.views { views = value }
+        if let value = other.plays { plays = value }
+        if let value = other.likes { likes = value }
+        if let value = other.comments { comments = value }
+        if let value = other.shares { shares = value }
+        if let value = other.saves { saves = value }
+    }
+
+    /// Every counter we do not know is taken from `other` (as 0 when `asZero`, where `other` knows it).
+    mutating func fillMissing(from other: Counters, asZero: Bool = false) {
+        @inline(__always) func pick(_ value: Int64?) -> Int64? { asZero ? value.map { _ in 0 } : value }
+        if views == nil { views = pick(other.views) }
+        if plays == nil { plays = pick(other.plays) }
+        if likes == nil { likes = pick(other.likes) }
+        if comments == nil { comments = pick(other.comments) }
+        if shares == nil { shares = pick(other.shares) }
+        if saves == nil { saves = pick(other.saves) }
     }
 
     /// likes + comments + shares (unknowns skipped; nil when all unknown).

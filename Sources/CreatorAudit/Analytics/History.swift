@@ -14,26 +14,13 @@ struct VideoHistory: Sendable {
     /// The first row ever (nil: never snapshotted).
     var first: Counters?
 
-    /// V(d) for every counter.
+    /// V(d) for every counter: the last known value on or before `day`; before the first snapshot, 0 before
+    /// publication and the first snapshot's value from it on; unknown where never reported.
     func level(at day: Int) -> Counters {
-        var result = Counters()
-        for path in Counters.keyPaths {
-            result[keyPath: path] = level(path, at: day)
-        }
-        return result.withStandIns
-    }
-
-    private func level(_ path: WritableKeyPath<Counters, Int64?>, at day: Int) -> Int64? {
-        // Last known value on or before `day`.
-        var index = rows.count - 1
-        while index >= 0 {
-            let row = rows[index]
-            if row.day <= day, let value = row.counters[keyPath: path] { return value }
-            index -= 1
-        }
-        guard let firstValue = first?[keyPath: path] else { return nil }  // never reported
-        if let publicationDay, day < publicationDay { return 0 }
-        return firstValue
+        var known = Counters()
+        for row in rows where row.day <= day { known.overlay(row.counters) }
+        if let first { known.fillMissing(from: first, asZero: publicationDay.map { day < $0 } ?? false) }
+        return known.withStandIns
     }
 
     /// Levels for each day from `start` through `end`, in one forward pass.
@@ -41,29 +28,22 @@ struct VideoHistory: Sendable {
         guard start <= end else { return [] }
         var output: [Counters] = []
         output.reserveCapacity(end - start + 1)
-        var carried = Counters()
         var index = 0
         // Start from what is known just before `start`.
-        for path in Counters.keyPaths { carried[keyPath: path] = nil }
         var known = Counters()
         while index < rows.count, rows[index].day < start {
-            for path in Counters.keyPaths where rows[index].counters[keyPath: path] != nil {
-                known[keyPath: path] = rows[index].counters[keyPath: path]
-            }
+            known.overlay(rows[index].counters)
             index += 1
         }
         for day in start...end {
             while index < rows.count, rows[index].day == day {
-                for path in Counters.keyPaths where rows[index].counters[keyPath: path] != nil {
-                    known[keyPath: path] = rows[index].counters[keyPath: path]
-                }
+                known.overlay(rows[index].counters)
                 index += 1
             }
-            carried = known
-            for path in Counters.keyPaths where carried[keyPath: path] == nil {
-                if let firstValue = first?[keyPath: path] {
-                    carried[keyPath: path] = (publicationDay.map { day < $0 } ?? false) ? 0 : firstValue
-                }
+            var carried = known
+            if let first {
+                // Before the first snapshot: 0 before publication, the first snapshot's value from it on.
+                carried.fillMissing(from: first, asZero: publicationDay.map { day < $0 } ?? false)
             }
             output.append(carried.withStandIns)
         }

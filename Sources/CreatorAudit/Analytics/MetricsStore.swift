@@ -41,8 +41,8 @@ struct MetricsStore: Sendable {
     static func videoRef(_ row: any SQLRow) throws -> VideoRef {
         VideoRef(
             id: try row.decode(column: "id", as: String.self),
-            accountID: try row.decode(column: "account_id", as: String?.self),
-            publicationDay: try row.decode(column: "create_time", as: Int64?.self).map { UTCDay.of(Timestamp(seconds: $0)) })
+            accountID: try row.decodeOptional(column: "account_id", as: String.self),
+            publicationDay: try row.decodeOptional(column: "create_time", as: Int64.self).map { UTCDay.of(Timestamp(seconds: $0)) })
     }
 
     /// Histories able to answer levels for every day in `firstDay...lastDay`.
@@ -155,12 +155,12 @@ struct MetricsStore: Sendable {
 
     static func decodeDaily(_ row: any SQLRow) throws -> (String, Int, Counters) {
         (try row.decode(column: "video_id", as: String.self), try row.decode(column: "day", as: Int.self),
-         Counters(views: try row.decode(column: "view_count", as: Int64?.self),
-                  plays: try row.decode(column: "play_count", as: Int64?.self),
-                  likes: try row.decode(column: "like_count", as: Int64?.self),
-                  comments: try row.decode(column: "comment_count", as: Int64?.self),
-                  shares: try row.decode(column: "share_count", as: Int64?.self),
-                  saves: try row.decode(column: "saved_count", as: Int64?.self)))
+         Counters(views: try row.decodeOptional(column: "view_count", as: Int64.self),
+                  plays: try row.decodeOptional(column: "play_count", as: Int64.self),
+                  likes: try row.decodeOptional(column: "like_count", as: Int64.self),
+                  comments: try row.decodeOptional(column: "comment_count", as: Int64.self),
+                  shares: try row.decodeOptional(column: "share_count", as: Int64.self),
+                  saves: try row.decodeOptional(column: "saved_count", as: Int64.self)))
     }
 
     /// Follower histories of accounts for `firstDay...lastDay` (with the carry row before it).
@@ -188,7 +188,7 @@ struct MetricsStore: Sendable {
             }
             for row in rows {
                 let id = try row.decode(column: "account_id", as: String.self)
-                if let followers = try row.decode(column: "follower_count", as: Int64?.self) {
+                if let followers = try row.decodeOptional(column: "follower_count", as: Int64.self) {
                     byID[id]?.rows.append((try row.decode(column: "day", as: Int.self), followers))
                 }
             }

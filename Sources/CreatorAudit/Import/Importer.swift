@@ -108,7 +108,7 @@ private final class ImportSession {
 
     func loadLimits() async throws {
         quota = try await db.raw("SELECT account_quota FROM organizations WHERE id = \(bind: organization)").first()?
-            .decode(column: "account_quota", as: Int?.self)
+            .decodeOptional(column: "account_quota", as: Int.self)
         accountCount = try await db.raw("SELECT COUNT(*) AS n FROM accounts WHERE organization_id = \(bind: organization)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }

@@ -147,7 +147,7 @@ public struct APIKeyRepository: Sendable {
             status: APIKeyStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .disabled,
             createdAt: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)),
             createdBy: try row.decode(column: "created_by", as: String.self),
-            expiresAt: try row.decode(column: "expires_at", as: Int64?.self).map(Timestamp.init(seconds:)),
-            lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Timestamp.init(seconds:)))
+            expiresAt: try row.decodeOptional(column: "expires_at", as: Int64.self).map(Timestamp.init(seconds:)),
+            lastUsedAt: try row.decodeOptional(column: "last_used_at", as: Int64.self).map(Timestamp.init(seconds:)))
     }
 }

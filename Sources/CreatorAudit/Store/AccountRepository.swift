@@ -189,24 +189,24 @@ public struct AccountRepository: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Account {
         func time(_ column: String) throws -> Timestamp? {
-            try row.decode(column: column, as: Int64?.self).map(Timestamp.init(seconds:))
+            try row.decodeOptional(column: column, as: Int64.self).map(Timestamp.init(seconds:))
         }
         var account = Account(
             id: AccountID(try row.decode(column: "id", as: String.self)) ?? AccountID(),
             organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)) ?? OrganizationID(),
             platform: Platform(rawValue: try row.decode(column: "platform", as: String.self)) ?? .instagram,
             username: try row.decode(column: "username", as: String.self),
-            name: try row.decode(column: "name", as: String?.self),
-            description: try row.decode(column: "description", as: String?.self),
-            profilePicURL: try row.decode(column: "profile_pic_url", as: String?.self),
+            name: try row.decodeOptional(column: "name", as: String.self),
+            description: try row.decodeOptional(column: "description", as: String.self),
+            profilePicURL: try row.decodeOptional(column: "profile_pic_url", as: String.self),
             isVerified: try row.decode(column: "is_verified", as: Int.self) != 0,
             isActive: try row.decode(column: "is_active", as: Int.self) != 0,
             isUnavailable: try row.decode(column: "is_unavailable", as: Int.self) != 0,
             pausedByCreator: try row.decode(column: "paused_by_creator", as: Int.self) != 0,
-            linkInBio: try row.decode(column: "link_in_bio", as: String?.self),
-            creatorID: try row.decode(column: "creator_id", as: String?.self),
-            creatorName: try row.decode(column: "creator_name", as: String?.self),
-            category: try row.decode(column: "category", as: String?.self),
+            linkInBio: try row.decodeOptional(column: "link_in_bio", as: String.self),
+            creatorID: try row.decodeOptional(column: "creator_id", as: String.self),
+            creatorName: try row.decodeOptional(column: "creator_name", as: String.self),
+            category: try row.decodeOptional(column: "category", as: String.self),
             metadata: Metadata.decode(try row.decode(column: "metadata", as: String.self)),
             addedAt: Timestamp(seconds: try row.decode(column: "added_at", as: Int64.self)),
             firstScrapeTime: try time("first_scrape_time"),
@@ -221,9 +221,9 @@ public struct AccountRepository: Sendable {
             commentCount: try row.decode(column: "comment_count", as: Int64.self),
             shareCount: try row.decode(column: "share_count", as: Int64.self),
             playCount: try row.decode(column: "play_count", as: Int64.self),
-            savedCount: try row.decode(column: "saved_count", as: Int64?.self),
-            maxRecentPostsPerAccount: try row.decode(column: "max_recent_posts_per_account", as: Int?.self),
-            postLookbackDays: try row.decode(column: "post_lookback_days", as: Int?.self),
+            savedCount: try row.decodeOptional(column: "saved_count", as: Int64.self),
+            maxRecentPostsPerAccount: try row.decodeOptional(column: "max_recent_posts_per_account", as: Int.self),
+            postLookbackDays: try row.decodeOptional(column: "post_lookback_days", as: Int.self),
             dataSource: try row.decode(column: "data_source", as: String.self))
         account.organizationMaxRecentPosts = try row.decode(column: "org_max_recent", as: Int.self)
         account.organizationLookbackDays = try row.decode(column: "org_lookback", as: Int.self)

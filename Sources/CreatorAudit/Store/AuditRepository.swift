@@ -39,10 +39,10 @@ public struct AuditEvent: Sendable, Equatable {
         self.actor = try row.decode(column: "actor", as: String.self)
         self.action = try row.decode(column: "action", as: String.self)
         self.targetType = try row.decode(column: "target_type", as: String.self)
-        self.targetID = try row.decode(column: "target_id", as: String?.self)
-        self.targetName = try row.decode(column: "target_name", as: String?.self)
-        self.clientIP = try row.decode(column: "client_ip", as: String?.self)
-        self.details = try row.decode(column: "details", as: String?.self)
+        self.targetID = try row.decodeOptional(column: "target_id", as: String.self)
+        self.targetName = try row.decodeOptional(column: "target_name", as: String.self)
+        self.clientIP = try row.decodeOptional(column: "client_ip", as: String.self)
+        self.details = try row.decodeOptional(column: "details", as: String.self)
     }
 }
 

@@ -72,6 +72,6 @@ public struct InvitationRepository: Sendable {
             invitedBy: try row.decode(column: "invited_by", as: String.self),
             createdAt: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)),
             expiresAt: Timestamp(seconds: try row.decode(column: "expires_at", as: Int64.self)),
-            acceptedAt: try row.decode(column: "accepted_at", as: Int64?.self).map(Timestamp.init(seconds:)))
+            acceptedAt: try row.decodeOptional(column: "accepted_at", as: Int64.self).map(Timestamp.init(seconds:)))
     }
 }

@@ -96,7 +96,7 @@ public struct OrganizationRepository: Sendable {
             id: OrganizationID(try row.decode(column: "id", as: String.self)) ?? OrganizationID(uuid: UUID()),
             name: try row.decode(column: "name", as: String.self),
             rateLimit: try row.decode(column: "rate_limit", as: Int.self),
-            accountQuota: try row.decode(column: "account_quota", as: Int?.self),
+            accountQuota: try row.decodeOptional(column: "account_quota", as: Int.self),
             maxRecentPostsPerAccount: try row.decode(column: "max_recent_posts_per_account", as: Int.self),
             postLookbackDays: try row.decode(column: "post_lookback_days", as: Int.self),
             createdAt: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)))

@@ -71,18 +71,18 @@ public struct SessionRepository: Sendable {
                 try await db.raw("UPDATE sessions SET last_seen_at = \(bind: now.seconds) WHERE id_hash = \(bind: idHash)").run()
             }
         }
-        let role = try row.decode(column: "role", as: String?.self).flatMap(MemberRole.init(rawValue:))
+        let role = try row.decodeOptional(column: "role", as: String.self).flatMap(MemberRole.init(rawValue:))
         return SessionRecord(
             idHash: idHash,
             memberID: MemberID(try row.decode(column: "member_id", as: String.self)) ?? MemberID(),
             email: try row.decode(column: "email", as: String.self),
-            organizationID: role == nil ? nil : try row.decode(column: "organization_id", as: String?.self).flatMap(OrganizationID.init),
-            organizationName: role == nil ? nil : try row.decode(column: "organization_name", as: String?.self),
+            organizationID: role == nil ? nil : try row.decodeOptional(column: "organization_id", as: String.self).flatMap(OrganizationID.init),
+            organizationName: role == nil ? nil : try row.decodeOptional(column: "organization_name", as: String.self),
             role: role,
             csrfHash: try row.decode(column: "csrf_hash", as: String.self),
             createdAt: Timestamp(seconds: createdAt),
             lastSeenAt: Timestamp(seconds: lastSeen),
-            flash: try row.decode(column: "flash", as: String?.self))
+            flash: try row.decodeOptional(column: "flash", as: String.self))
     }
 
     /// Switches the session's current organization (the caller has checked the membership).
@@ -105,7 +105,7 @@ public struct SessionRepository: Sendable {
     func takeFlash(idHash: String) async throws -> String? {
         try await database.write { db in
             let sealed = try await db.raw("SELECT flash FROM sessions WHERE id_hash = \(bind: idHash)").first()?
-                .decode(column: "flash", as: String?.self)
+                .decodeOptional(column: "flash", as: String.self)
             if sealed != nil {
                 try await db.raw("UPDATE sessions SET flash = NULL WHERE id_hash = \(bind: idHash)").run()
             }

@@ -146,7 +146,7 @@ public struct VideoRepository: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Video {
         func time(_ column: String) throws -> Timestamp? {
-            try row.decode(column: column, as: Int64?.self).map(Timestamp.init(seconds:))
+            try row.decodeOptional(column: column, as: Int64.self).map(Timestamp.init(seconds:))
         }
         return Video(
             id: VideoID(try row.decode(column: "id", as: String.self)) ?? VideoID(),
@@ -154,15 +154,15 @@ public struct VideoRepository: Sendable {
             platform: Platform(rawValue: try row.decode(column: "platform", as: String.self)) ?? .instagram,
             source: VideoSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .individual,
             externalID: try row.decode(column: "external_id", as: String.self),
-            shortcode: try row.decode(column: "shortcode", as: String?.self),
+            shortcode: try row.decodeOptional(column: "shortcode", as: String.self),
             url: try row.decode(column: "url", as: String.self),
-            accountID: try row.decode(column: "account_id", as: String?.self),
-            accountUsername: try row.decode(column: "account_username", as: String?.self),
-            description: try row.decode(column: "description", as: String?.self),
+            accountID: try row.decodeOptional(column: "account_id", as: String.self),
+            accountUsername: try row.decodeOptional(column: "account_username", as: String.self),
+            description: try row.decodeOptional(column: "description", as: String.self),
             createTime: try time("create_time"),
-            mediaType: try row.decode(column: "media_type", as: String?.self),
-            duration: try row.decode(column: "duration", as: Double?.self),
-            coverImageURL: try row.decode(column: "cover_image_url", as: String?.self),
+            mediaType: try row.decodeOptional(column: "media_type", as: String.self),
+            duration: try row.decodeOptional(column: "duration", as: Double.self),
+            coverImageURL: try row.decodeOptional(column: "cover_image_url", as: String.self),
             isActive: try row.decode(column: "is_active", as: Int.self) != 0,
             isUnavailable: try row.decode(column: "is_unavailable", as: Int.self) != 0,
             scrapeIntervalHours: try row.decode(column: "scrape_interval_hours", as: Int.self),
@@ -171,12 +171,12 @@ public struct VideoRepository: Sendable {
             updatedAt: Timestamp(seconds: try row.decode(column: "updated_at", as: Int64.self)),
             firstScrapeTime: try time("first_scrape_time"),
             lastScrapeTime: try time("last_scrape_time"),
-            viewCount: try row.decode(column: "view_count", as: Int64?.self),
-            playCount: try row.decode(column: "play_count", as: Int64?.self),
-            likeCount: try row.decode(column: "like_count", as: Int64?.self),
-            commentCount: try row.decode(column: "comment_count", as: Int64?.self),
-            shareCount: try row.decode(column: "share_count", as: Int64?.self),
-            savedCount: try row.decode(column: "saved_count", as: Int64?.self),
+            viewCount: try row.decodeOptional(column: "view_count", as: Int64.self),
+            playCount: try row.decodeOptional(column: "play_count", as: Int64.self),
+            likeCount: try row.decodeOptional(column: "like_count", as: Int64.self),
+            commentCount: try row.decodeOptional(column: "comment_count", as: Int64.self),
+            shareCount: try row.decodeOptional(column: "share_count", as: Int64.self),
+            savedCount: try row.decodeOptional(column: "saved_count", as: Int64.self),
             dataSource: try row.decode(column: "data_source", as: String.self))
     }
 }
