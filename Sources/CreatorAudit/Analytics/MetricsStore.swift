@@ -62,7 +62,11 @@ struct MetricsStore: Sendable {
                         AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
                     """).all()
                 let carry = try await db.raw(Self.rowAtOrBefore(day: firstDay - 1, organization: organization, ids: ids)).all()
-                let first = try await db.raw(Self.firstRow(organization: organization, ids: ids)).all()
+                // The first row only matters before a video's first row; rows carry values forward, so a video with
+                // a row before the range needs nothing more.
+                let carried = Set(try carry.map { try $0.decode(column: "video_id", as: String.self) })
+                let uncarried = ids.filter { !carried.contains($0) }
+                let first = uncarried.isEmpty ? [] : try await db.raw(Self.firstRow(organization: organization, ids: uncarried)).all()
                 return (window, carry, first)
             }
             for row in carryRows + windowRows {
@@ -83,7 +87,8 @@ struct MetricsStore: Sendable {
 
     /// Histories that can answer levels only at `days` (window ends), reading one row per video per day asked:
     /// each video's latest rollup row at or before the day — a correlated `ORDER BY day DESC LIMIT 1`, which both
-    /// engines answer by walking the `(video_id, day)` index backwards one step (`MAX(day)` scanned the range) — and its first row. `videos == nil`: every video of the organization.
+    /// engines answer by walking the `(video_id, day)` index backwards one step (`MAX(day)` scanned the range) — and,
+    /// for videos without a row at the earliest day, their first row.
     func endpointHistories(organizationID: OrganizationID, videos: [VideoRef], days: [Int]) async throws -> [VideoHistory] {
         guard !videos.isEmpty else { return [] }
         var byID: [String: VideoHistory] = [:]
@@ -99,7 +104,12 @@ struct MetricsStore: Sendable {
                 for day in targets {
                     results.append((day, try await db.raw(Self.rowAtOrBefore(day: day, organization: organization, ids: ids)).all()))
                 }
-                results.append((nil, try await db.raw(Self.firstRow(organization: organization, ids: ids)).all()))
+                // First rows only for videos without a row at the earliest day asked (see `histories`).
+                let covered = Set(try (results.first?.1 ?? []).map { try $0.decode(column: "video_id", as: String.self) })
+                let uncovered = ids.filter { !covered.contains($0) }
+                if !uncovered.isEmpty {
+                    results.append((nil, try await db.raw(Self.firstRow(organization: organization, ids: uncovered)).all()))
+                }
                 return results
             }
             for (day, rows) in results {
