@@ -55,28 +55,19 @@ struct MetricsStore: Sendable {
         let organization = organizationID.description
         for chunk in videos.map(\.id).chunked(500) {
             let ids = Array(chunk)
-            let (windowRows, carryRows, firstRows) = try await database.read { db in
-                let window = try await db.raw("""
-                    SELECT video_id, day, view_count, play_count, like_count, comment_count, share_count, saved_count
-                    FROM video_daily WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids))
-                        AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
-                    """).all()
-                let carry = try await db.raw(Self.rowAtOrBefore(day: firstDay - 1, organization: organization, ids: ids)).all()
-                // The first row only matters before a video's first row; rows carry values forward, so a video with
-                // a row before the range needs nothing more.
-                let carried = Set(try carry.map { try $0.decode(column: "video_id", as: String.self) })
-                let uncarried = ids.filter { !carried.contains($0) }
-                let first = uncarried.isEmpty ? [] : try await db.raw(Self.firstRow(organization: organization, ids: uncarried)).all()
-                return (window, carry, first)
-            }
-            for row in carryRows + windowRows {
-                let (id, day, counters) = try Self.decodeDaily(row)
-                byID[id]?.rows.append((day, counters))
-            }
-            for row in firstRows {
-                let (id, _, counters) = try Self.decodeDaily(row)
-                byID[id]?.first = counters
-            }
+            let windowRows = try await database.readValues("""
+                SELECT video_id, day, view_count, play_count, like_count, comment_count, share_count, saved_count
+                FROM video_daily WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids))
+                    AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
+                """).map(Self.daily)
+            let carryRows = try await database.readValues(Self.rowAtOrBefore(day: firstDay - 1, organization: organization, ids: ids)).map(Self.daily)
+            // The first row only matters before a video's first row; rows carry values forward, so a video with a row
+            // before the range needs nothing more.
+            let carried = Set(carryRows.map(\.id))
+            let uncarried = ids.filter { !carried.contains($0) }
+            let firstRows = uncarried.isEmpty ? [] : try await database.readValues(Self.firstRow(organization: organization, ids: uncarried)).map(Self.daily)
+            for row in carryRows + windowRows { byID[row.id]?.rows.append((row.day, row.counters)) }
+            for row in firstRows { byID[row.id]?.first = row.counters }
         }
         return videos.compactMap { byID[$0.id] }.map { history in
             var sorted = history
@@ -99,28 +90,20 @@ struct MetricsStore: Sendable {
         let targets = Array(Set(days)).sorted()
         for chunk in videos.map(\.id).chunked(1000) {
             let ids = Array(chunk)
-            let results = try await database.read { db -> [(Int?, [any SQLRow])] in
-                var results: [(Int?, [any SQLRow])] = []
-                for day in targets {
-                    results.append((day, try await db.raw(Self.rowAtOrBefore(day: day, organization: organization, ids: ids)).all()))
-                }
-                // First rows only for videos without a row at the earliest day asked (see `histories`).
-                let covered = Set(try (results.first?.1 ?? []).map { try $0.decode(column: "video_id", as: String.self) })
-                let uncovered = ids.filter { !covered.contains($0) }
-                if !uncovered.isEmpty {
-                    results.append((nil, try await db.raw(Self.firstRow(organization: organization, ids: uncovered)).all()))
-                }
-                return results
+            var rows: [(id: String, day: Int, counters: Counters)] = []
+            for day in targets {
+                rows += try await database.readValues(Self.rowAtOrBefore(day: day, organization: organization, ids: ids)).map(Self.daily)
             }
-            for (day, rows) in results {
-                for row in rows {
-                    let (id, rowDay, counters) = try Self.decodeDaily(row)
-                    if day == nil {
-                        byID[id]?.first = counters
-                    } else if byID[id]?.rows.contains(where: { $0.day == rowDay }) == false {
-                        byID[id]?.rows.append((rowDay, counters))
-                    }
+            // First rows only for videos without a row at the earliest day asked (see `histories`).
+            let covered = Set(rows.filter { $0.day <= targets[0] }.map(\.id))
+            let uncovered = ids.filter { !covered.contains($0) }
+            if !uncovered.isEmpty {
+                for row in try await database.readValues(Self.firstRow(organization: organization, ids: uncovered)).map(Self.daily) {
+                    byID[row.id]?.first = row.counters
                 }
+            }
+            for row in rows where byID[row.id]?.rows.contains(where: { $0.day == row.day }) == false {
+                byID[row.id]?.rows.append((row.day, row.counters))
             }
         }
         return videos.compactMap { byID[$0.id] }.map { history in
@@ -161,6 +144,15 @@ struct MetricsStore: Sendable {
               FROM \(idList(ids)) CROSS JOIN videos v WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)) t
         JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
         """
+    }
+
+    /// A rollup row read by position: video_id, day, then the six counters.
+    static func daily(_ values: [DatabaseValue]) throws -> (id: String, day: Int, counters: Counters) {
+        guard values.count == 8, let id = values[0].string, let day = values[1].int64 else {
+            throw DatabaseValue.Unsupported(column: "video_daily row")
+        }
+        return (id, Int(day), Counters(views: values[2].int64, plays: values[3].int64, likes: values[4].int64,
+                                       comments: values[5].int64, shares: values[6].int64, saves: values[7].int64))
     }
 
     static func decodeDaily(_ row: any SQLRow) throws -> (String, Int, Counters) {
