@@ -158,7 +158,7 @@ struct OrganizationDailyTests {
 
             // Incremental maintenance equals building from scratch (what the migration does).
             let incremental = try await Self.storedRows(database, organization.id)
-            try await database.write { db in try await OrganizationDaily.rebuild(in: db) }
+            try await database.write { db in try await OrganizationDaily.rebuild(organizationID: organization.id, in: db) }
             let rebuilt = try await Self.storedRows(database, organization.id)
             #expect(rebuilt == incremental)
             #expect(!incremental.isEmpty)

@@ -162,7 +162,7 @@ struct OrganizationDaily: Sendable {
     }
 
     /// Rewrites rows so that each holds the last known value of every counter (the writer's fast path reads a
-    /// video's level from its latest row). Returns the histories as stored afterwards.
+    /// video's level from its latest row).
     static func carryForward(_ histories: [VideoHistory], organizationID: OrganizationID, in db: any SQLDatabase) async throws {
         let organization = organizationID.description
         for history in histories {
@@ -195,22 +195,28 @@ struct OrganizationDaily: Sendable {
 
     /// Builds every organization's rows from the rollups (the migration that adds the table, and repairs).
     static func rebuild(in db: any SQLDatabase) async throws {
-        try await db.raw("DELETE FROM organization_daily").run()
-        let organizations = try await db.raw("SELECT DISTINCT organization_id FROM videos").all()
-            .map { try $0.decode(column: "organization_id", as: String.self) }
+        let organizations = try await db.raw("SELECT id FROM organizations ORDER BY id").all()
+            .map { try $0.decode(column: "id", as: String.self) }
         for organization in organizations {
             guard let organizationID = OrganizationID(organization) else { continue }
-            let ids = try await db.raw("SELECT id FROM videos WHERE organization_id = \(bind: organization) ORDER BY id").all()
-                .map { try $0.decode(column: "id", as: String.self) }
-            for chunk in ids.chunked(200) {
-                let histories = try await fullHistories(organizationID: organizationID, videoIDs: Array(chunk), in: db)
-                try await carryForward(histories, organizationID: organizationID, in: db)
-                var contributions = DailyContributions()
-                for history in histories {
-                    if let span = span(history) { contributions.add(history, from: span.lowerBound, through: span.upperBound, sign: 1) }
-                }
-                try await contributions.apply(organizationID: organizationID, in: db)
+            try await rebuild(organizationID: organizationID, in: db)
+        }
+    }
+
+    /// Rebuilds one organization's rows from its videos' rollups (carrying values forward in them first).
+    static func rebuild(organizationID: OrganizationID, in db: any SQLDatabase) async throws {
+        let organization = organizationID.description
+        try await db.raw("DELETE FROM organization_daily WHERE organization_id = \(bind: organization)").run()
+        let ids = try await db.raw("SELECT id FROM videos WHERE organization_id = \(bind: organization) ORDER BY id").all()
+            .map { try $0.decode(column: "id", as: String.self) }
+        for chunk in ids.chunked(200) {
+            let histories = try await fullHistories(organizationID: organizationID, videoIDs: Array(chunk), in: db)
+            try await carryForward(histories, organizationID: organizationID, in: db)
+            var contributions = DailyContributions()
+            for history in histories {
+                if let span = span(history) { contributions.add(history, from: span.lowerBound, through: span.upperBound, sign: 1) }
             }
+            try await contributions.apply(organizationID: organizationID, in: db)
         }
     }
 }
