@@ -38,11 +38,12 @@ struct OrganizationDailyTests {
         try await database.read { db in
             try await db.raw("""
                 SELECT day, view_count, play_count, like_count, comment_count, share_count, saved_count, views_known,
-                    plays_known, likes_known, comments_known, shares_known, saves_known
+                    plays_known, likes_known, comments_known, shares_known, saves_known, account_videos_added, tracked_videos_added
                 FROM organization_daily WHERE organization_id = \(bind: organizationID.description) ORDER BY day
                 """).all().map { row in
                     try ["day", "view_count", "play_count", "like_count", "comment_count", "share_count", "saved_count",
-                         "views_known", "plays_known", "likes_known", "comments_known", "shares_known", "saves_known"]
+                         "views_known", "plays_known", "likes_known", "comments_known", "shares_known", "saves_known",
+                         "account_videos_added", "tracked_videos_added"]
                         .map { String(try row.decode(column: $0, as: Int64.self)) }.joined(separator: ",")
                 }.filter { !$0.split(separator: ",").dropFirst().allSatisfy { $0 == "0" } }  // rows that cancelled out
         }
@@ -144,6 +145,20 @@ struct OrganizationDailyTests {
                     }
                     let expected = try await Self.expectedSeries(database, organization.id, first: first, last: last)
                     #expect(stored == expected, "\(label): days \(first)...\(last)")
+                }
+                // The overview's video counts at a day's end: per-day additions summed, against counting the rows.
+                for day in [today - 70, today - 59, today - 30, today] {
+                    let counted = try await database.read { db in
+                        try await OrganizationDaily.videoCounts(organizationID: organization.id, through: day, in: db)
+                    }
+                    let rows = try await database.read { db in
+                        try await db.raw("""
+                            SELECT source, COUNT(*) AS n FROM videos WHERE organization_id = \(bind: organization.id.description)
+                                AND added_at < \(bind: Int64(day + 1) * 86_400) GROUP BY source
+                            """).all().map { (try $0.decode(column: "source", as: String.self), try $0.decode(column: "n", as: Int64.self)) }
+                    }
+                    let direct = Dictionary(uniqueKeysWithValues: rows)
+                    #expect(counted.account == (direct["account"] ?? 0) && counted.tracked == (direct["individual"] ?? 0), "\(label): counts at \(day - today)")
                 }
             }
             try await compare("after writes")

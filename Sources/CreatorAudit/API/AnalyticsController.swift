@@ -266,23 +266,20 @@ struct AnalyticsController {
             var sum = Counters()
             for day in w.startDay...w.endDay { sum = sum + daily[day - previousWindow.startDay] }
             let endOfWindow = Int64(w.endDay + 1) * 86_400
-            let counts = try await database.read { db in
-                try await db.raw("""
-                    SELECT
-                        (SELECT COUNT(*) FROM accounts WHERE organization_id = \(bind: organizationID.description)
-                            AND is_active = 1 AND added_at < \(bind: endOfWindow)) AS active_accounts,
-                        (SELECT COUNT(*) FROM videos WHERE organization_id = \(bind: organizationID.description)
-                            AND source = 'account' AND added_at < \(bind: endOfWindow)) AS account_videos,
-                        (SELECT COUNT(*) FROM videos WHERE organization_id = \(bind: organizationID.description)
-                            AND source = 'individual' AND added_at < \(bind: endOfWindow)) AS tracked_videos
-                    """).first()
+            // Video counts from the per-day additions (O(days)); accounts are few and counted directly.
+            let (accounts, videos) = try await database.read { db in
+                let accounts = try await db.raw("""
+                    SELECT COUNT(*) AS active_accounts FROM accounts WHERE organization_id = \(bind: organizationID.description)
+                        AND is_active = 1 AND added_at < \(bind: endOfWindow)
+                    """).first()?.decode(column: "active_accounts", as: Int64.self) ?? 0
+                return (accounts, try await OrganizationDaily.videoCounts(organizationID: organizationID, through: w.endDay, in: db))
             }
             return [
                 "total_views": .int(sum.effectiveViews ?? 0),
                 "engagement_rate": .optional(sum.engagementRate),
-                "active_accounts": .int(try counts?.decode(column: "active_accounts", as: Int64.self) ?? 0),
-                "account_videos": .int(try counts?.decode(column: "account_videos", as: Int64.self) ?? 0),
-                "tracked_videos": .int(try counts?.decode(column: "tracked_videos", as: Int64.self) ?? 0),
+                "active_accounts": .int(accounts),
+                "account_videos": .int(videos.account),
+                "tracked_videos": .int(videos.tracked),
             ]
         }
         let names = ["total_views", "engagement_rate", "active_accounts", "account_videos", "tracked_videos"]

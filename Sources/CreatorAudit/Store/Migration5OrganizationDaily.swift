@@ -1,5 +1,6 @@
 // Migration 5: the organization's daily amounts (Store/OrganizationDaily.swift), so the overview reads one row
-// per day instead of every video's history. Filled from the existing rollups when added.
+// per day instead of every video's history — amounts, and the videos added each day (the overview's counts).
+// Filled from the existing rollups and videos when added.
 extension Migrations {
     static let organizationDaily = Migration(version: 5, name: "organization daily amounts", statements: [
         """
@@ -18,6 +19,8 @@ extension Migrations {
             comments_known BIGINT NOT NULL DEFAULT 0,
             shares_known BIGINT NOT NULL DEFAULT 0,
             saves_known BIGINT NOT NULL DEFAULT 0,
+            account_videos_added BIGINT NOT NULL DEFAULT 0,
+            tracked_videos_added BIGINT NOT NULL DEFAULT 0,
             PRIMARY KEY (organization_id, day)
         )
         """,

@@ -14,13 +14,13 @@ struct DailyContributions: Sendable {
     /// Knowledge that holds on every day (a level known before the first day of any window) is counted here.
     static let alwaysDay = -1_000_000
 
-    private(set) var days: [Int: [Int64]] = [:]  // 6 amounts, then 6 known counts
+    private(set) var days: [Int: [Int64]] = [:]  // 6 amounts, 6 known counts, account videos added, tracked videos added
 
     var isEmpty: Bool { days.isEmpty }
 
     private mutating func bump(_ day: Int, _ slot: Int, _ value: Int64) {
         guard value != 0 else { return }
-        var entry = days[day] ?? [Int64](repeating: 0, count: 12)
+        var entry = days[day] ?? [Int64](repeating: 0, count: 14)
         entry[slot] += value
         if entry.allSatisfy({ $0 == 0 }) { days[day] = nil } else { days[day] = entry }
     }
@@ -43,19 +43,27 @@ struct DailyContributions: Sendable {
         }
     }
 
+    /// Counts a video added (`sign` 1) or deleted (-1) on the day of its `added_at`: the overview's video counts at
+    /// a window's end are the sums up to that day.
+    mutating func countVideo(source: VideoSource, addedAt: Timestamp, sign: Int64) {
+        bump(UTCDay.of(addedAt), source == .account ? 12 : 13, sign)
+    }
+
     /// Adds these contributions to the organization's rows.
     func apply(organizationID: OrganizationID, in db: any SQLDatabase) async throws {
         let organization = organizationID.description
         for chunk in days.sorted(by: { $0.key < $1.key }).chunked(300) {
             var statement: SQLQueryString = """
                 INSERT INTO organization_daily (organization_id, day, view_count, play_count, like_count, comment_count,
-                    share_count, saved_count, views_known, plays_known, likes_known, comments_known, shares_known, saves_known)
+                    share_count, saved_count, views_known, plays_known, likes_known, comments_known, shares_known, saves_known,
+                    account_videos_added, tracked_videos_added)
                 VALUES
                 """
             for (index, (day, v)) in chunk.enumerated() {
                 statement = statement + (index == 0 ? " " : ", ") + """
                     (\(bind: organization), \(bind: day), \(bind: v[0]), \(bind: v[1]), \(bind: v[2]), \(bind: v[3]), \(bind: v[4]),
-                    \(bind: v[5]), \(bind: v[6]), \(bind: v[7]), \(bind: v[8]), \(bind: v[9]), \(bind: v[10]), \(bind: v[11]))
+                    \(bind: v[5]), \(bind: v[6]), \(bind: v[7]), \(bind: v[8]), \(bind: v[9]), \(bind: v[10]), \(bind: v[11]),
+                    \(bind: v[12]), \(bind: v[13]))
                     """
             }
             try await db.raw(statement + """
@@ -71,7 +79,9 @@ struct DailyContributions: Sendable {
                     likes_known = organization_daily.likes_known + excluded.likes_known,
                     comments_known = organization_daily.comments_known + excluded.comments_known,
                     shares_known = organization_daily.shares_known + excluded.shares_known,
-                    saves_known = organization_daily.saves_known + excluded.saves_known
+                    saves_known = organization_daily.saves_known + excluded.saves_known,
+                    account_videos_added = organization_daily.account_videos_added + excluded.account_videos_added,
+                    tracked_videos_added = organization_daily.tracked_videos_added + excluded.tracked_videos_added
                 """).run()
         }
     }
@@ -118,6 +128,16 @@ struct OrganizationDaily: Sendable {
             output[day - first] = point
         }
         return output
+    }
+
+    /// Account videos and individually tracked videos of the organization added on or before `day` (and not deleted).
+    static func videoCounts(organizationID: OrganizationID, through day: Int, in db: any SQLDatabase) async throws -> (account: Int64, tracked: Int64) {
+        let row = try await db.raw("""
+            SELECT CAST(COALESCE(SUM(account_videos_added), 0) AS BIGINT) AS account_videos,
+                CAST(COALESCE(SUM(tracked_videos_added), 0) AS BIGINT) AS tracked_videos
+            FROM organization_daily WHERE organization_id = \(bind: organizationID.description) AND day <= \(bind: day)
+            """).first()
+        return (try row?.decode(column: "account_videos", as: Int64.self) ?? 0, try row?.decode(column: "tracked_videos", as: Int64.self) ?? 0)
     }
 
     /// The organization's amounts over `first...last` (null: no video's counter known by the window's end).
@@ -186,10 +206,24 @@ struct OrganizationDaily: Sendable {
     static func remove(organizationID: OrganizationID, videoIDs: [String], in db: any SQLDatabase) async throws {
         for chunk in videoIDs.chunked(200) {
             var contributions = DailyContributions()
+            try await countVideos(organizationID: organizationID, videoIDs: Array(chunk), sign: -1, into: &contributions, in: db)
             for history in try await fullHistories(organizationID: organizationID, videoIDs: Array(chunk), in: db) {
                 if let span = span(history) { contributions.add(history, from: span.lowerBound, through: span.upperBound, sign: -1) }
             }
             try await contributions.apply(organizationID: organizationID, in: db)
+        }
+    }
+
+    private static func countVideos(
+        organizationID: OrganizationID, videoIDs: [String], sign: Int64, into contributions: inout DailyContributions, in db: any SQLDatabase
+    ) async throws {
+        let rows = try await db.raw("""
+            SELECT source, added_at FROM videos
+            WHERE organization_id = \(bind: organizationID.description) AND id IN (\(binds: videoIDs))
+            """).all()
+        for row in rows {
+            let source = VideoSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .individual
+            contributions.countVideo(source: source, addedAt: Timestamp(seconds: try row.decode(column: "added_at", as: Int64.self)), sign: sign)
         }
     }
 
@@ -213,6 +247,7 @@ struct OrganizationDaily: Sendable {
             let histories = try await fullHistories(organizationID: organizationID, videoIDs: Array(chunk), in: db)
             try await carryForward(histories, organizationID: organizationID, in: db)
             var contributions = DailyContributions()
+            try await countVideos(organizationID: organizationID, videoIDs: Array(chunk), sign: 1, into: &contributions, in: db)
             for history in histories {
                 if let span = span(history) { contributions.add(history, from: span.lowerBound, through: span.upperBound, sign: 1) }
             }

@@ -103,6 +103,9 @@ public struct VideoRepository: Sendable {
                 \(bind: video.addedAt.seconds), \(bind: video.viewCount), \(bind: video.playCount), \(bind: video.likeCount),
                 \(bind: video.commentCount), \(bind: video.shareCount), \(bind: video.savedCount), \(bind: video.dataSource))
             """).run()
+        var counted = DailyContributions()  // the overview's video counts (Store/OrganizationDaily.swift)
+        counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
+        try await counted.apply(organizationID: video.organizationID, in: db)
     }
 
     func saveSettings(_ video: Video, in db: any SQLDatabase) async throws {
