@@ -189,7 +189,7 @@ struct OrganizationDaily: Sendable {
             var known = Counters()
             for row in history.rows {
                 var carried = row.counters
-                for path in Counters.keyPaths where carried[keyPath: path] == nil { carried[keyPath: path] = known[keyPath: path] }
+                carried.fillMissing(from: known)
                 known = carried
                 guard carried != row.counters else { continue }
                 try await db.raw("""

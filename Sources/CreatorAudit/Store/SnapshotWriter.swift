@@ -216,7 +216,7 @@ public struct SnapshotWriter: Sendable {
             var newRows: [(day: Int, counters: Counters)] = []
             for snapshot in snapshots {
                 var merged = Self.counters(snapshot)
-                for path in Counters.keyPaths where merged[keyPath: path] == nil { merged[keyPath: path] = known[keyPath: path] }
+                merged.fillMissing(from: known)
                 known = merged
                 let day = UTCDay.of(snapshot.observedAt)
                 if let last = rows.last, last.video == id, last.day == day {
