@@ -49,40 +49,27 @@ struct DailyContributions: Sendable {
         bump(UTCDay.of(addedAt), source == .account ? 12 : 13, sign)
     }
 
+    /// The value columns of `organization_daily`, in slot order.
+    static let columns = ["view_count", "play_count", "like_count", "comment_count", "share_count", "saved_count",
+                          "views_known", "plays_known", "likes_known", "comments_known", "shares_known", "saves_known",
+                          "account_videos_added", "tracked_videos_added"]
+
     /// Adds these contributions to the organization's rows.
     func apply(organizationID: OrganizationID, in db: any SQLDatabase) async throws {
         let organization = organizationID.description
+        let columns = Self.columns
         for chunk in days.sorted(by: { $0.key < $1.key }).chunked(300) {
             var statement: SQLQueryString = """
-                INSERT INTO organization_daily (organization_id, day, view_count, play_count, like_count, comment_count,
-                    share_count, saved_count, views_known, plays_known, likes_known, comments_known, shares_known, saves_known,
-                    account_videos_added, tracked_videos_added)
-                VALUES
+                INSERT INTO organization_daily (organization_id, day, \(unsafeRaw: columns.joined(separator: ", "))) VALUES
                 """
-            for (index, (day, v)) in chunk.enumerated() {
-                statement = statement + (index == 0 ? " " : ", ") + """
-                    (\(bind: organization), \(bind: day), \(bind: v[0]), \(bind: v[1]), \(bind: v[2]), \(bind: v[3]), \(bind: v[4]),
-                    \(bind: v[5]), \(bind: v[6]), \(bind: v[7]), \(bind: v[8]), \(bind: v[9]), \(bind: v[10]), \(bind: v[11]),
-                    \(bind: v[12]), \(bind: v[13]))
-                    """
+            for (index, (day, values)) in chunk.enumerated() {
+                statement = statement + (index == 0 ? " (" : ", (") + "\(bind: organization), \(bind: day)"
+                for value in values { statement = statement + ", \(bind: value)" }
+                statement = statement + ")"
             }
-            try await db.raw(statement + """
-                 ON CONFLICT (organization_id, day) DO UPDATE SET
-                    view_count = organization_daily.view_count + excluded.view_count,
-                    play_count = organization_daily.play_count + excluded.play_count,
-                    like_count = organization_daily.like_count + excluded.like_count,
-                    comment_count = organization_daily.comment_count + excluded.comment_count,
-                    share_count = organization_daily.share_count + excluded.share_count,
-                    saved_count = organization_daily.saved_count + excluded.saved_count,
-                    views_known = organization_daily.views_known + excluded.views_known,
-                    plays_known = organization_daily.plays_known + excluded.plays_known,
-                    likes_known = organization_daily.likes_known + excluded.likes_known,
-                    comments_known = organization_daily.comments_known + excluded.comments_known,
-                    shares_known = organization_daily.shares_known + excluded.shares_known,
-                    saves_known = organization_daily.saves_known + excluded.saves_known,
-                    account_videos_added = organization_daily.account_videos_added + excluded.account_videos_added,
-                    tracked_videos_added = organization_daily.tracked_videos_added + excluded.tracked_videos_added
-                """).run()
+            // Every value column adds up: `c = organization_daily.c + excluded.c`.
+            let sums = columns.map { "\($0) = organization_daily.\($0) + excluded.\($0)" }.joined(separator: ", ")
+            try await db.raw(statement + " ON CONFLICT (organization_id, day) DO UPDATE SET \(unsafeRaw: sums)").run()
         }
     }
 }
@@ -94,8 +81,7 @@ struct OrganizationDaily: Sendable {
     static func series(organizationID: OrganizationID, from first: Int, through last: Int, in db: any SQLDatabase) async throws -> [Counters] {
         guard first <= last else { return [] }
         let rows = try await db.raw("""
-            SELECT day, view_count, play_count, like_count, comment_count, share_count, saved_count, views_known,
-                plays_known, likes_known, comments_known, shares_known, saves_known
+            SELECT day, \(unsafeRaw: DailyContributions.columns.prefix(12).joined(separator: ", "))
             FROM organization_daily WHERE organization_id = \(bind: organizationID.description) AND day <= \(bind: last)
             ORDER BY day
             """).all()
@@ -108,8 +94,7 @@ struct OrganizationDaily: Sendable {
         for row in rows {
             let day = try row.decode(column: "day", as: Int.self)
             var values: [Int64] = []
-            for column in ["view_count", "play_count", "like_count", "comment_count", "share_count", "saved_count",
-                           "views_known", "plays_known", "likes_known", "comments_known", "shares_known", "saves_known"] {
+            for column in DailyContributions.columns.prefix(12) {
                 values.append(try row.decode(column: column, as: Int64.self))
             }
             decoded.append((day, values))
