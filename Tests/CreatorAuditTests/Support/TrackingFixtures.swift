@@ -90,14 +90,21 @@ enum Check {
 
 /// Creating things through the API (the way clients do) or directly in the database (for volume).
 enum Track {
+    /// POSTs `body` to `path` and expects 201; the created object's `data`.
+    private static func created(
+        _ server: TestServer, _ tenant: Tenant, _ path: String, _ body: String, _ sourceLocation: SourceLocation
+    ) async throws -> [String: Any] {
+        let response = try await server.request(.POST, path, key: tenant.key, body: body)
+        #expect(response.status == 201, "\(response.body)", sourceLocation: sourceLocation)
+        return response.data
+    }
+
     static func account(
         _ server: TestServer, _ tenant: Tenant, platform: String = "instagram", username: String,
         extra: String = "", sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any] {
         let body = #"{"platform":"\#(platform)","username":"\#(username)"\#(extra.isEmpty ? "" : "," + extra)}"#
-        let response = try await server.request(.POST, "/v2/accounts", key: tenant.key, body: body)
-        #expect(response.status == 201, "\(response.body)", sourceLocation: sourceLocation)
-        return response.data
+        return try await created(server, tenant, "/v2/accounts", body, sourceLocation)
     }
 
     static func creator(
@@ -105,9 +112,7 @@ enum Track {
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any] {
         let body = #"{"name":"\#(name)"\#(extra.isEmpty ? "" : "," + extra)}"#
-        let response = try await server.request(.POST, "/v2/creators", key: tenant.key, body: body)
-        #expect(response.status == 201, "\(response.body)", sourceLocation: sourceLocation)
-        return response.data
+        return try await created(server, tenant, "/v2/creators", body, sourceLocation)
     }
 
     static func video(
@@ -115,9 +120,7 @@ enum Track {
         extra: String = "", sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any] {
         let body = #"{"platform":"\#(platform)","identifier":"\#(identifier)"\#(extra.isEmpty ? "" : "," + extra)}"#
-        let response = try await server.request(.POST, "/v2/videos", key: tenant.key, body: body)
-        #expect(response.status == 201, "\(response.body)", sourceLocation: sourceLocation)
-        return response.data
+        return try await created(server, tenant, "/v2/videos", body, sourceLocation)
     }
 
     /// A video discovered on a tracked account (what a refresh creates), inserted directly.
