@@ -30,7 +30,7 @@ struct MetricsBench {
         let organization = created.organization
         _ = try await OrganizationRepository(database: database).setLimits(organization.id, rateLimit: 10_000_000, accountQuota: .some(nil))
         let key = try await KeyLifecycle(database: database).create(organizationID: organization.id, name: "bench", actor: .cli)
-        let seeder = BenchSeeder(database: database, organizationID: organization.id)
+        let seeder = BenchSeeder(store: database.tenant(organization.id))
         let today = UTCDay.today
         var videoIDs: [String] = []
         var accountIDs: [String] = []

@@ -25,7 +25,7 @@ struct DashboardMembersTests {
             let path = String(link.dropFirst("https://localhost:8443".count))
             // Only a hash of the token is stored.
             let token = String(path.dropFirst("/invitations/".count))
-            let stored = try await server.database.read { db in try await db.raw("SELECT token_hash FROM invitations").all() }
+            let stored = try await server.database.read(scope: .test) { db in try await db.raw("SELECT token_hash FROM invitations").all() }
             #expect(try stored.map { try $0.decode(column: "token_hash", as: String.self) } == [SessionSecret.hash(token)])
 
             let guest = try DashboardClient(server)
@@ -63,7 +63,7 @@ struct DashboardMembersTests {
             let administration = MemberAdministration(database: testDatabase.database)
             let (_, token) = try await administration.invite(
                 organizationID: organization.id, email: "late@example.com", role: .member, by: .owner, actor: .cli)
-            try await testDatabase.database.write { db in
+            try await testDatabase.database.write(scope: .test) { db in
                 try await db.raw("UPDATE invitations SET expires_at = \(bind: Timestamp.now.seconds - 1)").run()
             }
             #expect(try await administration.lookUpInvitation(token: token) == nil)

@@ -30,7 +30,7 @@ struct DashboardSessionTests {
             #expect(second != first)
             #expect(try await SessionRepository(database: server.database).count(memberID: member.id) == 1)
             // Only hashes are stored.
-            let stored = try await server.database.read { db in
+            let stored = try await server.database.read(scope: .test) { db in
                 try await db.raw("SELECT id_hash, csrf_hash FROM sessions").all()
             }
             for row in stored {
@@ -110,7 +110,7 @@ struct DashboardSessionTests {
     }
 
     func setTimes(_ server: TestServer, created: Int64, lastSeen: Int64) async throws {
-        try await server.database.write { db in
+        try await server.database.write(scope: .test) { db in
             try await db.raw("UPDATE sessions SET created_at = \(bind: created), last_seen_at = \(bind: lastSeen)").run()
         }
     }

@@ -33,7 +33,7 @@ struct KeyLifecycleTests {
 
             // A deleted key is gone from lists but its hash stays as a tombstone, and the audit trail survives it.
             #expect(try await APIKeyRepository(database: server.database).list(organizationID: organization.id).isEmpty)
-            let tombstones = try await server.database.read { db in
+            let tombstones = try await server.database.read(scope: .test) { db in
                 try await db.raw("SELECT status, key_hash FROM api_keys WHERE id = \(bind: created.record.id.description)").all()
             }
             #expect(try tombstones.first?.decode(column: "status", as: String.self) == "deleted")

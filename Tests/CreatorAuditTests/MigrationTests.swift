@@ -15,7 +15,7 @@ struct MigrationTests {
             #expect(try await Migrations.appliedVersions(on: database) == Migrations.all.map(\.version))
             for table in ["organizations", "members", "memberships", "api_keys", "api_key_usage", "audit_events", "change_counters",
                           "sessions", "invitations"] {
-                let rows = try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").all() }
+                let rows = try await database.read(scope: .test) { db in try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").all() }
                 #expect(rows.count == 1, "table \(table)")
             }
         }

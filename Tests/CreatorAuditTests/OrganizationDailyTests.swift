@@ -23,9 +23,9 @@ struct SeededRandom {
 struct OrganizationDailyTests {
     /// Every day's amounts from the videos' own histories (the per-video path of the analytics endpoints).
     static func expectedSeries(_ database: Database, _ organizationID: OrganizationID, first: Int, last: Int) async throws -> [Counters] {
-        let store = MetricsStore(database: database)
-        let videos = try await store.videos(organizationID: organizationID, accountIDs: nil, includeIndividual: true)
-        let histories = try await store.histories(organizationID: organizationID, videos: videos, firstDay: first - 1, lastDay: last)
+        let rollups = database.tenant(organizationID).rollups
+        let videos = try await rollups.videos(accountIDs: nil, includeIndividual: true)
+        let histories = try await rollups.histories(videos: videos, firstDay: first - 1, lastDay: last)
         var daily = [Counters](repeating: Counters(), count: last - first + 1)
         for history in histories {
             let levels = history.levels(from: first - 1, through: last)
@@ -35,7 +35,7 @@ struct OrganizationDailyTests {
     }
 
     static func storedRows(_ database: Database, _ organizationID: OrganizationID) async throws -> [String] {
-        try await database.read { db in
+        try await database.read(scope: .test) { db in
             try await db.raw("""
                 SELECT day, view_count, play_count, like_count, comment_count, share_count, saved_count, views_known,
                     plays_known, likes_known, comments_known, shares_known, saves_known, account_videos_added, tracked_videos_added
@@ -71,7 +71,7 @@ struct OrganizationDailyTests {
                                       externalID: tiktok ? "7\(100_000_000_00 + index)" : "V\(1000 + index)",
                                       url: tiktok ? "https://www.tiktok.com/video/7\(100_000_000_00 + index)" : "https://www.instagram.com/p/V\(1000 + index)/",
                                       now: at(-60, 0))
-                if index < 14 { video.accountID = accounts[index % 2].id.description }
+                if index < 14 { video.accountID = accounts[index % 2].id }
                 switch index % 4 {
                 case 0: video.createTime = nil
                 case 1: video.createTime = at(-50 + index, 3600)
@@ -84,11 +84,12 @@ struct OrganizationDailyTests {
             let foreign = Video.new(organizationID: other.id, platform: .instagram, source: .individual, externalID: "F1000",
                                     url: "https://www.instagram.com/p/F1000/", now: at(-60, 0))
             let (accounts0, videos0) = (accounts, videos)
-            try await database.write { db in
-                for account in accounts0 { try await AccountRepository(database: database).insert(account, in: db) }
-                for video in videos0 { try await VideoRepository(database: database).insert(video, in: db) }
-                try await VideoRepository(database: database).insert(foreign, in: db)
+            let store = database.tenant(organization.id), otherStore = database.tenant(other.id)
+            try await store.write { db in
+                for account in accounts0 { try await store.accounts.insert(account, in: db) }
+                for video in videos0 { try await store.videos.insert(video, in: db) }
             }
+            try await otherStore.write { db in try await otherStore.videos.insert(foreign, in: db) }
 
             // Histories: rising counters, gaps, counters sometimes missing, plays-only TikToks, several snapshots a day.
             var snapshots: [VideoSnapshot] = []
@@ -103,55 +104,49 @@ struct OrganizationDailyTests {
                         let tiktok = index % 3 == 2
                         snapshots.append(VideoSnapshot(
                             videoID: video.id, observedAt: at(day, random.int(0...86_399)),
-                            viewCount: tiktok ? nil : views, playCount: tiktok ? views : nil,
-                            likeCount: random.chance(15) ? nil : likes,
-                            commentCount: index % 5 == 4 && day < -20 ? nil : likes / 4,  // reported only later for some
-                            shareCount: random.chance(10) ? nil : likes / 8,
-                            savedCount: tiktok ? nil : saves))
+                            views: tiktok ? nil : views, plays: tiktok ? views : nil,
+                            likes: random.chance(15) ? nil : likes,
+                            comments: index % 5 == 4 && day < -20 ? nil : likes / 4,  // reported only later for some
+                            shares: random.chance(10) ? nil : likes / 8,
+                            saves: tiktok ? nil : saves))
                     }
                 }
             }
-            snapshots.append(VideoSnapshot(videoID: foreign.id, observedAt: at(-10, 0), viewCount: 1_000_000, likeCount: 5))
+            snapshots.append(VideoSnapshot(videoID: foreign.id, observedAt: at(-10, 0), views: 1_000_000, likes: 5))
             // In order for half of the videos (the fast path), shuffled in small batches for the rest (out of order).
             let inOrder = snapshots.filter { s in videos.prefix(9).contains { $0.id == s.videoID } }.sorted { $0.observedAt < $1.observedAt }
             var shuffled = snapshots.filter { s in !videos.prefix(9).contains { $0.id == s.videoID } }
             for index in shuffled.indices.reversed() { shuffled.swapAt(index, random.int(0...index)) }
-            let writer = SnapshotWriter()
             let batches = inOrder.chunked(37).map(Array.init) + shuffled.chunked(23).map(Array.init)
             for batch in batches {
-                let organizationID = batch[0].videoID == foreign.id ? other.id : organization.id
                 let own = batch.filter { $0.videoID != foreign.id }
-                try await database.write { db in
-                    try await writer.write(organizationID: organizationID, videos: own, in: db)
-                    if own.count != batch.count {
-                        try await writer.write(organizationID: other.id, videos: batch.filter { $0.videoID == foreign.id }, in: db)
+                try await store.write { db in try await store.snapshots.write(videos: own, in: db) }
+                if own.count != batch.count {
+                    try await otherStore.write { db in
+                        try await otherStore.snapshots.write(videos: batch.filter { $0.videoID == foreign.id }, in: db)
                     }
                 }
             }
             // A repeated instant and a same-day correction arriving late.
             let repeated = inOrder[inOrder.count / 2]
-            try await database.write { db in
-                try await writer.write(organizationID: organization.id, videos: [repeated], in: db)
+            try await store.write { db in
+                try await store.snapshots.write(videos: [repeated], in: db)
                 var late = repeated
                 late.observedAt = Timestamp(seconds: repeated.observedAt.seconds - 1)
-                late.viewCount = (repeated.viewCount ?? 0) + 77
-                try await writer.write(organizationID: organization.id, videos: [late], in: db)
+                late.counters.views = (repeated.counters.views ?? 0) + 77
+                try await store.snapshots.write(videos: [late], in: db)
             }
 
             func compare(_ label: String) async throws {
                 for (first, last) in [(today - 6, today), (today - 29, today), (today - 60, today - 10), (today - 3, today - 3)] {
-                    let stored = try await database.read { db in
-                        try await OrganizationDaily.series(organizationID: organization.id, from: first, through: last, in: db)
-                    }
+                    let stored = try await store.organizationDaily.series(from: first, through: last)
                     let expected = try await Self.expectedSeries(database, organization.id, first: first, last: last)
                     #expect(stored == expected, "\(label): days \(first)...\(last)")
                 }
                 // The overview's video counts at a day's end: per-day additions summed, against counting the rows.
                 for day in [today - 70, today - 59, today - 30, today] {
-                    let counted = try await database.read { db in
-                        try await OrganizationDaily.videoCounts(organizationID: organization.id, through: day, in: db)
-                    }
-                    let rows = try await database.read { db in
+                    let counted = try await store.organizationDaily.videoCounts(through: day)
+                    let rows = try await database.read(scope: .test) { db in
                         try await db.raw("""
                             SELECT source, COUNT(*) AS n FROM videos WHERE organization_id = \(bind: organization.id.description)
                                 AND added_at < \(bind: Int64(day + 1) * 86_400) GROUP BY source
@@ -165,15 +160,13 @@ struct OrganizationDailyTests {
 
             // Deleting a video and an account takes their contributions out.
             let deletedVideo = videos[15].id
-            try await database.write { db in
-                _ = try await VideoRepository(database: database).delete(organizationID: organization.id, id: deletedVideo, source: .individual, in: db)
-                _ = try await AccountRepository(database: database).delete(organizationID: organization.id, id: accounts[1].id, in: db)
-            }
+            _ = try await store.videos.delete(deletedVideo, source: .individual)
+            _ = try await store.accounts.delete(accounts[1].id)
             try await compare("after deletions")
 
             // Incremental maintenance equals building from scratch (what the migration does).
             let incremental = try await Self.storedRows(database, organization.id)
-            try await database.write { db in try await OrganizationDaily.rebuild(organizationID: organization.id, in: db) }
+            try await store.write { db in try await store.organizationDaily.rebuild(in: db) }
             let rebuilt = try await Self.storedRows(database, organization.id)
             #expect(rebuilt == incremental)
             #expect(!incremental.isEmpty)

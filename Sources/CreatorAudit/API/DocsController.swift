@@ -21,7 +21,7 @@ struct DocsController {
         self.page = document.map { StaticPage(html: APIReferencePage.render($0)) }
     }
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// The OpenAPI 3.1 description of every `/v2` operation.
         routes.on(.get, "openapi.json") { request, _ in try openAPI(request) }
         /// A readable reference page rendered from the OpenAPI document (the one HTML route of `/v2`).

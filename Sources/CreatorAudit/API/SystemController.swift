@@ -10,7 +10,7 @@ struct SystemController {
     let publicURL: String
     let healthCache = HealthCache()
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// Liveness and database reachability; 503 when the database does not answer.
         routes.on(.get, "health") { _, _ in try await health() }
         /// Static description of this API version with absolute URLs of this server.

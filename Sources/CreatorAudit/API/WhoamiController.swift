@@ -4,13 +4,13 @@ import Hummingbird
 import HummingbirdCore
 
 struct WhoamiController {
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<TenantRequestContext>) {
         /// The organization and key this request authenticated as.
-        routes.on(.get, "whoami") { _, context in try whoami(context) }
+        routes.on(.get, "whoami") { _, context in whoami(context) }
     }
 
-    func whoami(_ context: AppRequestContext) throws -> Response {
-        let key = try context.requireKey()
+    func whoami(_ context: TenantRequestContext) -> Response {
+        let key = context.key
         return JSONReply.make(.object([("data", .object([
             ("type", .string("whoami")),
             ("organization_id", .string(key.organizationID.description)),

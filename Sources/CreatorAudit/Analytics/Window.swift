@@ -1,4 +1,4 @@
-// Windows of whole UTC days (SPEC §6): `7d | 30d | 90d` end today; `custom` needs both dates, end not after
+// Windows of whole UTC days (docs/metrics.md): `7d | 30d | 90d` end today; `custom` needs both dates, end not after
 // today, at most 366 days. The previous window (period-over-period) has the same length and ends the day
 // before this one starts.
 import Foundation
@@ -61,10 +61,5 @@ public struct Window: Sendable, Equatable {
             return nil
         }
         return Window(period: "custom", startDay: start, endDay: end)
-    }
-
-    var metaFields: [(String, JSONOut)] {
-        [("period", .string(period)), ("start_date", .string(UTCDay.date(startDay))),
-         ("end_date", .string(UTCDay.date(endDay))), ("days", .int(days))]
     }
 }

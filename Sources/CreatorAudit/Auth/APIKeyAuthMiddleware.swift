@@ -1,4 +1,4 @@
-// Authentication of API requests (SPEC §3), in order: throttle addresses that keep failing, read the
+// Authentication of API requests (README, "Authentication"), in order: throttle addresses that keep failing, read the
 // Bearer credential, verify it, count the request against the key's rate limit, check the route's scope.
 import HTTPTypes
 import Hummingbird
@@ -8,7 +8,7 @@ import Logging
 struct APIKeyAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    /// SPEC §3: more than 30 failed authentications per minute from one address → 429.
+    /// More than 30 failed authentications per minute from one address → 429 (README, "Authentication").
     static let failedAttemptsPerMinute = 30
     static let realm = "Bearer realm=\"creatoraudit\""
     static let rateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
@@ -18,10 +18,12 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     static let rateLimit = HTTPField.Name("RateLimit")!
 
     let verifier: KeyVerifier
+    /// Authenticated requests get a store scoped to their key's organization (TenantRequestContext).
+    let database: Database
     let rateLimiter: RateLimiter
     let failureThrottle: RateLimiter
     let usage: UsageRecorder
-    /// Failed authentications per minute and address before 429 (`serve --failed-auth-limit`; SPEC default 30).
+    /// Failed authentications per minute and address before 429 (`serve --failed-auth-limit`; default 30).
     var failedAttemptsPerMinute: Int = Self.failedAttemptsPerMinute
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -74,7 +76,7 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
                            headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\", scope=\"\(needed.rawValue)\""])
         }
         var context = context
-        context.apiKey = key
+        context.authenticated = (key, database.tenant(key.organizationID))
         return try await next(request, context)
     }
 
@@ -89,7 +91,7 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     }
 }
 
-/// SPEC §3: which scope a route needs.
+/// Which scope a route needs (README, "Authentication").
 enum ScopePolicy {
     /// Batch queries that only read, though they are POSTs.
     static let readOnlyPosts: Set<String> = [

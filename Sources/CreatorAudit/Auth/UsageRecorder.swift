@@ -107,10 +107,10 @@ public struct UsageFlushService: Service {
 
 /// `YYYY-MM-DD` of a timestamp, computed once per day rather than per request.
 enum DayCache {
-    private static let cache = NIOLockedValueBox<(start: Int64, day: String)>((0, ""))
+    private static let cache = NIOLockedValueBox<(start: Int, day: String)>((Int.min, ""))
 
     static func day(of time: Timestamp) -> String {
-        let start = time.seconds - ((time.seconds % 86_400) + 86_400) % 86_400
+        let start = UTCDay.of(time)
         if let hit = cache.withLockedValue({ $0.start == start ? $0.day : nil }) { return hit }
         let day = time.day
         cache.withLockedValue { $0 = (start, day) }

@@ -37,29 +37,6 @@ public struct AccountProfile: Sendable, Equatable {
     }
 }
 
-/// A video's cumulative counters at one instant. Nil means the platform does not report it (TikTok has no
-/// saves; Instagram reports no plays for images), never 0.
-public struct VideoCounters: Sendable, Equatable {
-    public var viewCount: Int64?
-    public var playCount: Int64?
-    public var likeCount: Int64?
-    public var commentCount: Int64?
-    public var shareCount: Int64?
-    public var savedCount: Int64?
-
-    public init(
-        viewCount: Int64? = nil, playCount: Int64? = nil, likeCount: Int64? = nil, commentCount: Int64? = nil,
-        shareCount: Int64? = nil, savedCount: Int64? = nil
-    ) {
-        self.viewCount = viewCount
-        self.playCount = playCount
-        self.likeCount = likeCount
-        self.commentCount = commentCount
-        self.shareCount = shareCount
-        self.savedCount = savedCount
-    }
-}
-
 /// A post as a platform describes it, with its counters at the time of the answer.
 public struct PlatformPost: Sendable, Equatable {
     public var platform: Platform
@@ -73,12 +50,14 @@ public struct PlatformPost: Sendable, Equatable {
     public var mediaType: String?
     public var duration: Double?
     public var coverImageURL: String?
-    public var counters: VideoCounters
+    /// Nil where the platform does not report a counter (TikTok has no saves; Instagram business discovery reports no
+    /// views or saves of other accounts), never 0.
+    public var counters: Counters
 
     public init(
         platform: Platform, externalID: String, shortcode: String? = nil, url: String, accountUsername: String? = nil,
         createTime: Timestamp? = nil, caption: String? = nil, mediaType: String? = nil, duration: Double? = nil,
-        coverImageURL: String? = nil, counters: VideoCounters
+        coverImageURL: String? = nil, counters: Counters
     ) {
         self.platform = platform
         self.externalID = externalID

@@ -15,7 +15,7 @@ public struct AccountObservation: Sendable, Equatable {
 /// A video's counters at one instant, as `SandboxSource.history` reports them.
 public struct VideoObservation: Sendable, Equatable {
     public var observedAt: Timestamp
-    public var counters: VideoCounters
+    public var counters: Counters
 }
 
 public struct SandboxSource: PlatformSource {
@@ -106,7 +106,7 @@ public struct SandboxSource: PlatformSource {
     }
 
     /// A video's cumulative counters at `time`.
-    public func counters(platform: Platform, externalID: String, at time: Timestamp) -> VideoCounters {
+    public func counters(platform: Platform, externalID: String, at time: Timestamp) -> Counters {
         SandboxVideoModel(platform: platform, externalID: externalID).counters(at: time)
     }
 

@@ -52,7 +52,7 @@ struct CSRFTokenMiddleware: RouterMiddleware {
         let buffer = try await request.body.collect(upTo: Self.maximumFormBytes)
         let form = FormData(buffer: buffer)
         guard let token = form["csrf_token"],
-              SessionSecret.constantTimeEqual(SessionSecret.hash(token), session.record.csrfHash)
+              ConstantTime.equal(SessionSecret.hash(token), session.record.csrfHash)
         else { throw APIError.crossSite }
         request.body = .init(buffer: buffer)
         return try await next(request, context)

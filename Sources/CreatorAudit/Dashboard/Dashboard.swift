@@ -8,7 +8,7 @@ struct Dashboard {
     let services: AppServices
     let publicURL: String
 
-    func addRoutes(to root: Routes) {
+    func addRoutes(to root: Routes<AppRequestContext>) {
         let database = services.database
         let sessions = SessionRepository(database: database)
         let members = MemberRepository(database: database)

@@ -19,7 +19,7 @@ struct KeysController {
         "enabled": "The key was re-enabled.", "deleted": "The key was deleted.",
     ]
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// Enabled and disabled keys with their facts and 30-day usage; the create form for owners and admins.
         routes.on(.get, "keys") { request, context in try await keysPage(request, context) }
         /// Creates a key, then redirects to the page that shows it once.

@@ -16,7 +16,7 @@ struct MembersController {
         "password": "Your password was changed. Your other sessions were ended.",
     ]
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// The organization's members; owners and admins also see the invite form and role controls.
         routes.on(.get, "members") { request, context in try await membersPage(request, context) }
         /// Creates a one-time invitation link, then redirects to the page that shows it once.

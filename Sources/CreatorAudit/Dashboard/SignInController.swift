@@ -17,7 +17,7 @@ struct SignInController {
     static let throttledMessage = "Too many failed sign-ins. Wait a few minutes, then try again."
 
     /// Routes that work without a session (the session, if any, is loaded but not required).
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// The dashboard's front door: the keys page when signed in, else the sign-in page.
         routes.on(.get, "") { _, context in Pages.redirect(context.session == nil ? "/sign-in" : "/keys") }
         /// The sign-in form.
@@ -34,7 +34,7 @@ struct SignInController {
     }
 
     /// Routes for a signed-in member (session and CSRF token checked by middleware).
-    func addSignedInRoutes(to routes: Routes) {
+    func addSignedInRoutes(to routes: Routes<AppRequestContext>) {
         /// Ends the session on the server and clears the cookie.
         routes.on(.post, "sign-out") { _, context in try await signOut(context) }
     }

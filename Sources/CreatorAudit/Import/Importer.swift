@@ -1,13 +1,18 @@
-// `creatoraudit import`: loads accounts, videos and snapshot history from an NDJSON or CSV file (SPEC §9)
-// into one organization, in ONE transaction — a bad line rolls everything back. The file streams through:
+// `creatoraudit import`: loads accounts, videos and snapshot history from an NDJSON or CSV file (README, "Import
+// format") into one organization, in ONE transaction — a bad line rolls everything back. The file streams through:
 // what stays in memory is the read buffer, one batch of snapshots, and the ids of the accounts and videos
 // met so far (bounded by subjects, not by lines).
 import Foundation
 import SQLKit
 
+/// A file the import cannot read at all (as opposed to a bad line, `ImportError`).
+struct ImportFileError: Error, CustomStringConvertible, Equatable {
+    let description: String
+}
+
 struct Importer: Sendable {
-    let database: Database
-    let organizationID: OrganizationID
+    /// The organization the file is loaded into.
+    let store: TenantStore
     /// Snapshots per `SnapshotWriter` call (it splits them into multi-row statements). Each batch is sorted by
     /// subject and time first, so it walks the snapshot indexes in order instead of jumping across them.
     static let batchSize = 20_000
@@ -46,12 +51,15 @@ struct Importer: Sendable {
     func run(
         path: String, now: Timestamp = .now, progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Counts {
-        guard let format = Format(path: path) else { throw CLIError("\(path): the file name must end in .ndjson, .jsonl or .csv") }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
-        return try await database.write { db in
+        guard let format = Format(path: path) else {
+            throw ImportFileError(description: "\(path): the file name must end in .ndjson, .jsonl or .csv")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw ImportFileError(description: "cannot read \(path)") }
+        let store = self.store
+        return try await store.write { db in
             let reader = try LineReader(path: path)
-            try await Self.prepare(database.engine, db)
-            let session = ImportSession(database: database, organizationID: organizationID, db: db, now: now)
+            try await store.prepareBulkWrite(in: db)
+            let session = ImportSession(store: store, db: db, now: now)
             try await session.loadLimits()
             var records: any ImportRecordReader = format == .csv ? try CSVRecords(reader: reader) : NDJSONRecords(reader: reader)
             while let line = try records.next() {
@@ -69,23 +77,12 @@ struct Importer: Sendable {
     }
 }
 
-extension Importer {
-    /// SQLite only: a larger page cache for the writer (64 MiB, bounded — memory stays flat), so a large
-    /// transaction does not spill index pages to the WAL over and over (profiled: most of the import's time
-    /// with the 2 MiB default). PostgreSQL manages its own buffers.
-    static func prepare(_ engine: DatabaseEngine, _ db: any SQLDatabase) async throws {
-        guard engine == .sqlite else { return }
-        try await db.raw("PRAGMA cache_size = -65536").run()
-    }
-}
-
 /// The state of one import inside its transaction.
 private final class ImportSession {
-    let database: Database
-    let organizationID: OrganizationID
+    let store: TenantStore
     let db: any SQLDatabase
     let now: Timestamp
-    let writer = SnapshotWriter()
+    var writer: SnapshotWriter { store.snapshots }
     var counts = Importer.Counts()
     /// `platform|username` → account id; `platform|external id` → video ids (an individual and an account video may share one).
     var accounts: [String: String] = [:]
@@ -97,20 +94,15 @@ private final class ImportSession {
     var quota: Int?
     var accountCount = 0
 
-    init(database: Database, organizationID: OrganizationID, db: any SQLDatabase, now: Timestamp) {
-        self.database = database
-        self.organizationID = organizationID
+    init(store: TenantStore, db: any SQLDatabase, now: Timestamp) {
+        self.store = store
         self.db = db
         self.now = now
     }
 
-    var organization: String { organizationID.description }
-
     func loadLimits() async throws {
-        quota = try await db.raw("SELECT account_quota FROM organizations WHERE id = \(bind: organization)").first()?
-            .decodeOptional(column: "account_quota", as: Int.self)
-        accountCount = try await db.raw("SELECT COUNT(*) AS n FROM accounts WHERE organization_id = \(bind: organization)")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
+        quota = try await store.organization.accountQuota(store.organizationID, in: db)
+        accountCount = try await store.accounts.count(in: db)
     }
 
     func apply(_ record: ImportRecord, line: Int) async throws {
@@ -121,12 +113,12 @@ private final class ImportSession {
             if let quota, accountCount >= quota {
                 throw ImportError(line: line, field: "username", reason: "the organization's account quota (\(quota)) is reached")
             }
-            var account = Account.new(organizationID: organizationID, platform: platform, username: username, now: now)
+            var account = Account.new(organizationID: store.organizationID, platform: platform, username: username, now: now)
             account.name = name
             account.category = category
             account.isVerified = isVerified ?? false
             account.dataSource = "import"
-            try await AccountRepository(database: database).insert(account, in: db)
+            try await store.accounts.insert(account, in: db)
             accounts[platform.rawValue + "|" + username] = account.id.description
             accountCount += 1
             counts.accounts += 1
@@ -145,16 +137,16 @@ private final class ImportSession {
             // Already tracked this way: referred to, not created.
             if known.contains(where: { $0.source == source }) { return }
             var video = Video.new(
-                organizationID: organizationID, platform: platform, source: source, externalID: identifier.externalID,
+                organizationID: store.organizationID, platform: platform, source: source, externalID: identifier.externalID,
                 url: url ?? Self.url(platform, identifier, username: accountName), now: now)
             video.shortcode = identifier.shortcode
-            video.accountID = accountID
+            video.accountID = accountID.flatMap(AccountID.init)
             video.accountUsername = accountName ?? identifier.accountUsername
             video.createTime = createTime
             video.description = description
             video.mediaType = mediaType
             video.dataSource = "import"
-            try await VideoRepository(database: database).insert(video, in: db)
+            try await store.videos.insert(video, in: db)
             videos[platform.rawValue + "|" + identifier.externalID] = known + [(video.id, source)]
             touchedVideos.insert(video.id)
             counts.videos += 1
@@ -178,10 +170,7 @@ private final class ImportSession {
                                   reason: "no \(platform.rawValue) video with this id in the organization or earlier in the file")
             }
             for videoID in ids {
-                videoBatch.append(VideoSnapshot(
-                    videoID: videoID, observedAt: observedAt, viewCount: counters.viewCount, playCount: counters.playCount,
-                    likeCount: counters.likeCount, commentCount: counters.commentCount, shareCount: counters.shareCount,
-                    savedCount: counters.savedCount))
+                videoBatch.append(VideoSnapshot(videoID: videoID, observedAt: observedAt, counters: counters))
                 touchedVideos.insert(videoID)
             }
             counts.snapshots += 1
@@ -195,11 +184,11 @@ private final class ImportSession {
         videoBatch = videoBatch.map { ($0.videoID.description, $0) }
             .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1)
         if !accountBatch.isEmpty {
-            try await writer.write(organizationID: organizationID, accounts: accountBatch, refreshLatest: false, in: db)
+            try await writer.write(accounts: accountBatch, refreshLatest: false, in: db)
             accountBatch.removeAll(keepingCapacity: true)
         }
         if !videoBatch.isEmpty {
-            try await writer.write(organizationID: organizationID, videos: videoBatch, refreshLatest: false, in: db)
+            try await writer.write(videos: videoBatch, refreshLatest: false, in: db)
             videoBatch.removeAll(keepingCapacity: true)
         }
     }
@@ -207,18 +196,14 @@ private final class ImportSession {
     /// The last batch, then the latest counters of everything touched, once.
     func finish() async throws {
         try await flush()
-        try await writer.refreshLatest(organizationID: organizationID, accountIDs: Array(touchedAccounts), in: db)
-        try await writer.refreshLatest(organizationID: organizationID, videoIDs: touchedVideos.map(\.description), in: db)
+        try await writer.refreshLatest(accountIDs: Array(touchedAccounts), in: db)
+        try await writer.refreshLatest(videoIDs: touchedVideos.map(\.description), in: db)
     }
 
     func accountID(_ platform: Platform, _ username: String) async throws -> String? {
         let key = platform.rawValue + "|" + username
         if let id = accounts[key] { return id }
-        let row = try await db.raw("""
-            SELECT id FROM accounts WHERE organization_id = \(bind: organization) AND platform = \(bind: platform.rawValue)
-                AND username = \(bind: username)
-            """).first()
-        guard let id = try row?.decode(column: "id", as: String.self) else { return nil }
+        guard let id = try await store.accounts.id(platform: platform, username: username, in: db) else { return nil }
         accounts[key] = id
         return id
     }
@@ -228,15 +213,7 @@ private final class ImportSession {
     func knownVideos(_ platform: Platform, _ externalID: String) async throws -> [(id: VideoID, source: VideoSource)] {
         let key = platform.rawValue + "|" + externalID
         if let known = videos[key] { return known }
-        let known = try await db.raw("""
-            SELECT id, source FROM videos WHERE organization_id = \(bind: organization) AND platform = \(bind: platform.rawValue)
-                AND external_id = \(bind: externalID) ORDER BY id
-            """).all().compactMap { row -> (id: VideoID, source: VideoSource)? in
-                guard let id = VideoID(try row.decode(column: "id", as: String.self)),
-                      let source = VideoSource(rawValue: try row.decode(column: "source", as: String.self))
-                else { return nil }
-                return (id, source)
-            }
+        let known = try await store.videos.tracked(platform: platform, externalID: externalID, in: db)
         videos[key] = known
         return known
     }

@@ -95,22 +95,26 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs statements outside a transaction (each statement is atomic on its own).
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs statements outside a transaction (each statement is atomic on its own). `scope` says which tables the
+    /// statements may touch (Store/QueryScope.swift); tenant data goes through `tenant(_:)` instead.
+    func read<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let sqlite): return try await body(sqlite.reader())
-        case .postgres(let postgres): return try await postgres.client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        case .sqlite(let sqlite): return try await body(ScopedSQLDatabase.wrap(sqlite.reader(), scope))
+        case .postgres(let postgres):
+            return try await postgres.client.withConnection {
+                try await body(ScopedSQLDatabase.wrap($0.sql(queryLogLevel: nil), scope))
+            }
         }
     }
 
     /// Runs `body` in one transaction: everything or nothing.
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func write<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let sqlite): return try await sqlite.transaction(body)
+        case .sqlite(let sqlite): return try await sqlite.transaction { try await body(ScopedSQLDatabase.wrap($0, scope)) }
         case .postgres(let postgres):
             do {
                 return try await postgres.client.withTransaction(logger: logger) { connection in
-                    try await body(connection.sql(queryLogLevel: nil))
+                    try await body(ScopedSQLDatabase.wrap(connection.sql(queryLogLevel: nil), scope))
                 }
             } catch let error as PostgresTransactionError {
                 // Callers see their own errors (APIError…), as they do on SQLite.
@@ -124,12 +128,13 @@ public final class Database: Sendable {
     /// Runs a read and returns each row's values by position — integers and text only — without SQLKit's
     /// Codable row decoding, which was a third of a timeseries request's CPU (perf, release build). The SQL is
     /// the same text for both engines, serialized by SQLKit; binds may be `String`, `Int` or `Int64`.
-    func readValues(_ query: SQLQueryString) async throws -> [[DatabaseValue]] {
+    func readValues(scope: QueryScope, _ query: SQLQueryString) async throws -> [[DatabaseValue]] {
         switch backend {
         case .sqlite(let sqlite):
             let connection = sqlite.readerConnection()
             var serializer = SQLSerializer(database: connection.sql(queryLogLevel: nil))
             query.serialize(to: &serializer)
+            try Self.check(serializer, scope)
             let encoder = SQLiteDataEncoder()
             let binds = try serializer.binds.map { try encoder.encode($0) }
             return try await connection.query(serializer.sql, binds).map { row in
@@ -146,6 +151,7 @@ public final class Database: Sendable {
             return try await postgres.client.withConnection { connection in
                 var serializer = SQLSerializer(database: connection.sql(queryLogLevel: nil))
                 query.serialize(to: &serializer)
+                try Self.check(serializer, scope)
                 var bindings = PostgresBindings(capacity: serializer.binds.count)
                 for bind in serializer.binds {
                     switch bind {
@@ -172,6 +178,18 @@ public final class Database: Sendable {
             }
         }
     }
+
+    /// `readValues` bypasses `SQLDatabase`, so it checks its statement itself (debug builds; see QueryScope).
+    private static func check(_ serializer: SQLSerializer, _ scope: QueryScope) throws {
+        #if DEBUG
+        if let reason = scope.violation(sql: serializer.sql, binds: serializer.binds.compactMap { $0 as? String }) {
+            throw TenancyViolation(reason: reason)
+        }
+        #endif
+    }
+
+    /// The store as one organization sees it: the only way to tenant tables (docs/architecture.md, "Tenancy").
+    public func tenant(_ organizationID: OrganizationID) -> TenantStore { TenantStore(database: self, organizationID: organizationID) }
 
     func listen(on channel: String, _ consume: @Sendable (PostgresNotificationSequence) async throws -> Void) async throws {
         guard case .postgres(let postgres) = backend else { return }

@@ -1,4 +1,4 @@
-// Migration 5: the organization's daily amounts (Store/OrganizationDaily.swift), so the overview reads one row
+// Migration 5: the organization's daily amounts (Store/OrganizationDailyRepository.swift), so the overview reads one row
 // per day instead of every video's history — amounts, and the videos added each day (the overview's counts).
 // Filled from the existing rollups and videos when added.
 extension Migrations {
@@ -24,5 +24,11 @@ extension Migrations {
             PRIMARY KEY (organization_id, day)
         )
         """,
-    ], backfill: { db in try await OrganizationDaily.rebuild(in: db) })
+    ], backfill: { db, database in
+        let organizations = try await db.raw("SELECT id FROM organizations ORDER BY id").all()
+            .map { try $0.reader("organizations").id("id", as: OrganizationID.self) }
+        for organization in organizations {
+            try await database.tenant(organization).organizationDaily.rebuild(in: db)
+        }
+    })
 }

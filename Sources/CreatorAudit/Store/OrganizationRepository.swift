@@ -1,17 +1,7 @@
+// Organizations: the tenants. This repository reads and changes an organization by its own id only (the API through
+// its tenant store, the dashboard through the session, the operator's CLI by the id given).
 import Foundation
 import SQLKit
-
-public struct Organization: Sendable, Equatable {
-    public let id: OrganizationID
-    public var name: String
-    /// Requests per 60-second window per key (the operator's setting).
-    public var rateLimit: Int
-    /// Maximum tracked accounts; nil = unlimited.
-    public var accountQuota: Int?
-    public var maxRecentPostsPerAccount: Int
-    public var postLookbackDays: Int
-    public let createdAt: Timestamp
-}
 
 /// Organizations are the tenants; this repository reads them by their own id only.
 public struct OrganizationRepository: Sendable {
@@ -31,6 +21,13 @@ public struct OrganizationRepository: Sendable {
                 \(bind: organization.createdAt.seconds))
             """).run()
         return organization
+    }
+
+    /// The organization's account quota (nil: unlimited), read in the caller's transaction.
+    func accountQuota(_ id: OrganizationID, in db: any SQLDatabase) async throws -> Int? {
+        guard let row = try await db.raw("SELECT account_quota FROM organizations WHERE id = \(bind: id.description)").first()
+        else { throw DomainError.notFound("organization") }
+        return try row.reader("organizations").optionalInt("account_quota")
     }
 
     public func find(_ id: OrganizationID) async throws -> Organization? {
@@ -92,13 +89,11 @@ public struct OrganizationRepository: Sendable {
     }
 
     static func decode(_ row: any SQLRow) throws -> Organization {
-        Organization(
-            id: OrganizationID(try row.decode(column: "id", as: String.self)) ?? OrganizationID(uuid: UUID()),
-            name: try row.decode(column: "name", as: String.self),
-            rateLimit: try row.decode(column: "rate_limit", as: Int.self),
-            accountQuota: try row.decodeOptional(column: "account_quota", as: Int.self),
-            maxRecentPostsPerAccount: try row.decode(column: "max_recent_posts_per_account", as: Int.self),
-            postLookbackDays: try row.decode(column: "post_lookback_days", as: Int.self),
-            createdAt: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)))
+        let r = row.reader("organizations")
+        return Organization(
+            id: try r.id("id"), name: try r.string("name"), rateLimit: try r.int("rate_limit"),
+            accountQuota: try r.optionalInt("account_quota"),
+            maxRecentPostsPerAccount: try r.int("max_recent_posts_per_account"),
+            postLookbackDays: try r.int("post_lookback_days"), createdAt: try r.timestamp("created_at"))
     }
 }

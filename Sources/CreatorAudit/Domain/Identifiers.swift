@@ -32,6 +32,9 @@ public struct OrganizationID: UUIDIdentifier { public let uuid: UUID; public ini
 public struct APIKeyID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 public struct MemberID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 public struct AuditEventID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
+public struct AccountID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
+public struct CreatorID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
+public struct VideoID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 
 /// UUID parsing without Foundation's sscanf-based `UUID(uuidString:)` (a hot spot when decoding list rows).
 enum FastUUID {

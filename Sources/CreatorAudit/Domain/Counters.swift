@@ -1,5 +1,6 @@
-// The six video counters and their arithmetic. A counter a platform never reported is nil and is skipped
-// in sums (a sum of only nils stays nil).
+// The six video counters — views, plays, likes, comments, shares, saves — and their arithmetic: the one definition
+// used by snapshots, videos, account totals, daily levels and window amounts (docs/metrics.md). A counter a
+// platform never reported is nil and is skipped in sums (a sum of only nils stays nil).
 public struct Counters: Sendable, Equatable {
     public var views: Int64?
     public var plays: Int64?
@@ -77,7 +78,7 @@ public struct Counters: Sendable, Equatable {
         EngagementRate.compute(likes: likes, comments: comments, shares: shares, views: views, plays: plays)
     }
 
-    /// Where only one of views and plays is reported, each stands in for the other (SPEC §6; TikTok: plays = views).
+    /// Where only one of views and plays is reported, each stands in for the other (docs/metrics.md; TikTok: plays = views).
     var withStandIns: Counters {
         var result = self
         if result.views == nil { result.views = plays }
@@ -87,28 +88,4 @@ public struct Counters: Sendable, Equatable {
 
     /// Views where reported, else plays (TikTok: plays equal views).
     var effectiveViews: Int64? { views ?? plays }
-}
-
-/// `_pct` = 100 × (current − previous) / previous, rounded half away from zero to 4 decimals; nil when previous is 0.
-enum PeriodChange {
-    static func percent(current: Int64?, previous: Int64?) -> Double? {
-        guard let current, let previous, previous != 0 else { return nil }
-        return round4(100 * Double(current - previous) / Double(previous), exactNumerator: Int128(current - previous) * 1_000_000, denominator: Int128(previous))
-    }
-
-    static func percent(current: Double?, previous: Double?) -> Double? {
-        guard let current, let previous, previous != 0 else { return nil }
-        let value = 100 * (current - previous) / previous
-        return (value * 10_000).rounded(.toNearestOrAwayFromZero) / 10_000
-    }
-
-    /// Exact rounding from integers: numerator / denominator with half away from zero.
-    static func round4(_ approximate: Double, exactNumerator: Int128, denominator: Int128) -> Double {
-        let negative = (exactNumerator < 0) != (denominator < 0)
-        let n = exactNumerator < 0 ? -exactNumerator : exactNumerator
-        let d = denominator < 0 ? -denominator : denominator
-        var q = n / d
-        if (n % d) * 2 >= d { q += 1 }
-        return Double(negative ? -q : q) / 10_000
-    }
 }

@@ -1,4 +1,4 @@
-// Daily levels (SPEC §6). For a counter, V(d) is the last value at or before the end of day d. Before the
+// Daily levels (docs/metrics.md). For a counter, V(d) is the last value at or before the end of day d. Before the
 // first snapshot, V(d) is 0 on days before the video's publication day and the first snapshot's value from
 // the publication day on (so growth before tracking began counts on the publication day, and tracking an
 // old video late adds no fake growth); with an unknown publication time, the first snapshot's value.

@@ -1,33 +1,38 @@
-// Reads daily rollups for analytics. Every query is scoped by organization id and reads at most
-// one row per subject per day, plus one "carry" row per subject (its latest day before the range).
+// Reads the daily rollups of one organization for analytics (docs/metrics.md): at most one row per subject per
+// day asked, plus one "carry" row per subject (its latest day before the range).
 import Foundation
 import SQLKit
 
-struct MetricsStore: Sendable {
-    let database: Database
+/// A video as the analytics need it: its id, its account and its publication day.
+struct VideoRef: Sendable {
+    let id: String
+    let accountID: String?
+    let publicationDay: Int?
+}
 
-    struct VideoRef: Sendable {
-        let id: String
-        let accountID: String?
-        let publicationDay: Int?
-    }
+struct RollupRepository: Sendable {
+    let tenant: TenantStore
 
     /// Videos of the organization among `ids` (any source unless given).
-    func videos(organizationID: OrganizationID, ids: [String], source: VideoSource?) async throws -> [VideoRef] {
+    func videos(ids: [String], source: VideoSource?) async throws -> [VideoRef] {
+        guard !ids.isEmpty else { return [] }
+        return try await tenant.read { db in try await videos(ids: ids, source: source, in: db) }
+    }
+
+    func videos(ids: [String], source: VideoSource?, in db: any SQLDatabase) async throws -> [VideoRef] {
         guard !ids.isEmpty else { return [] }
         var query: SQLQueryString = """
             SELECT v.id, v.account_id, v.create_time FROM \(Self.idList(ids)) CROSS JOIN videos v
-            WHERE v.id = ids.column1 AND v.organization_id = \(bind: organizationID.description)
+            WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id)
             """
         if let source { query = query + " AND v.source = \(bind: source.rawValue)" }
-        let built = query
-        return try await database.read { db in try await db.raw(built).all().map(Self.videoRef) }
+        return try await db.raw(query).all().map(Self.videoRef)
     }
 
     /// The account videos of these accounts (or of every account when `accountIDs` is nil), plus — for the
     /// organization as a whole — its individual videos when `includeIndividual`.
-    func videos(organizationID: OrganizationID, accountIDs: [String]?, includeIndividual: Bool) async throws -> [VideoRef] {
-        var query: SQLQueryString = "SELECT id, account_id, create_time FROM videos WHERE organization_id = \(bind: organizationID.description)"
+    func videos(accountIDs: [String]?, includeIndividual: Bool) async throws -> [VideoRef] {
+        var query: SQLQueryString = "SELECT id, account_id, create_time FROM videos WHERE organization_id = \(bind: tenant.id)"
         if let accountIDs {
             if accountIDs.isEmpty { return [] }
             query = query + " AND source = 'account' AND account_id IN (\(binds: accountIDs))"
@@ -35,37 +40,36 @@ struct MetricsStore: Sendable {
             query = query + " AND source = 'account'"
         }
         let built = query
-        return try await database.read { db in try await db.raw(built).all().map(Self.videoRef) }
+        return try await tenant.read { db in try await db.raw(built).all().map(Self.videoRef) }
     }
 
     static func videoRef(_ row: any SQLRow) throws -> VideoRef {
-        VideoRef(
-            id: try row.decode(column: "id", as: String.self),
-            accountID: try row.decodeOptional(column: "account_id", as: String.self),
-            publicationDay: try row.decodeOptional(column: "create_time", as: Int64.self).map { UTCDay.of(Timestamp(seconds: $0)) })
+        let r = row.reader("videos")
+        return VideoRef(id: try r.string("id"), accountID: try r.optionalString("account_id"),
+                        publicationDay: try r.optionalTimestamp("create_time").map(UTCDay.of))
     }
 
     /// Histories able to answer levels for every day in `firstDay...lastDay`.
-    func histories(organizationID: OrganizationID, videos: [VideoRef], firstDay: Int, lastDay: Int) async throws -> [VideoHistory] {
+    func histories(videos: [VideoRef], firstDay: Int, lastDay: Int) async throws -> [VideoHistory] {
         guard !videos.isEmpty else { return [] }
         var byID: [String: VideoHistory] = [:]
         for video in videos {
             byID[video.id] = VideoHistory(videoID: video.id, accountID: video.accountID, publicationDay: video.publicationDay, rows: [], first: nil)
         }
-        let organization = organizationID.description
+        let organization = tenant.id
         for chunk in videos.map(\.id).chunked(500) {
             let ids = Array(chunk)
-            let windowRows = try await database.readValues("""
+            let windowRows = try await tenant.readValues("""
                 SELECT video_id, day, view_count, play_count, like_count, comment_count, share_count, saved_count
                 FROM video_daily WHERE organization_id = \(bind: organization) AND video_id IN (\(binds: ids))
                     AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
                 """).map(Self.daily)
-            let carryRows = try await database.readValues(Self.rowAtOrBefore(day: firstDay - 1, organization: organization, ids: ids)).map(Self.daily)
+            let carryRows = try await tenant.readValues(Self.rowAtOrBefore(day: firstDay - 1, organization: organization, ids: ids)).map(Self.daily)
             // The first row only matters before a video's first row; rows carry values forward, so a video with a row
             // before the range needs nothing more.
             let carried = Set(carryRows.map(\.id))
             let uncarried = ids.filter { !carried.contains($0) }
-            let firstRows = uncarried.isEmpty ? [] : try await database.readValues(Self.firstRow(organization: organization, ids: uncarried)).map(Self.daily)
+            let firstRows = uncarried.isEmpty ? [] : try await tenant.readValues(Self.firstRow(organization: organization, ids: uncarried)).map(Self.daily)
             for row in carryRows + windowRows { byID[row.id]?.rows.append((row.day, row.counters)) }
             for row in firstRows { byID[row.id]?.first = row.counters }
         }
@@ -80,25 +84,25 @@ struct MetricsStore: Sendable {
     /// each video's latest rollup row at or before the day — a correlated `ORDER BY day DESC LIMIT 1`, which both
     /// engines answer by walking the `(video_id, day)` index backwards one step (`MAX(day)` scanned the range) — and,
     /// for videos without a row at the earliest day, their first row.
-    func endpointHistories(organizationID: OrganizationID, videos: [VideoRef], days: [Int]) async throws -> [VideoHistory] {
+    func endpointHistories(videos: [VideoRef], days: [Int]) async throws -> [VideoHistory] {
         guard !videos.isEmpty else { return [] }
         var byID: [String: VideoHistory] = [:]
         for video in videos {
             byID[video.id] = VideoHistory(videoID: video.id, accountID: video.accountID, publicationDay: video.publicationDay, rows: [], first: nil)
         }
-        let organization = organizationID.description
+        let organization = tenant.id
         let targets = Array(Set(days)).sorted()
         for chunk in videos.map(\.id).chunked(1000) {
             let ids = Array(chunk)
             var rows: [(id: String, day: Int, counters: Counters)] = []
             for day in targets {
-                rows += try await database.readValues(Self.rowAtOrBefore(day: day, organization: organization, ids: ids)).map(Self.daily)
+                rows += try await tenant.readValues(Self.rowAtOrBefore(day: day, organization: organization, ids: ids)).map(Self.daily)
             }
             // First rows only for videos without a row at the earliest day asked (see `histories`).
             let covered = Set(rows.filter { $0.day <= targets[0] }.map(\.id))
             let uncovered = ids.filter { !covered.contains($0) }
             if !uncovered.isEmpty {
-                for row in try await database.readValues(Self.firstRow(organization: organization, ids: uncovered)).map(Self.daily) {
+                for row in try await tenant.readValues(Self.firstRow(organization: organization, ids: uncovered)).map(Self.daily) {
                     byID[row.id]?.first = row.counters
                 }
             }
@@ -149,31 +153,26 @@ struct MetricsStore: Sendable {
     /// A rollup row read by position: video_id, day, then the six counters.
     static func daily(_ values: [DatabaseValue]) throws -> (id: String, day: Int, counters: Counters) {
         guard values.count == 8, let id = values[0].string, let day = values[1].int64 else {
-            throw DatabaseValue.Unsupported(column: "video_daily row")
+            throw CorruptRow(table: "video_daily", column: "video_id, day")
         }
         return (id, Int(day), Counters(views: values[2].int64, plays: values[3].int64, likes: values[4].int64,
                                        comments: values[5].int64, shares: values[6].int64, saves: values[7].int64))
     }
 
     static func decodeDaily(_ row: any SQLRow) throws -> (String, Int, Counters) {
-        (try row.decode(column: "video_id", as: String.self), try row.decode(column: "day", as: Int.self),
-         Counters(views: try row.decodeOptional(column: "view_count", as: Int64.self),
-                  plays: try row.decodeOptional(column: "play_count", as: Int64.self),
-                  likes: try row.decodeOptional(column: "like_count", as: Int64.self),
-                  comments: try row.decodeOptional(column: "comment_count", as: Int64.self),
-                  shares: try row.decodeOptional(column: "share_count", as: Int64.self),
-                  saves: try row.decodeOptional(column: "saved_count", as: Int64.self)))
+        let r = row.reader("video_daily")
+        return (try r.string("video_id"), try r.int("day"), try r.counters())
     }
 
     /// Follower histories of accounts for `firstDay...lastDay` (with the carry row before it).
-    func followerHistories(organizationID: OrganizationID, accountIDs: [String], firstDay: Int, lastDay: Int) async throws -> [FollowerHistory] {
+    func followerHistories(accountIDs: [String], firstDay: Int, lastDay: Int) async throws -> [FollowerHistory] {
         guard !accountIDs.isEmpty else { return [] }
-        let organization = organizationID.description
+        let organization = tenant.id
         var byID: [String: FollowerHistory] = [:]
         for id in accountIDs { byID[id] = FollowerHistory(accountID: id, rows: []) }
         for chunk in accountIDs.chunked(500) {
             let ids = Array(chunk)
-            let rows = try await database.read { db in
+            let rows = try await tenant.read { db in
                 let window = try await db.raw("""
                     SELECT account_id, day, follower_count FROM account_daily
                     WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids))
@@ -189,9 +188,9 @@ struct MetricsStore: Sendable {
                 return carry + window
             }
             for row in rows {
-                let id = try row.decode(column: "account_id", as: String.self)
-                if let followers = try row.decodeOptional(column: "follower_count", as: Int64.self) {
-                    byID[id]?.rows.append((try row.decode(column: "day", as: Int.self), followers))
+                let r = row.reader("account_daily")
+                if let followers = try r.optionalInt64("follower_count") {
+                    byID[try r.string("account_id")]?.rows.append((try r.int("day"), followers))
                 }
             }
         }
