@@ -79,7 +79,6 @@ let package = Package(
             name: "CreatorAuditTests",
             dependencies: [
                 "CreatorAudit",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -1,4 +1,4 @@
-// The dashboard's API keys page (SPEC §2, §8) over live TLS: every change is in force for API requests at once.
+// The dashboard's API keys page (README, "API keys"; README, "Dashboard") over live TLS: every change is in force for API requests at once.
 import Foundation
 import Testing
 @testable import CreatorAudit

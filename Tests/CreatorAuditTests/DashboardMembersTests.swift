@@ -1,4 +1,4 @@
-// Members, roles, invitations, passwords and the audit log page (SPEC §8) over live TLS.
+// Members, roles, invitations, passwords and the audit log page (README, "Dashboard") over live TLS.
 import Foundation
 import Testing
 @testable import CreatorAudit

@@ -1,4 +1,4 @@
-// Dashboard sign-in, sessions, CSRF and page headers (SPEC §8), through the live TLS server.
+// Dashboard sign-in, sessions, CSRF and page headers (README, "Dashboard"), through the live TLS server.
 import Foundation
 import Testing
 @testable import CreatorAudit

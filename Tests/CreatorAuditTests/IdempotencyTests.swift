@@ -1,4 +1,5 @@
-// `Idempotency-Key` on POST /v2/accounts, /v2/videos and /v2/creators (SPEC §4).
+// `Idempotency-Key` on POST /v2/accounts, /v2/videos and /v2/creators (README, "API conventions").
+import Crypto
 import Foundation
 import Testing
 @testable import CreatorAudit
@@ -146,6 +147,60 @@ struct IdempotencyTests {
             for (path, _, _) in Self.creates {
                 #expect(try await Self.total(server, tenant.key, path) == 5, "\(path)")
             }
+        }
+    }
+
+    @Test("a request that died mid-flight does not block its retry: after the claim's lease the retry runs; before it, 409", arguments: TestEngines.all)
+    func abandonedClaim(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let tenant = try await Tenant.make(server)
+            let body = #"{"name":"Retried"}"#
+            let hash = Hex.encode(SHA256.hash(data: Array(body.utf8)))
+            let records = server.database.tenant(tenant.id).idempotency
+            // What a node that crashed (or whose clean-up failed) leaves: a claim without an answer.
+            let now = Timestamp.now.seconds
+            _ = try await records.claim(method: "POST", route: "/v2/creators", key: "crashed", requestHash: hash,
+                                        now: now - IdempotencyRepository.lease - 1)
+            _ = try await records.claim(method: "POST", route: "/v2/creators", key: "running", requestHash: hash, now: now)
+
+            let retried = try await server.request(.POST, "/v2/creators", key: tenant.key, headers: [("Idempotency-Key", "crashed")], body: body)
+            #expect(retried.status == 201)
+            let replayed = try await server.request(.POST, "/v2/creators", key: tenant.key, headers: [("Idempotency-Key", "crashed")], body: body)
+            #expect(replayed.status == 201 && replayed.header("Idempotent-Replayed") == "true" && replayed.body == retried.body)
+            let inFlight = try await server.request(.POST, "/v2/creators", key: tenant.key, headers: [("Idempotency-Key", "running")], body: body)
+            #expect(inFlight.status == 409 && inFlight.code == "CONFLICT")
+            #expect(try await Self.total(server, tenant.key, "/v2/creators") == 1)
+        }
+    }
+
+    @Test("keys are bound to the route pattern: /v2/creators and /v2/creators/ with one key create one creator", arguments: TestEngines.all)
+    func routePattern(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let tenant = try await Tenant.make(server)
+            let headers = [("Idempotency-Key", "same-route")]
+            let first = try await server.request(.POST, "/v2/creators", key: tenant.key, headers: headers, body: #"{"name":"Once"}"#)
+            let second = try await server.request(.POST, "/v2/creators/", key: tenant.key, headers: headers, body: #"{"name":"Once"}"#)
+            #expect(first.status == 201)
+            #expect(second.status == 201 && second.header("Idempotent-Replayed") == "true")
+            #expect(try await Self.total(server, tenant.key, "/v2/creators") == 1)
+        }
+    }
+
+    @Test("records older than 24 hours are purged; younger ones stay", arguments: TestEngines.all)
+    func retention(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { testDatabase in
+            let database = testDatabase.database
+            let organization = try await Fixtures.organization(database)
+            let records = database.tenant(organization.id).idempotency
+            let now = Timestamp.now.seconds
+            _ = try await records.claim(method: "POST", route: "/v2/creators", key: "old", requestHash: "h",
+                                        now: now - IdempotencyRepository.lifetime - 10)
+            _ = try await records.claim(method: "POST", route: "/v2/creators", key: "young", requestHash: "h", now: now - 3600)
+            #expect(try await IdempotencyRetention.purge(database, now: now) == 1)
+            let left = try await database.read(scope: .test) { db in
+                try await db.raw("SELECT idempotency_key FROM idempotency_records").all().map { try $0.decode(column: "idempotency_key", as: String.self) }
+            }
+            #expect(left == ["young"])
         }
     }
 }

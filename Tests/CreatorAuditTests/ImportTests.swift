@@ -1,4 +1,4 @@
-// `creatoraudit import` (SPEC §9), run as the real executable: NDJSON and CSV store the same data, a bad line
+// `creatoraudit import` (README, "The creatoraudit command"), run as the real executable: NDJSON and CSV store the same data, a bad line
 // stores nothing and says where, and large files stream.
 import Foundation
 import SQLKit

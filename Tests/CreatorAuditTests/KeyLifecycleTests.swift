@@ -1,4 +1,4 @@
-// The key lifecycle end to end through a live TLS server (SPEC §2).
+// The key lifecycle end to end through a live TLS server (README, "API keys").
 import Foundation
 import Testing
 @testable import CreatorAudit

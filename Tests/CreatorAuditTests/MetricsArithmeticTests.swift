@@ -1,4 +1,4 @@
-// SPEC §6 arithmetic on hand-built histories. Every expected number is worked out by hand in the comments.
+// docs/metrics.md arithmetic on hand-built histories. Every expected number is worked out by hand in the comments.
 import Foundation
 import Testing
 @testable import CreatorAudit
@@ -72,7 +72,7 @@ struct KnownHistory {
     func date(_ offset: Int) -> String { UTCDay.date(today + offset) }
 }
 
-@Suite("Metrics arithmetic (SPEC §6)")
+@Suite("Metrics arithmetic (docs/metrics.md)")
 struct MetricsArithmeticTests {
     func post(_ server: TestServer, _ path: String, _ history: KnownHistory, _ body: String) async throws -> TestResponse {
         try await server.request(.POST, path, key: history.key, body: body)

@@ -1,4 +1,4 @@
-// List conventions (SPEC §4): keyset pages walked end to end, the total order (ties by id, nulls last both
+// List conventions (README, "API conventions"): keyset pages walked end to end, the total order (ties by id, nulls last both
 // ways), filters echo, include_total, Link, limit bounds, order_by / order_direction / legacy sort, and cursors
 // that are bound to their filters and sort.
 import Foundation
@@ -20,7 +20,7 @@ struct PaginationTests {
         }
     }
 
-    /// The order SPEC §4 promises: by the value, then by id, in one direction; nulls last either way.
+    /// The order README, "API conventions" promises: by the value, then by id, in one direction; nulls last either way.
     static func expected(_ accounts: [Account], by field: String, ascending: Bool) -> [String] {
         enum Value: Comparable { case number(Int64), text(String) }
         func value(_ account: Account) -> Value? {

@@ -1,4 +1,4 @@
-// SPEC §1: TLS 1.2+ with AEAD suites only; no plaintext listener; trusted-proxy mode.
+// README, "What is here": TLS 1.2+ with AEAD suites only; no plaintext listener; trusted-proxy mode.
 import AsyncHTTPClient
 import Foundation
 import NIOCore

@@ -1,4 +1,4 @@
-// SPEC §2: last_used_at (to the minute) and daily counts, without a database write per request.
+// README, "API keys": last_used_at (to the minute) and daily counts, without a database write per request.
 import Foundation
 import Testing
 @testable import CreatorAudit

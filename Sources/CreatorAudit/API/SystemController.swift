@@ -24,7 +24,7 @@ struct SystemController {
 
     func health() async throws -> Response {
         let healthy = await healthCache.check {
-            (try? await database.read { db in try await db.raw("SELECT 1 AS one").first() }) != nil
+            (try? await database.ping()) != nil
         }
         guard healthy else { throw APIError(.serviceUnavailable, "The database is unreachable.") }
         return try JSONResponse.make(DataEnvelope(data: Health(status: "ok")))

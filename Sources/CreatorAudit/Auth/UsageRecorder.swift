@@ -44,21 +44,11 @@ public final class UsageRecorder: Sendable {
         }
         guard !batch.isEmpty else { return }
         do {
+            let keys = APIKeyRepository(database: database)
             try await database.write { db in
                 for (keyID, entry) in batch {
-                    let minute = entry.lastUsed.minute.seconds
-                    try await db.raw("""
-                        UPDATE api_keys SET last_used_at = \(bind: minute)
-                        WHERE organization_id = \(bind: entry.organizationID.description) AND id = \(bind: keyID.description)
-                            AND (last_used_at IS NULL OR last_used_at < \(bind: minute))
-                        """).run()
-                    for (day, count) in entry.countsByDay {
-                        try await db.raw("""
-                            INSERT INTO api_key_usage (organization_id, key_id, day, request_count)
-                            VALUES (\(bind: entry.organizationID.description), \(bind: keyID.description), \(bind: day), \(bind: count))
-                            ON CONFLICT (key_id, day) DO UPDATE SET request_count = api_key_usage.request_count + excluded.request_count
-                            """).run()
-                    }
+                    try await keys.recordUse(keyID, organizationID: entry.organizationID, lastUsed: entry.lastUsed.minute,
+                                             countsByDay: entry.countsByDay, in: db)
                 }
             }
         } catch {

@@ -34,7 +34,6 @@ struct ServeCommand: AsyncParsableCommand {
         logger = try storage.makeLogger(default: .info)
 
         let transport: TransportMode
-        let scheme: String
         var fingerprint: String?
         if let tls, tls.lowercased() == "off" {
             guard let trustedProxy, !trustedProxy.isEmpty else {
@@ -44,16 +43,14 @@ struct ServeCommand: AsyncParsableCommand {
             case .success(let list): transport = .behindProxy(trustedProxies: list)
             case .failure(let error): throw CLIError("--trusted-proxy: '\(error.entry)' is not an address or CIDR")
             }
-            scheme = "https"  // clients still reach us over HTTPS, through the proxy
         } else {
             if let tls, tls.lowercased() != "on" { throw CLIError("--tls accepts only 'off'") }
             let files = try CertificateFiles.resolve(dataDir: dataDir, certificate: tlsCert, key: tlsKey)
             transport = .tls(try TLSSettings.serverConfiguration(certificatePath: files.certificatePath, keyPath: files.keyPath))
             fingerprint = try TLSSettings.fingerprint(ofPEMFile: files.certificatePath)
-            scheme = "https"
         }
         let displayHost = host == "127.0.0.1" || host == "0.0.0.0" || host == "::1" ? "localhost" : host
-        let publicURL = (publicURL ?? environment["CREATORAUDIT_PUBLIC_URL"] ?? "\(scheme)://\(displayHost):\(port)")
+        let publicURL = (publicURL ?? environment["CREATORAUDIT_PUBLIC_URL"] ?? "https://\(displayHost):\(port)")  // behind a proxy too: clients reach us over HTTPS
             .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
 
         let database = try await Database.open(try storage.location(), logger: logger)
@@ -106,9 +103,14 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try storage.makeLogger()
         let database = try await Database.open(try storage.location(), logger: logger)
-        defer { Task { await database.close() } }
-        let applied = try await Migrations.run(on: database, logger: logger)
-        let all = try await Migrations.appliedVersions(on: database)
+        let applied: [Int], all: [Int]
+        do {
+            applied = try await Migrations.run(on: database, logger: logger)
+            all = try await Migrations.appliedVersions(on: database)
+        } catch {
+            await database.close()
+            throw error
+        }
         await database.close()
         if applied.isEmpty {
             print("Database is up to date (schema version \(all.last ?? 0)).")

@@ -160,7 +160,7 @@ struct DemoData: Sendable {
                 through: now.adding(seconds: -7 * UTCDay.seconds))
             guard !posts.isEmpty else { continue }
             // Spread over the year; each tracked from a few days after publication (old growth lands on its
-            // publication day, SPEC §6).
+            // publication day, docs/metrics.md).
             for pick in 0..<count {
                 let post = posts[(pick * posts.count) / count + (posts.count / count) / 2]
                 guard let published = post.createTime else { continue }

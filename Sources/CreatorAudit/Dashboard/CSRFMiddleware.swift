@@ -1,4 +1,4 @@
-// Cross-site request forgery, refused twice over (SPEC §8): every POST must come from our own origin
+// Cross-site request forgery, refused twice over (README, "Dashboard"): every POST must come from our own origin
 // (`Origin`, `Sec-Fetch-Site`), and every POST of a signed-in member must carry the session's CSRF token.
 // A refusal is a 403 page and nothing runs, so nothing changes.
 import Foundation

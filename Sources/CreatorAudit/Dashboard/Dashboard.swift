@@ -1,4 +1,4 @@
-// The dashboard (SPEC §8): server-rendered HTML at `/`, served by the same process and TLS as the API.
+// The dashboard (README, "Dashboard"): server-rendered HTML at `/`, served by the same process and TLS as the API.
 // Layers, outermost first: security headers on every response; same-origin check on every POST; the session
 // (optional on the sign-in and invitation pages, required elsewhere); the CSRF token on every signed-in POST.
 import Foundation

@@ -1,4 +1,4 @@
-// The API keys page (SPEC §8). Every action goes through KeyLifecycle — the same rules, audit events and
+// The API keys page (README, "Dashboard"). Every action goes through KeyLifecycle — the same rules, audit events and
 // cross-node signal as the CLI — for the session's current organization only; a key id from anywhere else
 // is "not found". Members (read-only role) see the page without any form and get 403 on every action.
 // A new key is shown once: the POST seals it into the session's flash and redirects; the page that shows it

@@ -116,7 +116,7 @@ struct SignInController {
     func invitationPage(_ context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         guard let (invitation, existing) = try await administration.lookUpInvitation(token: token) else {
-            throw APIError.invitationUnusable
+            throw DomainError.invitationUnusable
         }
         let organization = try await OrganizationRepository(database: database).find(invitation.organizationID)
         return Pages.bare("invitation", title: "Join \(organization?.name ?? "an organization")", [

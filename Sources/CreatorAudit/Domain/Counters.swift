@@ -10,7 +10,6 @@ public struct Counters: Sendable, Equatable {
     public var saves: Int64?
 
     public static let zero = Counters(views: 0, plays: 0, likes: 0, comments: 0, shares: 0, saves: 0)
-    public static let unknown = Counters()
 
     public init(views: Int64? = nil, plays: Int64? = nil, likes: Int64? = nil, comments: Int64? = nil,
                 shares: Int64? = nil, saves: Int64? = nil) {

@@ -22,6 +22,8 @@ public struct DomainError: Error, Sendable, Equatable {
         case invalid
         /// The organization's account quota is reached.
         case quotaExceeded
+        /// The actor may not do this (a member's role).
+        case forbidden
     }
 
     public let kind: Kind

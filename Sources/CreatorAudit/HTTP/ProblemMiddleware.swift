@@ -93,6 +93,7 @@ struct ProblemMiddleware: RouterMiddleware {
             case .conflict: return APIError(.conflict, error.detail)
             case .invalid: return APIError(.validationError, error.detail, errors: error.errors)
             case .quotaExceeded: return APIError(.quotaExceeded, error.detail)
+            case .forbidden: return APIError(.forbidden, error.detail)
             }
         case let error as HTTPError:
             switch error.status {

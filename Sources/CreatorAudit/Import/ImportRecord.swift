@@ -1,4 +1,4 @@
-// The records of an import file (SPEC §9), checked field by field. NDJSON and CSV lines become the same
+// The records of an import file (README, "The creatoraudit command"), checked field by field. NDJSON and CSV lines become the same
 // `ImportRecord`, so both formats obey one set of rules and store the same data.
 import Foundation
 

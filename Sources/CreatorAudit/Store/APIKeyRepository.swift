@@ -31,7 +31,7 @@ struct KeyAuthenticationRow: Sendable {
 }
 
 public struct APIKeyRepository: Sendable {
-    /// SPEC §2: at most 100 keys that are not deleted per organization.
+    /// README, "API keys": at most 100 keys that are not deleted per organization.
     public static let maximumKeysPerOrganization = 100
 
     let database: Database
@@ -148,5 +148,25 @@ public struct APIKeyRepository: Sendable {
             createdBy: try row.reader("api_keys").value("created_by", as: String.self),
             expiresAt: try row.reader("api_keys").optional("expires_at", as: Int64.self).map(Timestamp.init(seconds:)),
             lastUsedAt: try row.reader("api_keys").optional("last_used_at", as: Int64.self).map(Timestamp.init(seconds:)))
+    }
+}
+
+extension APIKeyRepository {
+    /// Adds requests counted in memory (Auth/UsageRecorder.swift) to a key's daily usage, and moves its last use
+    /// forward (to the minute).
+    func recordUse(_ keyID: APIKeyID, organizationID: OrganizationID, lastUsed: Timestamp, countsByDay: [String: Int],
+                   in db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE api_keys SET last_used_at = \(bind: lastUsed.seconds)
+            WHERE organization_id = \(bind: organizationID.description) AND id = \(bind: keyID.description)
+                AND (last_used_at IS NULL OR last_used_at < \(bind: lastUsed.seconds))
+            """).run()
+        for (day, count) in countsByDay {
+            try await db.raw("""
+                INSERT INTO api_key_usage (organization_id, key_id, day, request_count)
+                VALUES (\(bind: organizationID.description), \(bind: keyID.description), \(bind: day), \(bind: count))
+                ON CONFLICT (key_id, day) DO UPDATE SET request_count = api_key_usage.request_count + excluded.request_count
+                """).run()
+        }
     }
 }

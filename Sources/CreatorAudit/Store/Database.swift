@@ -179,6 +179,11 @@ public final class Database: Sendable {
         }
     }
 
+    /// One round trip: is the database there?
+    func ping() async throws {
+        _ = try await read { db in try await db.raw("SELECT 1 AS one").first() }
+    }
+
     /// `readValues` bypasses `SQLDatabase`, so it checks its statement itself (debug builds; see QueryScope).
     private static func check(_ serializer: SQLSerializer, _ scope: QueryScope) throws {
         #if DEBUG

@@ -142,6 +142,11 @@ public enum Migrations {
     /// Applies every migration not yet recorded; returns the versions applied now.
     @discardableResult
     public static func run(on database: Database, logger: Logger) async throws -> [Int] {
+        try await run(on: database, through: nil, logger: logger)
+    }
+
+    /// Applies the migrations not yet recorded, up to `version` (nil: all); tests stop early to check one migration.
+    static func run(on database: Database, through version: Int?, logger: Logger) async throws -> [Int] {
         try await database.write(scope: Self.scope) { db in
             // Under the same lock as the migrations: two concurrent CREATE TABLE IF NOT EXISTS can both try to
             // create the table's type on PostgreSQL, and the second fails (pg_type unique violation).
@@ -154,7 +159,7 @@ public enum Migrations {
                 """).run()
         }
         var applied: [Int] = []
-        for migration in all {
+        for migration in all where migration.version <= (version ?? Int.max) {
             let didApply = try await database.write(scope: Self.scope) { db -> Bool in
                 // Two PostgreSQL nodes starting at once: the second waits here, then sees the row.
                 if database.engine == .postgres {

@@ -23,6 +23,10 @@ public struct OrganizationRepository: Sendable {
         return organization
     }
 
+    func exists(_ id: OrganizationID, in db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT id FROM organizations WHERE id = \(bind: id.description)").first() != nil
+    }
+
     /// The organization's account quota (nil: unlimited), read in the caller's transaction.
     func accountQuota(_ id: OrganizationID, in db: any SQLDatabase) async throws -> Int? {
         guard let row = try await db.raw("SELECT account_quota FROM organizations WHERE id = \(bind: id.description)").first()

@@ -1,6 +1,6 @@
 // Server-side dashboard sessions, in the database so every node sees them (the session-store driver for
 // SQLite and PostgreSQL alike). Rows are keyed by SHA-256 of the session id; the id itself is never stored.
-// Idle timeout 12 h, absolute 7 d (SPEC §8); an expired session is deleted when it is next presented.
+// Idle timeout 12 h, absolute 7 d (README, "Dashboard"); an expired session is deleted when it is next presented.
 import Foundation
 import SQLKit
 

@@ -1,4 +1,4 @@
-// The API keys page (SPEC §8) and its steps: show-once, delete confirmation, roll.
+// The API keys page (README, "Dashboard") and its steps: show-once, delete confirmation, roll.
 extension Templates {
     static let keyRow = """
         <article class="key{{#disabled}} is-disabled{{/disabled}}" id="key-{{id}}" data-key-name="{{name}}">
