@@ -1,6 +1,7 @@
 // Choosing a source per platform from flags and environment variables: the sandbox when nothing is set,
 // every problem reported at once, secrets never printed.
 import Foundation
+import PlatformDoubles
 import Testing
 @testable import CreatorAudit
 
@@ -92,5 +93,42 @@ struct SourceConfigurationTests {
         #expect(instagram.governor.maxConcurrentRequests == 16 && configuration.http.maxConnectionsPerHost >= 16)
         flags.instagramAccessTokenFile = directory.appendingPathComponent("missing").path
         #expect(throws: ConfigurationError.self) { try SourceConfiguration.resolve(flags: flags, environment: [:]) }
+    }
+
+    @Test("sources built from the environment collect from the platform doubles' generated accounts", arguments: TestEngines.all)
+    func endToEnd(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { testDatabase in
+            let world = DoubleWorld(generatedAccounts: 50, postsPerAccount: 30)
+            try await PlatformDoublesServer(world: world).withRunning { base in
+                let credentials = world.credentials
+                let configuration = try SourceConfiguration.resolve(environment: [
+                    "CREATORAUDIT_INSTAGRAM_BASE_URL": base, "CREATORAUDIT_INSTAGRAM_USER_ID": credentials.instagramUserID,
+                    "CREATORAUDIT_INSTAGRAM_ACCESS_TOKEN": credentials.instagramAccessToken,
+                    "CREATORAUDIT_TIKTOK_BASE_URL": base, "CREATORAUDIT_TIKTOK_CLIENT_KEY": credentials.tiktokClientKey,
+                    "CREATORAUDIT_TIKTOK_CLIENT_SECRET": credentials.tiktokClientSecret,
+                ])
+                let sources = PlatformSources(configuration: configuration, database: testDatabase.database,
+                                              logger: TestDatabase.quietLogger)
+                do {
+                    #expect(sources.source(for: .instagram).name == "instagram" && sources.source(for: .tiktok).name == "tiktok")
+                    for platform in Platform.allCases {
+                        let refresh = try await sources.source(for: platform).refreshAccount(
+                            platform: platform, username: "creator00007", limits: PostLimits(maxPosts: 50, lookbackDays: 30))
+                        #expect(refresh.posts.count == 30, "\(platform)")
+                        #expect((refresh.profile.followerCount ?? 0) > 0)
+                    }
+                    let outcomes = try await sources.source(for: .tiktok).refreshAccounts(
+                        platform: .tiktok, (1...5).map { AccountRequest(username: String(format: "creator%05d", $0)) })
+                    #expect(outcomes.allSatisfy { (try? $0.result.get())?.posts.count == 30 })
+                    // User info and a query for one account; five user infos and two pages (150 videos) for the batch.
+                    #expect(try await sources.governor(for: .tiktok)?.budgetUsage()?.requests == 2 + 5 + 2)
+                    #expect(sources.governor(for: .instagram) != nil)
+                    await sources.shutdown()
+                } catch {
+                    await sources.shutdown()
+                    throw error
+                }
+            }
+        }
     }
 }

@@ -97,6 +97,16 @@ struct TikTokSourceTests {
             let condition = ((queries.first?["query"] as? [String: Any])?["and"] as? [[String: Any]])?.first
             #expect(condition?["operation"] as? String == "IN" && condition?["field_name"] as? String == "username")
             #expect((condition?["field_values"] as? [String])?.sorted() == ["four.d", "one.a", "three.c", "two.b"])
+            // More accounts than one query takes: a query per batch of `usernamesPerQuery`.
+            let small = bed.tiktok(usernamesPerQuery: 2)
+            let before = Self.queries(bed).count
+            let four = try await small.refreshAccounts(
+                platform: .tiktok, ["one.a", "two.b", "three.c", "four.d"].map { AccountRequest(username: $0) })
+            #expect(four.allSatisfy { (try? $0.result.get())?.posts.count == 6 })
+            let split = Self.queries(bed).dropFirst(before).compactMap {
+                (($0["query"] as? [String: Any])?["and"] as? [[String: Any]])?.first?["field_values"] as? [String]
+            }
+            #expect(split.map { $0.sorted() } == [["one.a", "two.b"], ["four.d", "three.c"]])
             // The private account turns public: it answers again.
             bed.world.updateTikTok("hidden.e") { $0.isPrivate = false }
             let back = try await source.refreshAccount(platform: .tiktok, username: "hidden.e", limits: PostLimits())

@@ -45,7 +45,8 @@ struct InstagramMediaPage: Decodable {
         let after: String?
     }
 
-    /// The cursor of the next page, when the Graph API says there is one (`paging.next`).
+    /// The cursor of the next page, when the Graph API says there is one (`paging.next`). The `next` URL itself
+    /// is never followed: the Graph API puts the access token in its query string.
     var nextCursor: String? {
         guard paging?.next != nil, let after = paging?.cursors?.after, !after.isEmpty else { return nil }
         return after

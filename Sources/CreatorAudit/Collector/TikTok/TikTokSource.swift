@@ -88,6 +88,17 @@ public struct TikTokSource: PlatformSource {
         guard platform == .tiktok else {
             return requests.map { AccountOutcome(username: $0.username, result: .failure(.unavailable("the tiktok source serves TikTok only"))) }
         }
+        // More accounts than one query should name: one batch after the other.
+        if requests.count > accountBatchSize {
+            var outcomes: [AccountOutcome] = []
+            var start = 0
+            while start < requests.count {
+                let end = min(requests.count, start + accountBatchSize)
+                outcomes += try await refreshAccounts(platform: platform, Array(requests[start..<end]))
+                start = end
+            }
+            return outcomes
+        }
         let observedAt = governor.clock.timestamp
         var profiles: [Result<AccountProfile, PlatformSourceError>] = requests.map { request in
             Self.isValid(request.username) ? .failure(.upstream("not asked")) : .failure(.unavailable("not a valid TikTok username"))
