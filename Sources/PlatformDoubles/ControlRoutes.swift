@@ -1,8 +1,9 @@
 // Scripting the doubles from another process (the benchmark, an operator's shell):
-//   POST   /_doubles/v1/faults  {"platform": "instagram"|"tiktok", "username": "NAME" (absent: every request,
-//          "#token": the TikTok token endpoint, "#video_query": every TikTok video query), "fault": "rate_limited"|"server_error"|"slow"|"truncated_json"|
-//          "malformed_json"|"token_expired"|"token_restored"|"tokens_revoked", "retry_after": s, "status": n,
-//          "milliseconds": n, "times": n}
+//   POST   /_doubles/v1/faults  {"platform": "instagram"|"tiktok", "fault": KIND, "username": TARGET,
+//                                "retry_after": s, "status": n, "milliseconds": n, "times": n}
+//          KIND: rate_limited, server_error, slow, truncated_json, malformed_json — or token_expired,
+//          token_restored (Instagram), tokens_revoked (TikTok). TARGET: absent = every request, a username,
+//          "#token" = the TikTok token endpoint, "#video_query" = every TikTok video query.
 //   DELETE /_doubles/v1/faults  clears every fault
 //   GET    /_doubles/v1/stats   {"instagram_requests": n, "tiktok_requests": n, "tiktok_token_requests": n}
 // The doubles listen on loopback by default: there is nothing to protect, and nothing else should reach them.
@@ -16,9 +17,11 @@ struct ControlRoutes: Sendable {
         let world = world
         router.post("/_doubles/v1/faults") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 16)
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8))) as? [String: Any],
-                  let platform = (object["platform"] as? String).flatMap(DoublePlatform.init(rawValue:)),
-                  let kind = object["fault"] as? String
+            guard
+                let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)))
+                    as? [String: Any],
+                let platform = (object["platform"] as? String).flatMap(DoublePlatform.init(rawValue:)),
+                let kind = object["fault"] as? String
             else { return DoubleResponse.raw(.badRequest, #"{"error":"platform and fault are required"}"#) }
             let target: FaultTarget
             switch object["username"] as? String {
@@ -54,11 +57,13 @@ struct ControlRoutes: Sendable {
             return DoubleResponse.raw(.ok, #"{"ok":true}"#)
         }
         router.get("/_doubles/v1/stats") { _, _ -> Response in
-            DoubleResponse.json(.ok, .object([
-                ("instagram_requests", .int(Int64(world.requestCount(.instagram)))),
-                ("tiktok_requests", .int(Int64(world.requestCount(.tiktok)))),
-                ("tiktok_token_requests", .int(Int64(world.tiktokTokenRequests))),
-            ]))
+            DoubleResponse.json(
+                .ok,
+                .object([
+                    ("instagram_requests", .int(Int64(world.requestCount(.instagram)))),
+                    ("tiktok_requests", .int(Int64(world.requestCount(.tiktok)))),
+                    ("tiktok_token_requests", .int(Int64(world.tiktokTokenRequests))),
+                ]))
         }
     }
 }

@@ -74,8 +74,10 @@ public struct DoubleCredentials: Sendable, Equatable {
     public var tiktokClientKey: String
     public var tiktokClientSecret: String
 
-    public init(instagramAccessToken: String = "doubles-instagram-token", instagramUserID: String = "17841400000000001",
-                tiktokClientKey: String = "doublesclientkey", tiktokClientSecret: String = "doubles-client-secret") {
+    public init(
+        instagramAccessToken: String = "doubles-instagram-token", instagramUserID: String = "17841400000000001",
+        tiktokClientKey: String = "doublesclientkey", tiktokClientSecret: String = "doubles-client-secret"
+    ) {
         self.instagramAccessToken = instagramAccessToken
         self.instagramUserID = instagramUserID
         self.tiktokClientKey = tiktokClientKey
@@ -157,8 +159,12 @@ public final class DoubleWorld: Sendable {
         }
     }
 
-    public func removeInstagram(_ username: String) { state.withLockedValue { _ = $0.instagram.removeValue(forKey: username.lowercased()) } }
-    public func removeTikTok(_ username: String) { state.withLockedValue { _ = $0.tiktok.removeValue(forKey: username.lowercased()) } }
+    public func removeInstagram(_ username: String) {
+        state.withLockedValue { _ = $0.instagram.removeValue(forKey: username.lowercased()) }
+    }
+    public func removeTikTok(_ username: String) {
+        state.withLockedValue { _ = $0.tiktok.removeValue(forKey: username.lowercased()) }
+    }
 
     func instagramAccount(_ username: String) -> InstagramAccountDouble? {
         let key = username.lowercased()
@@ -188,7 +194,9 @@ public final class DoubleWorld: Sendable {
     /// Every TikTok token issued so far stops working (`access_token_invalid`); new ones can be fetched.
     public func revokeTikTokTokens() { state.withLockedValue { $0.tiktokTokens.removeAll() } }
     /// While false, research requests answer `scope_not_authorized`.
-    public func setTikTokScopeAuthorized(_ authorized: Bool) { state.withLockedValue { $0.tiktokScopeAuthorized = authorized } }
+    public func setTikTokScopeAuthorized(_ authorized: Bool) {
+        state.withLockedValue { $0.tiktokScopeAuthorized = authorized }
+    }
     public var tiktokTokenRequests: Int { state.withLockedValue { $0.tiktokTokenRequests } }
 
     func issueTikTokToken() -> String {
@@ -229,8 +237,12 @@ public final class DoubleWorld: Sendable {
     // MARK: Faults
 
     /// `fault` for the next `times` matching requests (nil: until `clearFaults`).
-    public func inject(_ fault: Fault, on platform: DoublePlatform, for target: FaultTarget = .everything, times: Int? = nil) {
-        state.withLockedValue { $0.faults.append(FaultRule(platform: platform, target: target, fault: fault, remaining: times)) }
+    public func inject(
+        _ fault: Fault, on platform: DoublePlatform, for target: FaultTarget = .everything, times: Int? = nil
+    ) {
+        state.withLockedValue {
+            $0.faults.append(FaultRule(platform: platform, target: target, fault: fault, remaining: times))
+        }
     }
 
     public func clearFaults() { state.withLockedValue { $0.faults.removeAll() } }
@@ -239,18 +251,24 @@ public final class DoubleWorld: Sendable {
     func takeFault(_ platform: DoublePlatform, usernames: [String], site: FaultSite) -> Fault? {
         let names = Set(usernames.map { $0.lowercased() })
         return state.withLockedValue { state -> Fault? in
-            guard let index = state.faults.firstIndex(where: { rule in
-                guard rule.platform == platform else { return false }
-                switch rule.target {
-                case .everything: return true
-                case .username(let name): return site != .tiktokToken && names.contains(name.lowercased())
-                case .tokenEndpoint: return site == .tiktokToken
-                case .videoQuery: return site == .tiktokVideoQuery
-                }
-            }) else { return nil }
+            guard
+                let index = state.faults.firstIndex(where: { rule in
+                    guard rule.platform == platform else { return false }
+                    switch rule.target {
+                    case .everything: return true
+                    case .username(let name): return site != .tiktokToken && names.contains(name.lowercased())
+                    case .tokenEndpoint: return site == .tiktokToken
+                    case .videoQuery: return site == .tiktokVideoQuery
+                    }
+                })
+            else { return nil }
             let fault = state.faults[index].fault
             if let remaining = state.faults[index].remaining {
-                if remaining <= 1 { state.faults.remove(at: index) } else { state.faults[index].remaining = remaining - 1 }
+                if remaining <= 1 {
+                    state.faults.remove(at: index)
+                } else {
+                    state.faults[index].remaining = remaining - 1
+                }
             }
             return fault
         }

@@ -17,32 +17,39 @@ struct InstagramDouble: Sendable {
     func answer(_ request: Request, version: String, userID: String) async -> Response {
         let uri = request.uri.description
         let authorization = request.headers[.authorization]
-        world.record(ReceivedRequest(platform: .instagram, method: "GET", uri: uri, authorization: authorization, body: "",
-                                     time: world.now))
+        world.record(
+            ReceivedRequest(
+                platform: .instagram, method: "GET", uri: uri, authorization: authorization, body: "",
+                time: world.now))
         let parameters = request.uri.queryParameters
-        let token: String? = authorization.flatMap { header in
-            let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, ["bearer", "oauth"].contains(parts[0].lowercased()) else { return nil }
-            return String(parts[1])
-        } ?? parameters.get("access_token")
+        let token: String? =
+            authorization.flatMap { header in
+                let parts = header.split(separator: " ", maxSplits: 1)
+                guard parts.count == 2, ["bearer", "oauth"].contains(parts[0].lowercased()) else { return nil }
+                return String(parts[1])
+            } ?? parameters.get("access_token")
         guard let token, !token.isEmpty else {
-            return error(status: .badRequest, code: 2500, subcode: nil, type: "OAuthException",
-                         message: "An active access token must be used to query information about the current user.")
+            return error(
+                status: .badRequest, code: 2500, subcode: nil, type: "OAuthException",
+                message: "An active access token must be used to query information about the current user.")
         }
         guard token == world.credentials.instagramAccessToken, world.instagramTokenValid else {
-            return error(status: .badRequest, code: 190, subcode: 463, type: "OAuthException",
-                         message: "Error validating access token: Session has expired.")
+            return error(
+                status: .badRequest, code: 190, subcode: 463, type: "OAuthException",
+                message: "Error validating access token: Session has expired.")
         }
         guard version.hasPrefix("v"), userID == world.credentials.instagramUserID else {
-            return error(status: .badRequest, code: 100, subcode: 33, type: "GraphMethodException",
-                         message: "Unsupported get request. Object with ID '\(userID)' does not exist.")
+            return error(
+                status: .badRequest, code: 100, subcode: 33, type: "GraphMethodException",
+                message: "Unsupported get request. Object with ID '\(userID)' does not exist.")
         }
         guard let fieldsText = parameters.get("fields"), let fields = GraphField.parse(fieldsText),
-              let discovery = fields.first(where: { $0.name == "business_discovery" }),
-              let username = discovery.modifiers["username"]
+            let discovery = fields.first(where: { $0.name == "business_discovery" }),
+            let username = discovery.modifiers["username"]
         else {
-            return error(status: .badRequest, code: 100, subcode: nil, type: "OAuthException",
-                         message: "(#100) The parameter fields is not valid for business discovery.")
+            return error(
+                status: .badRequest, code: 100, subcode: nil, type: "OAuthException",
+                message: "(#100) The parameter fields is not valid for business discovery.")
         }
         var slow = 0
         if let fault = world.takeFault(.instagram, usernames: [username], site: .instagram) {
@@ -53,8 +60,10 @@ struct InstagramDouble: Sendable {
         }
         if slow > 0 { try? await Task.sleep(for: .milliseconds(slow)) }
         guard let account = world.instagramAccount(username), account.isBusiness else {
-            return error(status: .badRequest, code: 110, subcode: 2_207_013, type: "OAuthException",
-                         message: "Invalid user id: the user with username \(username) cannot be found or is not a business account.")
+            return error(
+                status: .badRequest, code: 110, subcode: 2_207_013, type: "OAuthException",
+                message:
+                    "Invalid user id: the user with username \(username) cannot be found or is not a business account.")
         }
         var pairs: [(String, JSONValue)] = []
         for field in discovery.children ?? [] {
@@ -71,22 +80,28 @@ struct InstagramDouble: Sendable {
             case "media_count": pairs.append(("media_count", .int(account.mediaCount ?? Int64(account.media.count))))
             case "media":
                 guard let page = mediaPage(account, field: field, version: version, fieldsText: fieldsText) else {
-                    return error(status: .badRequest, code: 100, subcode: nil, type: "OAuthException",
-                                 message: "(#100) Invalid cursor or limit for media.")
+                    return error(
+                        status: .badRequest, code: 100, subcode: nil, type: "OAuthException",
+                        message: "(#100) Invalid cursor or limit for media.")
                 }
                 pairs.append(("media", page))
             default:
-                return error(status: .badRequest, code: 100, subcode: nil, type: "OAuthException",
-                             message: "(#100) Tried accessing nonexisting field (\(field.name)) on node type (User)")
+                return error(
+                    status: .badRequest, code: 100, subcode: nil, type: "OAuthException",
+                    message: "(#100) Tried accessing nonexisting field (\(field.name)) on node type (User)")
             }
         }
         if !pairs.contains(where: { $0.0 == "id" }) { pairs.append(("id", .string(account.id))) }
-        let body = JSONValue.object([("business_discovery", .object(pairs)), ("id", .string(world.credentials.instagramUserID))])
+        let body = JSONValue.object([
+            ("business_discovery", .object(pairs)), ("id", .string(world.credentials.instagramUserID)),
+        ])
         return DoubleResponse.json(.ok, body, headers: usageHeaders())
     }
 
     /// `{"data": [...], "paging": {"cursors": {"before", "after"}, "next"}}`, newest first from the cursor.
-    private func mediaPage(_ account: InstagramAccountDouble, field: GraphField, version: String, fieldsText: String) -> JSONValue? {
+    private func mediaPage(
+        _ account: InstagramAccountDouble, field: GraphField, version: String, fieldsText: String
+    ) -> JSONValue? {
         var start = 0
         if let cursor = field.modifiers["after"] {
             guard let offset = Self.offset(fromCursor: cursor) else { return nil }
@@ -114,12 +129,24 @@ struct InstagramDouble: Sendable {
             if !pairs.contains(where: { $0.0 == "id" }) { pairs.append(("id", .string(media.id))) }
             return .object(pairs)
         }
-        var paging: [(String, JSONValue)] = [("cursors", .object([
-            ("before", .string(Self.cursor(forOffset: start))), ("after", .string(Self.cursor(forOffset: end))),
-        ]))]
+        var paging: [(String, JSONValue)] = [
+            (
+                "cursors",
+                .object([
+                    ("before", .string(Self.cursor(forOffset: start))), ("after", .string(Self.cursor(forOffset: end))),
+                ])
+            )
+        ]
         if end < account.media.count {
             // The real `next` is a full URL with the query; its presence is what matters.
-            paging.append(("next", .string("https://graph.facebook.com/\(version)/\(world.credentials.instagramUserID)?after=\(Self.cursor(forOffset: end))")))
+            paging.append(
+                (
+                    "next",
+                    .string(
+                        "https://graph.facebook.com/\(version)/\(world.credentials.instagramUserID)"
+                            + "?after=\(Self.cursor(forOffset: end))"
+                    )
+                ))
         }
         return .object([("data", .array(items)), ("paging", .object(paging))])
     }
@@ -131,7 +158,7 @@ struct InstagramDouble: Sendable {
 
     static func offset(fromCursor cursor: String) -> Int? {
         guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("QVFIUm"), text.hasSuffix("+/cursor")
+            text.hasPrefix("QVFIUm"), text.hasSuffix("+/cursor")
         else { return nil }
         return Int(text.dropFirst(6).dropLast(8))
     }
@@ -150,13 +177,18 @@ struct InstagramDouble: Sendable {
         let usage = world.instagramUsage
         var headers: [(String, String)] = []
         if let app = usage.appCallCount {
-            headers.append(("X-App-Usage", #"{"call_count":\#(app),"total_cputime":\#(app / 2),"total_time":\#(app / 2)}"#))
+            headers.append(
+                ("X-App-Usage", #"{"call_count":\#(app),"total_cputime":\#(app / 2),"total_time":\#(app / 2)}"#))
         }
         if let business = usage.businessCallCount {
             let id = world.credentials.instagramUserID
-            headers.append(("X-Business-Use-Case-Usage",
-                            #"{"\#(id)":[{"type":"instagram","call_count":\#(business),"total_cputime":\#(business / 2),"#
-                                + #""total_time":\#(business / 2),"estimated_time_to_regain_access":\#(usage.regainAccessMinutes)}]}"#))
+            headers.append(
+                (
+                    "X-Business-Use-Case-Usage",
+                    #"{"\#(id)":[{"type":"instagram","call_count":\#(business),"total_cputime":\#(business / 2),"#
+                        + #""total_time":\#(business / 2),"#
+                        + #""estimated_time_to_regain_access":\#(usage.regainAccessMinutes)}]}"#
+                ))
         }
         return headers
     }
@@ -166,31 +198,58 @@ struct InstagramDouble: Sendable {
         case .rateLimited(let retryAfter):
             var headers = usageHeaders()
             if let retryAfter { headers.append(("Retry-After", String(retryAfter))) }
-            return DoubleResponse.json(.tooManyRequests, Self.errorBody(
-                code: 4, subcode: nil, type: "OAuthException", message: "(#4) Application request limit reached"), headers: headers)
+            return DoubleResponse.json(
+                .tooManyRequests,
+                Self.errorBody(
+                    code: 4, subcode: nil, type: "OAuthException", message: "(#4) Application request limit reached"),
+                headers: headers)
         case .instagramError(let code, let subcode, let status):
-            return DoubleResponse.json(HTTPResponse.Status(code: status), Self.errorBody(
-                code: code, subcode: subcode, type: "OAuthException", message: "(#\(code)) Scripted by the test"),
+            return DoubleResponse.json(
+                HTTPResponse.Status(code: status),
+                Self.errorBody(
+                    code: code, subcode: subcode, type: "OAuthException", message: "(#\(code)) Scripted by the test"),
                 headers: usageHeaders())
         case .tiktokError(_, let status), .serverError(let status):
-            return DoubleResponse.json(HTTPResponse.Status(code: status), Self.errorBody(
-                code: 2, subcode: nil, type: "OAuthException", message: "An unexpected error has occurred. Please retry your request later."))
+            return DoubleResponse.json(
+                HTTPResponse.Status(code: status),
+                Self.errorBody(
+                    code: 2, subcode: nil, type: "OAuthException",
+                    message: "An unexpected error has occurred. Please retry your request later."))
         case .slow: return DoubleResponse.json(.ok, .object([]))
         case .truncatedJSON:
-            let full = JSONValue.object([("business_discovery", .object([("followers_count", .int(1234)), ("media", .object([
-                ("data", .array([.object([("id", .string("17900000000000001")), ("like_count", .int(10))])]))]))]))]).serialized
+            let full = JSONValue.object([
+                (
+                    "business_discovery",
+                    .object([
+                        ("followers_count", .int(1234)),
+                        (
+                            "media",
+                            .object([
+                                (
+                                    "data",
+                                    .array([.object([("id", .string("17900000000000001")), ("like_count", .int(10))])])
+                                )
+                            ])
+                        ),
+                    ])
+                )
+            ]).serialized
             return DoubleResponse.raw(.ok, String(full.prefix(full.count / 2)))
         case .malformedJSON:
             return DoubleResponse.raw(.ok, "<html><body>Sorry, something went wrong.</body></html>")
         }
     }
 
-    private func error(status: HTTPResponse.Status, code: Int, subcode: Int?, type: String, message: String) -> Response {
-        DoubleResponse.json(status, Self.errorBody(code: code, subcode: subcode, type: type, message: message), headers: usageHeaders())
+    private func error(status: HTTPResponse.Status, code: Int, subcode: Int?, type: String, message: String) -> Response
+    {
+        DoubleResponse.json(
+            status, Self.errorBody(code: code, subcode: subcode, type: type, message: message), headers: usageHeaders())
     }
 
     static func errorBody(code: Int, subcode: Int?, type: String, message: String) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("message", .string(message)), ("type", .string(type)), ("code", .int(Int64(code)))]
+        var pairs: [(String, JSONValue)] = [
+            ("message", .string(message)), ("type", .string(type)), ("code", .int(Int64(code))),
+        ]
         if let subcode { pairs.append(("error_subcode", .int(Int64(subcode)))) }
         pairs.append(("fbtrace_id", .string("A" + String(UInt64.random(in: 0...UInt64.max), radix: 36))))
         return .object([("error", .object(pairs))])

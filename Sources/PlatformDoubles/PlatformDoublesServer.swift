@@ -28,8 +28,9 @@ public struct PlatformDoublesServer: Sendable {
         let instagram = InstagramDouble(world: world)
         let tiktok = TikTokDouble(world: world)
         router.get("/:version/:userID") { request, context -> Response in
-            await instagram.answer(request, version: context.parameters.get("version") ?? "",
-                                   userID: context.parameters.get("userID") ?? "")
+            await instagram.answer(
+                request, version: context.parameters.get("version") ?? "",
+                userID: context.parameters.get("userID") ?? "")
         }
         router.post("/v2/oauth/token") { request, _ -> Response in await tiktok.token(request) }
         router.post("/v2/research/user/info") { request, _ -> Response in await tiktok.userInfo(request) }
@@ -44,10 +45,12 @@ public struct PlatformDoublesServer: Sendable {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let app = Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "platform-doubles"),
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "platform-doubles"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
         try await group.run()
     }
 
@@ -58,7 +61,8 @@ public struct PlatformDoublesServer: Sendable {
     ) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "platform-doubles"),
+            router: router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "platform-doubles"),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
@@ -94,7 +98,9 @@ public struct DoublesError: Error, CustomStringConvertible {
 struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
     let milliseconds: Int
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if !request.uri.path.hasPrefix("/_doubles/") { try await Task.sleep(for: .milliseconds(milliseconds)) }
         return try await next(request, context)
     }

@@ -19,31 +19,47 @@ struct TikTokDouble: Sendable {
         let body = (try? await request.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
         // The form holds the client secret: the log keeps only which fields were sent.
         let form = Self.parseForm(body)
-        world.record(ReceivedRequest(platform: .tiktok, method: "POST", uri: request.uri.description,
-                                     authorization: request.headers[.authorization],
-                                     body: form.keys.sorted().joined(separator: "&"), time: world.now))
+        world.record(
+            ReceivedRequest(
+                platform: .tiktok, method: "POST", uri: request.uri.description,
+                authorization: request.headers[.authorization],
+                body: form.keys.sorted().joined(separator: "&"), time: world.now))
         if let fault = world.takeFault(.tiktok, usernames: [], site: .tiktokToken) {
-            if case .slow(let milliseconds) = fault { try? await Task.sleep(for: .milliseconds(milliseconds)) } else {
+            if case .slow(let milliseconds) = fault {
+                try? await Task.sleep(for: .milliseconds(milliseconds))
+            } else {
                 return respond(to: fault)
             }
         }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true,
-              form["grant_type"] == "client_credentials"
+            form["grant_type"] == "client_credentials"
         else {
-            return DoubleResponse.json(.badRequest, .object([
-                ("error", .string("invalid_request")), ("error_description", .string("grant_type must be client_credentials")),
-                ("log_id", .string(Self.logID()))]))
+            return DoubleResponse.json(
+                .badRequest,
+                .object([
+                    ("error", .string("invalid_request")),
+                    ("error_description", .string("grant_type must be client_credentials")),
+                    ("log_id", .string(Self.logID())),
+                ]))
         }
         guard form["client_key"] == world.credentials.tiktokClientKey,
-              form["client_secret"] == world.credentials.tiktokClientSecret
+            form["client_secret"] == world.credentials.tiktokClientSecret
         else {
-            return DoubleResponse.json(.unauthorized, .object([
-                ("error", .string("invalid_client")), ("error_description", .string("Client key or secret is incorrect.")),
-                ("log_id", .string(Self.logID()))]))
+            return DoubleResponse.json(
+                .unauthorized,
+                .object([
+                    ("error", .string("invalid_client")),
+                    ("error_description", .string("Client key or secret is incorrect.")),
+                    ("log_id", .string(Self.logID())),
+                ]))
         }
-        return DoubleResponse.json(.ok, .object([
-            ("access_token", .string(world.issueTikTokToken())), ("expires_in", .int(Int64(world.tiktokTokenLifetime))),
-            ("token_type", .string("Bearer"))]))
+        return DoubleResponse.json(
+            .ok,
+            .object([
+                ("access_token", .string(world.issueTikTokToken())),
+                ("expires_in", .int(Int64(world.tiktokTokenLifetime))),
+                ("token_type", .string("Bearer")),
+            ]))
     }
 
     // MARK: Research endpoints
@@ -81,29 +97,32 @@ struct TikTokDouble: Sendable {
         let (body, denied) = await admit(request)
         if let denied { return denied }
         guard let object = Self.object(body), let query = object["query"] as? [String: Any],
-              let conditions = query["and"] as? [[String: Any]], !conditions.isEmpty
+            let conditions = query["and"] as? [[String: Any]], !conditions.isEmpty
         else { return Self.error(.badRequest, "invalid_params", "query.and is required") }
         var usernames: [String]?
         var videoIDs: [UInt64]?
         for condition in conditions {
             guard let operation = condition["operation"] as? String, ["IN", "EQ"].contains(operation),
-                  let field = condition["field_name"] as? String, let values = condition["field_values"] as? [String],
-                  !values.isEmpty, operation == "IN" || values.count == 1
+                let field = condition["field_name"] as? String, let values = condition["field_values"] as? [String],
+                !values.isEmpty, operation == "IN" || values.count == 1
             else { return Self.error(.badRequest, "invalid_params", "Invalid query condition.") }
             switch field {
             case "username": usernames = values.map { $0.lowercased() }
             case "video_id":
                 let ids = values.compactMap(UInt64.init)
-                guard ids.count == values.count else { return Self.error(.badRequest, "invalid_params", "Invalid video_id.") }
+                guard ids.count == values.count else {
+                    return Self.error(.badRequest, "invalid_params", "Invalid video_id.")
+                }
                 videoIDs = ids
             default: return Self.error(.badRequest, "invalid_params", "Field \(field) is not supported by the double.")
             }
         }
         guard let startText = object["start_date"] as? String, let endText = object["end_date"] as? String,
-              let start = Self.day(startText), let end = Self.day(endText), end >= start, end - start <= 30
+            let start = Self.day(startText), let end = Self.day(endText), end >= start, end - start <= 30
         else {
-            return Self.error(.badRequest, "invalid_params",
-                              "start_date and end_date are required, as YYYYMMDD, at most 30 days apart.")
+            return Self.error(
+                .badRequest, "invalid_params",
+                "start_date and end_date are required, as YYYYMMDD, at most 30 days apart.")
         }
         let maxCount = (object["max_count"] as? Int) ?? 20
         guard (1...100).contains(maxCount) else {
@@ -149,10 +168,11 @@ struct TikTokDouble: Sendable {
         }
         if searchID == nil { searchID = world.newSearchID() }
         let next = cursor + page.count
-        return Self.ok(.object([
-            ("videos", .array(videos)), ("cursor", .int(Int64(next))), ("has_more", .bool(next < matches.count)),
-            ("search_id", .string(searchID ?? "")),
-        ]))
+        return Self.ok(
+            .object([
+                ("videos", .array(videos)), ("cursor", .int(Int64(next))), ("has_more", .bool(next < matches.count)),
+                ("search_id", .string(searchID ?? "")),
+            ]))
     }
 
     // MARK: Shared
@@ -161,16 +181,26 @@ struct TikTokDouble: Sendable {
     private func admit(_ request: Request) async -> (String, Response?) {
         let body = (try? await request.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
         let authorization = request.headers[.authorization]
-        world.record(ReceivedRequest(platform: .tiktok, method: "POST", uri: request.uri.description,
-                                     authorization: authorization, body: body, time: world.now))
+        world.record(
+            ReceivedRequest(
+                platform: .tiktok, method: "POST", uri: request.uri.description,
+                authorization: authorization, body: body, time: world.now))
         let parts = authorization?.split(separator: " ", maxSplits: 1) ?? []
         guard parts.count == 2, parts[0].lowercased() == "bearer", world.tiktokTokenValid(String(parts[1])) else {
-            return (body, Self.error(.unauthorized, "access_token_invalid",
-                                     "The access token is invalid or not found in the request."))
+            return (
+                body,
+                Self.error(
+                    .unauthorized, "access_token_invalid",
+                    "The access token is invalid or not found in the request.")
+            )
         }
         guard world.tiktokScopeAuthorized else {
-            return (body, Self.error(.unauthorized, "scope_not_authorized",
-                                     "The user did not authorize the scope required for completing this request."))
+            return (
+                body,
+                Self.error(
+                    .unauthorized, "scope_not_authorized",
+                    "The user did not authorize the scope required for completing this request.")
+            )
         }
         guard world.countTikTokRequest() else {
             return (body, Self.error(.tooManyRequests, "rate_limit_exceeded", "The API rate limit was exceeded."))
@@ -191,17 +221,29 @@ struct TikTokDouble: Sendable {
     private func respond(to fault: Fault) -> Response {
         switch fault {
         case .rateLimited(let retryAfter):
-            return DoubleResponse.json(.tooManyRequests, Self.errorBody("rate_limit_exceeded", "The API rate limit was exceeded."),
-                                       headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
+            return DoubleResponse.json(
+                .tooManyRequests, Self.errorBody("rate_limit_exceeded", "The API rate limit was exceeded."),
+                headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
         case .tiktokError(let code, let status):
             return Self.error(HTTPResponse.Status(code: status), code, "Scripted by the test.")
         case .instagramError(_, _, let status), .serverError(let status):
-            return Self.error(HTTPResponse.Status(code: status), "internal_error", "Something went wrong. Please retry.")
+            return Self.error(
+                HTTPResponse.Status(code: status), "internal_error", "Something went wrong. Please retry.")
         case .slow: return Self.ok(.object([]))
         case .truncatedJSON:
-            let full = JSONValue.object([("data", .object([("videos", .array([.object([("id", .uint(7_300_000_000_000_000_001))])])),
-                                                          ("has_more", .bool(false))])),
-                                         ("error", .object([("code", .string("ok")), ("message", .string("")), ("log_id", .string(Self.logID()))]))]).serialized
+            let full = JSONValue.object([
+                (
+                    "data",
+                    .object([
+                        ("videos", .array([.object([("id", .uint(7_300_000_000_000_000_001))])])),
+                        ("has_more", .bool(false)),
+                    ])
+                ),
+                (
+                    "error",
+                    .object([("code", .string("ok")), ("message", .string("")), ("log_id", .string(Self.logID()))])
+                ),
+            ]).serialized
             return DoubleResponse.raw(.ok, String(full.prefix(full.count / 2)))
         case .malformedJSON:
             return DoubleResponse.raw(.ok, "upstream connect error or disconnect/reset before headers")
@@ -209,10 +251,12 @@ struct TikTokDouble: Sendable {
     }
 
     static func ok(_ data: JSONValue) -> Response {
-        DoubleResponse.json(.ok, .object([
-            ("data", data),
-            ("error", .object([("code", .string("ok")), ("message", .string("")), ("log_id", .string(logID()))])),
-        ]))
+        DoubleResponse.json(
+            .ok,
+            .object([
+                ("data", data),
+                ("error", .object([("code", .string("ok")), ("message", .string("")), ("log_id", .string(logID()))])),
+            ]))
     }
 
     static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
@@ -239,7 +283,7 @@ struct TikTokDouble: Sendable {
     /// `YYYYMMDD` → UTC day number.
     static func day(_ text: String) -> Int? {
         guard text.count == 8, let year = Int(text.prefix(4)), let month = Int(text.dropFirst(4).prefix(2)),
-              let day = Int(text.suffix(2)), (1...12).contains(month), (1...31).contains(day)
+            let day = Int(text.suffix(2)), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)
@@ -254,7 +298,8 @@ struct TikTokDouble: Sendable {
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard let name = parts.first?.removingPercentEncoding else { continue }
-            form[name] = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding : ""
+            form[name] =
+                parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding : ""
         }
         return form
     }

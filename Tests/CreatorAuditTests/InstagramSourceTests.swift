@@ -3,17 +3,21 @@
 import Foundation
 import PlatformDoubles
 import Testing
+
 @testable import CreatorAudit
 
 @Suite("Instagram source")
 struct InstagramSourceTests {
-    @Test("an account refresh reads the profile and pages through the media list to the post cap", arguments: TestEngines.all)
+    @Test(
+        "an account refresh reads the profile and pages through the media list to the post cap",
+        arguments: TestEngines.all)
     func pagingToCap(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.instagramAccount("maya.chen", posts: 120, every: 12 * 3_600))
             let source = bed.instagram(pageSize: 50)
-            let refresh = try await source.refreshAccount(platform: .instagram, username: "maya.chen",
-                                                          limits: PostLimits(maxPosts: 70, lookbackDays: 90))
+            let refresh = try await source.refreshAccount(
+                platform: .instagram, username: "maya.chen",
+                limits: PostLimits(maxPosts: 70, lookbackDays: 90))
             #expect(refresh.observedAt == bed.clock.timestamp)
             #expect(refresh.profile.followerCount == 12_345)
             #expect(refresh.profile.followingCount == 321)
@@ -45,8 +49,9 @@ struct InstagramSourceTests {
             // A post every 12 h: 20 within the last 10 days.
             bed.world.put(bed.instagramAccount("leo.trains", posts: 120, every: 12 * 3_600))
             let source = bed.instagram(pageSize: 10)
-            let refresh = try await source.refreshAccount(platform: .instagram, username: "leo.trains",
-                                                          limits: PostLimits(maxPosts: 100, lookbackDays: 10))
+            let refresh = try await source.refreshAccount(
+                platform: .instagram, username: "leo.trains",
+                limits: PostLimits(maxPosts: 100, lookbackDays: 10))
             #expect(refresh.posts.count == 20)
             let oldest = bed.clock.timestamp.adding(seconds: -10 * 86_400)
             #expect(refresh.posts.allSatisfy { ($0.createTime ?? oldest) >= oldest })
@@ -54,7 +59,9 @@ struct InstagramSourceTests {
         }
     }
 
-    @Test("counters business discovery does not report stay nil — views, plays, shares, saves, hidden likes", arguments: TestEngines.all)
+    @Test(
+        "counters business discovery does not report stay nil — views, plays, shares, saves, hidden likes",
+        arguments: TestEngines.all)
     func missingCountersStayNil(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.instagramAccount("quiet.likes", posts: 5, hidesLikeCounts: true))
@@ -62,7 +69,8 @@ struct InstagramSourceTests {
             plain.website = nil
             bed.world.put(plain)
             let source = bed.instagram()
-            let hidden = try await source.refreshAccount(platform: .instagram, username: "quiet.likes", limits: PostLimits())
+            let hidden = try await source.refreshAccount(
+                platform: .instagram, username: "quiet.likes", limits: PostLimits())
             #expect(hidden.posts.count == 5)
             for post in hidden.posts {
                 #expect(post.counters.likeCount == nil, "hidden like counts are unknown, not 0")
@@ -76,7 +84,9 @@ struct InstagramSourceTests {
         }
     }
 
-    @Test("a personal account or an unknown username is unavailable, and answers again as a business account", arguments: TestEngines.all)
+    @Test(
+        "a personal account or an unknown username is unavailable, and answers again as a business account",
+        arguments: TestEngines.all)
     func unavailableAndBack(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             var account = bed.instagramAccount("went.personal", posts: 3)
@@ -91,12 +101,15 @@ struct InstagramSourceTests {
             }
             #expect(source.availability() == .ready, "one subject's answer does not pause the platform")
             bed.world.updateInstagram("went.personal") { $0.isBusiness = true }
-            let refresh = try await source.refreshAccount(platform: .instagram, username: "went.personal", limits: PostLimits())
+            let refresh = try await source.refreshAccount(
+                platform: .instagram, username: "went.personal", limits: PostLimits())
             #expect(refresh.posts.count == 3)
         }
     }
 
-    @Test("an expired token makes the source failing: no request per refresh, one probe later, recovery", arguments: TestEngines.all)
+    @Test(
+        "an expired token makes the source failing: no request per refresh, one probe later, recovery",
+        arguments: TestEngines.all)
     func tokenExpiry(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.instagramAccount("maya.chen", posts: 3))
@@ -133,14 +146,17 @@ struct InstagramSourceTests {
             // The operator fixes the token; the next probe works and the source is ready again.
             bed.world.restoreInstagramToken()
             bed.clock.advance(121)
-            let refresh = try await source.refreshAccount(platform: .instagram, username: "maya.chen", limits: PostLimits())
+            let refresh = try await source.refreshAccount(
+                platform: .instagram, username: "maya.chen", limits: PostLimits())
             #expect(refresh.posts.count == 3)
             #expect(source.availability() == .ready)
             #expect(try await SourceStatusRepository(database: bed.database).find(source: "instagram")?.state == .ok)
         }
     }
 
-    @Test("a 429 with Retry-After pauses the platform, and nothing is sent until the pause ends", arguments: TestEngines.all)
+    @Test(
+        "a 429 with Retry-After pauses the platform, and nothing is sent until the pause ends",
+        arguments: TestEngines.all)
     func retryAfterPause(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.instagramAccount("maya.chen", posts: 3))
@@ -169,7 +185,9 @@ struct InstagramSourceTests {
         }
     }
 
-    @Test("usage headers near 100 % space requests out; at 100 % the platform pauses for the time it gives", arguments: TestEngines.all)
+    @Test(
+        "usage headers near 100 % space requests out; at 100 % the platform pauses for the time it gives",
+        arguments: TestEngines.all)
     func usageHeaders(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.instagramAccount("maya.chen", posts: 2))
@@ -186,7 +204,8 @@ struct InstagramSourceTests {
             #expect(bed.requests(.instagram).count == sent)
             // A wait shorter than `maxWaitSeconds` is slept through instead.
             bed.clock.advance(15)
-            bed.world.setInstagramUsage(InstagramUsageDouble(appCallCount: 20, businessCallCount: 100, regainAccessMinutes: 7))
+            bed.world.setInstagramUsage(
+                InstagramUsageDouble(appCallCount: 20, businessCallCount: 100, regainAccessMinutes: 7))
             _ = try await source.refreshAccount(platform: .instagram, username: "maya.chen", limits: PostLimits())
             #expect(bed.clock.slept == 3)
             let paused = await PlatformSourceError.caught {
@@ -197,16 +216,20 @@ struct InstagramSourceTests {
         }
     }
 
-    @Test("a throttling error code pauses the platform for the estimated time to regain access", arguments: TestEngines.all)
+    @Test(
+        "a throttling error code pauses the platform for the estimated time to regain access",
+        arguments: TestEngines.all)
     func throttlingCodes(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.instagramAccount("maya.chen", posts: 2))
             let source = bed.instagram()
             for (index, code) in [4, 17, 32, 613, 80002].enumerated() {
-                bed.world.setInstagramUsage(InstagramUsageDouble(appCallCount: 50, businessCallCount: 50, regainAccessMinutes: index + 1))
+                bed.world.setInstagramUsage(
+                    InstagramUsageDouble(appCallCount: 50, businessCallCount: 50, regainAccessMinutes: index + 1))
                 bed.world.inject(.instagramError(code: code, subcode: nil, status: 400), on: .instagram, times: 1)
                 let error = await PlatformSourceError.caught {
-                    _ = try await source.refreshAccount(platform: .instagram, username: "maya.chen", limits: PostLimits())
+                    _ = try await source.refreshAccount(
+                        platform: .instagram, username: "maya.chen", limits: PostLimits())
                 }
                 #expect(error?.isRateLimited == true && error?.retryAfter == (index + 1) * 60, "code \(code)")
                 bed.clock.advance(Double(index + 1) * 60 + 1)
@@ -228,28 +251,36 @@ struct InstagramSourceTests {
         }
     }
 
-    @Test("truncated or malformed JSON, a 5xx and a slow answer are retryable, and do not pause the platform", arguments: TestEngines.all)
+    @Test(
+        "truncated or malformed JSON, a 5xx and a slow answer are retryable, and do not pause the platform",
+        arguments: TestEngines.all)
     func retryableAnswers(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine, timeout: 1) { bed in
             bed.world.put(bed.instagramAccount("maya.chen", posts: 2))
             let source = bed.instagram()
-            let faults: [Fault] = [.truncatedJSON, .malformedJSON, .serverError(status: 500), .serverError(status: 503),
-                                   .slow(milliseconds: 2_500)]
+            let faults: [Fault] = [
+                .truncatedJSON, .malformedJSON, .serverError(status: 500), .serverError(status: 503),
+                .slow(milliseconds: 2_500),
+            ]
             for fault in faults {
                 bed.world.inject(fault, on: .instagram, times: 1)
                 let error = await PlatformSourceError.caught {
-                    _ = try await source.refreshAccount(platform: .instagram, username: "maya.chen", limits: PostLimits())
+                    _ = try await source.refreshAccount(
+                        platform: .instagram, username: "maya.chen", limits: PostLimits())
                 }
                 #expect(error?.isRetryable == true, "\(fault)")
                 #expect(error?.isPlatformWide == false && error?.isUnavailable == false, "\(fault)")
                 #expect(source.availability() == .ready)
             }
-            let refresh = try await source.refreshAccount(platform: .instagram, username: "maya.chen", limits: PostLimits())
+            let refresh = try await source.refreshAccount(
+                platform: .instagram, username: "maya.chen", limits: PostLimits())
             #expect(refresh.posts.count == 2)
         }
     }
 
-    @Test("the token travels in the Authorization header only: never in a URL the platform received, nor in a log line", arguments: TestEngines.all)
+    @Test(
+        "the token travels in the Authorization header only: never in a URL the platform received, nor in a log line",
+        arguments: TestEngines.all)
     func tokenNeverInURLs(engine: DatabaseEngine) async throws {
         let capture = LogCapture()
         try await SourceTestbed.run(engine, logger: capture.logger(level: .trace)) { bed in
@@ -276,18 +307,22 @@ struct InstagramSourceTests {
         }
     }
 
-    @Test("an individual video is found through its owner's media list; without an owner it is unavailable", arguments: TestEngines.all)
+    @Test(
+        "an individual video is found through its owner's media list; without an owner it is unavailable",
+        arguments: TestEngines.all)
     func individualVideo(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             let account = bed.instagramAccount("maya.chen", posts: 80)
             bed.world.put(account)
             let source = bed.instagram(pageSize: 25)
             let wanted = account.media[60]
-            let byID = try await source.refreshVideo(platform: .instagram, externalID: wanted.id, ownerUsername: "maya.chen")
+            let byID = try await source.refreshVideo(
+                platform: .instagram, externalID: wanted.id, ownerUsername: "maya.chen")
             #expect(byID.post.externalID == wanted.id)
             #expect(byID.post.counters.likeCount == wanted.likeCount && byID.post.counters.viewCount == nil)
             #expect(bed.requests(.instagram).count == 3, "found on the third page of 25")
-            let byShortcode = try await source.refreshVideo(platform: .instagram, externalID: wanted.shortcode, ownerUsername: "maya.chen")
+            let byShortcode = try await source.refreshVideo(
+                platform: .instagram, externalID: wanted.shortcode, ownerUsername: "maya.chen")
             #expect(byShortcode.post.externalID == wanted.id)
             let sent = bed.requests(.instagram).count
             let noOwner = await PlatformSourceError.caught {
@@ -296,7 +331,8 @@ struct InstagramSourceTests {
             #expect(noOwner?.isUnavailable == true && noOwner?.reason.contains("owner") == true)
             #expect(bed.requests(.instagram).count == sent, "nothing to ask without an owner")
             let missing = await PlatformSourceError.caught {
-                _ = try await source.refreshVideo(platform: .instagram, externalID: "17999999999999999", ownerUsername: "maya.chen")
+                _ = try await source.refreshVideo(
+                    platform: .instagram, externalID: "17999999999999999", ownerUsername: "maya.chen")
             }
             #expect(missing?.isUnavailable == true && missing?.reason.contains("80 most recent posts") == true)
         }

@@ -3,6 +3,7 @@
 import Foundation
 import PlatformDoubles
 import Testing
+
 @testable import CreatorAudit
 
 @Suite("Source configuration")
@@ -27,13 +28,17 @@ struct SourceConfigurationTests {
             "CREATORAUDIT_TIKTOK_CLIENT_KEY": "clientkey12345", "CREATORAUDIT_TIKTOK_CLIENT_SECRET": secret,
             "CREATORAUDIT_TIKTOK_BASE_URL": "https://research.example", "CREATORAUDIT_TIKTOK_DAILY_REQUESTS": "500",
         ])
-        guard case .graphAPI(let instagram) = configuration.instagram, case .researchAPI(let tiktok) = configuration.tiktok else {
+        guard case .graphAPI(let instagram) = configuration.instagram,
+            case .researchAPI(let tiktok) = configuration.tiktok
+        else {
             Issue.record("expected both platform sources")
             return
         }
         #expect(instagram.accessToken.value == token && instagram.apiVersion == "v22.0")
         #expect(instagram.baseURL == "http://127.0.0.1:9500")
-        #expect(tiktok.clientSecret.value == secret && tiktok.governor.dailyBudget == DailyBudgetLimits(requests: 500, records: 100_000))
+        #expect(
+            tiktok.clientSecret.value == secret
+                && tiktok.governor.dailyBudget == DailyBudgetLimits(requests: 500, records: 100_000))
         let summary = configuration.summary.joined(separator: "\n")
         #expect(summary.contains("v22.0") && summary.contains("17841400000000001") && summary.contains("clie…"))
         #expect(!summary.contains(token) && !summary.contains(secret) && !summary.contains("clientkey12345"))
@@ -81,10 +86,12 @@ struct SourceConfigurationTests {
         flags.instagramUserID = "42"
         flags.instagramConcurrency = 16
         flags.tiktokSource = "sandbox"
-        let configuration = try SourceConfiguration.resolve(flags: flags, environment: [
-            "CREATORAUDIT_INSTAGRAM_ACCESS_TOKEN": "from-environment", "CREATORAUDIT_INSTAGRAM_USER_ID": "7",
-            "CREATORAUDIT_TIKTOK_CLIENT_KEY": "key", "CREATORAUDIT_TIKTOK_CLIENT_SECRET": "secret",
-        ])
+        let configuration = try SourceConfiguration.resolve(
+            flags: flags,
+            environment: [
+                "CREATORAUDIT_INSTAGRAM_ACCESS_TOKEN": "from-environment", "CREATORAUDIT_INSTAGRAM_USER_ID": "7",
+                "CREATORAUDIT_TIKTOK_CLIENT_KEY": "key", "CREATORAUDIT_TIKTOK_CLIENT_SECRET": "secret",
+            ])
         guard case .graphAPI(let instagram) = configuration.instagram, case .sandbox = configuration.tiktok else {
             Issue.record("expected Instagram from the flags and the TikTok sandbox")
             return
@@ -95,25 +102,32 @@ struct SourceConfigurationTests {
         #expect(throws: ConfigurationError.self) { try SourceConfiguration.resolve(flags: flags, environment: [:]) }
     }
 
-    @Test("sources built from the environment collect from the platform doubles' generated accounts", arguments: TestEngines.all)
+    @Test(
+        "sources built from the environment collect from the platform doubles' generated accounts",
+        arguments: TestEngines.all)
     func endToEnd(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { testDatabase in
             let world = DoubleWorld(generatedAccounts: 50, postsPerAccount: 30)
             try await PlatformDoublesServer(world: world).withRunning { base in
                 let credentials = world.credentials
                 let configuration = try SourceConfiguration.resolve(environment: [
-                    "CREATORAUDIT_INSTAGRAM_BASE_URL": base, "CREATORAUDIT_INSTAGRAM_USER_ID": credentials.instagramUserID,
+                    "CREATORAUDIT_INSTAGRAM_BASE_URL": base,
+                    "CREATORAUDIT_INSTAGRAM_USER_ID": credentials.instagramUserID,
                     "CREATORAUDIT_INSTAGRAM_ACCESS_TOKEN": credentials.instagramAccessToken,
                     "CREATORAUDIT_TIKTOK_BASE_URL": base, "CREATORAUDIT_TIKTOK_CLIENT_KEY": credentials.tiktokClientKey,
                     "CREATORAUDIT_TIKTOK_CLIENT_SECRET": credentials.tiktokClientSecret,
                 ])
-                let sources = PlatformSources(configuration: configuration, database: testDatabase.database,
-                                              logger: TestDatabase.quietLogger)
+                let sources = PlatformSources(
+                    configuration: configuration, database: testDatabase.database,
+                    logger: TestDatabase.quietLogger)
                 do {
-                    #expect(sources.source(for: .instagram).name == "instagram" && sources.source(for: .tiktok).name == "tiktok")
+                    #expect(
+                        sources.source(for: .instagram).name == "instagram"
+                            && sources.source(for: .tiktok).name == "tiktok")
                     for platform in Platform.allCases {
                         let refresh = try await sources.source(for: platform).refreshAccount(
-                            platform: platform, username: "creator00007", limits: PostLimits(maxPosts: 50, lookbackDays: 30))
+                            platform: platform, username: "creator00007",
+                            limits: PostLimits(maxPosts: 50, lookbackDays: 30))
                         #expect(refresh.posts.count == 30, "\(platform)")
                         #expect((refresh.profile.followerCount ?? 0) > 0)
                     }

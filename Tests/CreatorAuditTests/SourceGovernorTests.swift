@@ -3,6 +3,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import Testing
+
 @testable import CreatorAudit
 
 @Suite("Source governor")
@@ -10,14 +11,18 @@ struct SourceGovernorTests {
     @Test("no more requests in flight than the concurrency limit", arguments: TestEngines.all)
     func concurrency(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { testDatabase in
-            let governor = SourceGovernor(source: "test", policy: SourceGovernor.Policy(maxConcurrentRequests: 3),
-                                          database: testDatabase.database, logger: TestDatabase.quietLogger)
+            let governor = SourceGovernor(
+                source: "test", policy: SourceGovernor.Policy(maxConcurrentRequests: 3),
+                database: testDatabase.database, logger: TestDatabase.quietLogger)
             let inFlight = NIOLockedValueBox((now: 0, most: 0))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<12 {
                     group.addTask {
                         try await governor.perform { _ in
-                            inFlight.withLockedValue { $0.now += 1; $0.most = max($0.most, $0.now) }
+                            inFlight.withLockedValue {
+                                $0.now += 1
+                                $0.most = max($0.most, $0.now)
+                            }
                             try await Task.sleep(for: .milliseconds(20))
                             inFlight.withLockedValue { $0.now -= 1 }
                         }
@@ -29,20 +34,28 @@ struct SourceGovernorTests {
         }
     }
 
-    @Test("a pause recorded by one process holds for the next one started on the same database", arguments: TestEngines.all)
+    @Test(
+        "a pause recorded by one process holds for the next one started on the same database",
+        arguments: TestEngines.all)
     func pauseSurvivesRestart(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { testDatabase in
             let clock = ManualClock()
-            let first = SourceGovernor(source: "instagram", policy: SourceGovernor.Policy(), database: testDatabase.database,
-                                       clock: clock, logger: TestDatabase.quietLogger)
+            let first = SourceGovernor(
+                source: "instagram", policy: SourceGovernor.Policy(), database: testDatabase.database,
+                clock: clock, logger: TestDatabase.quietLogger)
             await #expect(throws: PlatformSourceError.self) {
-                try await first.perform { _ in throw PlatformSourceError.rateLimited(retryAfter: 600, reason: "test pause") }
+                try await first.perform { _ in
+                    throw PlatformSourceError.rateLimited(retryAfter: 600, reason: "test pause")
+                }
             }
             clock.advance(100)
-            let second = SourceGovernor(source: "instagram", policy: SourceGovernor.Policy(), database: testDatabase.database,
-                                        clock: clock, logger: TestDatabase.quietLogger)
+            let second = SourceGovernor(
+                source: "instagram", policy: SourceGovernor.Policy(), database: testDatabase.database,
+                clock: clock, logger: TestDatabase.quietLogger)
             let ran = NIOLockedValueBox(false)
-            let error = await PlatformSourceError.caught { try await second.perform { _ in ran.withLockedValue { $0 = true } } }
+            let error = await PlatformSourceError.caught {
+                try await second.perform { _ in ran.withLockedValue { $0 = true } }
+            }
             #expect(error?.isRateLimited == true && error?.retryAfter == 500 && error?.reason == "test pause")
             #expect(!ran.withLockedValue { $0 }, "the request was not sent")
             clock.advance(501)
@@ -51,14 +64,17 @@ struct SourceGovernorTests {
         }
     }
 
-    @Test("the daily budget is counted in the database: a new governor continues where the last stopped", arguments: TestEngines.all)
+    @Test(
+        "the daily budget is counted in the database: a new governor continues where the last stopped",
+        arguments: TestEngines.all)
     func budgetAcrossRestarts(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { testDatabase in
             let clock = ManualClock()
             let policy = SourceGovernor.Policy(dailyBudget: DailyBudgetLimits(requests: 3, records: 100))
             func governor() -> SourceGovernor {
-                SourceGovernor(source: "tiktok", policy: policy, database: testDatabase.database, clock: clock,
-                               logger: TestDatabase.quietLogger)
+                SourceGovernor(
+                    source: "tiktok", policy: policy, database: testDatabase.database, clock: clock,
+                    logger: TestDatabase.quietLogger)
             }
             let first = governor()
             for _ in 0..<2 {
@@ -85,16 +101,20 @@ struct SourceGovernorTests {
     @Test("concurrent governors on one database never spend more than the budget", arguments: TestEngines.all)
     func budgetRace(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { testDatabase in
-            let policy = SourceGovernor.Policy(maxConcurrentRequests: 8, maxWaitSeconds: 0,
-                                               dailyBudget: DailyBudgetLimits(requests: 25, records: 1_000))
+            let policy = SourceGovernor.Policy(
+                maxConcurrentRequests: 8, maxWaitSeconds: 0,
+                dailyBudget: DailyBudgetLimits(requests: 25, records: 1_000))
             let governors = (0..<3).map { _ in
-                SourceGovernor(source: "tiktok", policy: policy, database: testDatabase.database, logger: TestDatabase.quietLogger)
+                SourceGovernor(
+                    source: "tiktok", policy: policy, database: testDatabase.database, logger: TestDatabase.quietLogger)
             }
             let sent = NIOLockedValueBox(0)
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<60 {
                     let governor = governors[index % 3]
-                    group.addTask { try? await governor.perform(metered: true) { _ in sent.withLockedValue { $0 += 1 } } }
+                    group.addTask {
+                        try? await governor.perform(metered: true) { _ in sent.withLockedValue { $0 += 1 } }
+                    }
                 }
             }
             #expect(sent.withLockedValue { $0 } == 25)
@@ -103,7 +123,9 @@ struct SourceGovernorTests {
         }
     }
 
-    @Test("the report shows each platform's source, configuration and state, without a secret", arguments: TestEngines.all)
+    @Test(
+        "the report shows each platform's source, configuration and state, without a secret", arguments: TestEngines.all
+    )
     func report(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { testDatabase in
             let token = "EAAG" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
@@ -113,12 +135,15 @@ struct SourceGovernorTests {
                 "CREATORAUDIT_TIKTOK_CLIENT_KEY": "awxyz123456789", "CREATORAUDIT_TIKTOK_CLIENT_SECRET": secret,
             ])
             let clock = ManualClock()
-            let sources = PlatformSources(configuration: configuration, database: testDatabase.database, clock: clock,
-                                          logger: TestDatabase.quietLogger)
+            let sources = PlatformSources(
+                configuration: configuration, database: testDatabase.database, clock: clock,
+                logger: TestDatabase.quietLogger)
             // A collector elsewhere recorded a failure; this process has sent nothing yet.
-            try await SourceStatusRepository(database: testDatabase.database).save(SourceStatusRecord(
-                source: "instagram", state: .failing, reason: "Instagram rejected the access token (code 190)",
-                since: clock.timestamp, nextAttemptAt: clock.timestamp.adding(seconds: 60), updatedAt: clock.timestamp))
+            try await SourceStatusRepository(database: testDatabase.database).save(
+                SourceStatusRecord(
+                    source: "instagram", state: .failing, reason: "Instagram rejected the access token (code 190)",
+                    since: clock.timestamp, nextAttemptAt: clock.timestamp.adding(seconds: 60),
+                    updatedAt: clock.timestamp))
             let reports = await sources.report()
             await sources.shutdown()
             #expect(reports.map(\.source) == ["instagram", "tiktok"])

@@ -4,6 +4,7 @@
 import Foundation
 import PlatformDoubles
 import Testing
+
 @testable import CreatorAudit
 
 @Suite("TikTok source")
@@ -19,14 +20,17 @@ struct TikTokSourceTests {
         (query["start_date"] as? String ?? "", query["end_date"] as? String ?? "")
     }
 
-    @Test("an account refresh reads user info and the videos of the look-back, in windows of at most 30 days", arguments: TestEngines.all)
+    @Test(
+        "an account refresh reads user info and the videos of the look-back, in windows of at most 30 days",
+        arguments: TestEngines.all)
     func windows(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             let user = bed.tiktokUser("mayachen", videos: 120, every: 12 * 3_600)
             bed.world.put(user)
             let source = bed.tiktok()
-            let refresh = try await source.refreshAccount(platform: .tiktok, username: "mayachen",
-                                                          limits: PostLimits(maxPosts: 500, lookbackDays: 45))
+            let refresh = try await source.refreshAccount(
+                platform: .tiktok, username: "mayachen",
+                limits: PostLimits(maxPosts: 500, lookbackDays: 45))
             #expect(refresh.profile.followerCount == 54_321 && refresh.profile.followingCount == 99)
             #expect(refresh.profile.profilePostCount == 127 && refresh.profile.isVerified)
             #expect(refresh.profile.name == "Name of mayachen" && refresh.profile.description == "Bio of mayachen")
@@ -43,7 +47,8 @@ struct TikTokSourceTests {
             #expect(queries.count == 2, "45 days take two windows")
             for query in queries {
                 let (start, end) = Self.days(query)
-                let startDay = try #require(Self.dayNumber(start)), endDay = try #require(Self.dayNumber(end))
+                let startDay = try #require(Self.dayNumber(start))
+                let endDay = try #require(Self.dayNumber(end))
                 #expect(endDay - startDay <= 30 && endDay >= startDay)
                 #expect((query["max_count"] as? Int).map { (1...100).contains($0) } == true)
             }
@@ -57,18 +62,23 @@ struct TikTokSourceTests {
             // 250 videos in 29 days.
             bed.world.put(bed.tiktokUser("busy.poster", videos: 250, every: 10_000))
             let source = bed.tiktok()
-            let refresh = try await source.refreshAccount(platform: .tiktok, username: "busy.poster",
-                                                          limits: PostLimits(maxPosts: 220, lookbackDays: 30))
+            let refresh = try await source.refreshAccount(
+                platform: .tiktok, username: "busy.poster",
+                limits: PostLimits(maxPosts: 220, lookbackDays: 30))
             #expect(refresh.posts.count == 220)
             let queries = Self.queries(bed)
             #expect(queries.count == 3)
             #expect(queries[0]["cursor"] == nil && queries[0]["search_id"] == nil)
             #expect(queries[1]["cursor"] as? Int == 100 && (queries[1]["search_id"] as? String)?.isEmpty == false)
-            #expect(queries[2]["cursor"] as? Int == 200 && queries[2]["search_id"] as? String == queries[1]["search_id"] as? String)
+            #expect(
+                queries[2]["cursor"] as? Int == 200
+                    && queries[2]["search_id"] as? String == queries[1]["search_id"] as? String)
         }
     }
 
-    @Test("several accounts share one video query; an unknown or private one is unavailable alone", arguments: TestEngines.all)
+    @Test(
+        "several accounts share one video query; an unknown or private one is unavailable alone",
+        arguments: TestEngines.all)
     func batches(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             for name in ["one.a", "two.b", "three.c", "four.d"] { bed.world.put(bed.tiktokUser(name, videos: 6)) }
@@ -79,7 +89,8 @@ struct TikTokSourceTests {
             #expect(source.accountBatchSize == 10)
             let names = ["one.a", "two.b", "nobody.x", "three.c", "hidden.e", "four.d"]
             let outcomes = try await source.refreshAccounts(
-                platform: .tiktok, names.map { AccountRequest(username: $0, limits: PostLimits(maxPosts: 4, lookbackDays: 30)) })
+                platform: .tiktok,
+                names.map { AccountRequest(username: $0, limits: PostLimits(maxPosts: 4, lookbackDays: 30)) })
             #expect(outcomes.map(\.username) == names)
             for outcome in outcomes {
                 switch outcome.username {
@@ -114,7 +125,9 @@ struct TikTokSourceTests {
         }
     }
 
-    @Test("the client token is fetched once, renewed shortly before it expires and after access_token_invalid", arguments: TestEngines.all)
+    @Test(
+        "the client token is fetched once, renewed shortly before it expires and after access_token_invalid",
+        arguments: TestEngines.all)
     func tokenLife(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine, tiktokTokenLifetime: 7_200) { bed in
             bed.world.put(bed.tiktokUser("mayachen", videos: 3))
@@ -139,7 +152,9 @@ struct TikTokSourceTests {
         }
     }
 
-    @Test("wrong client credentials or a scope not authorized make the source failing; it recovers", arguments: TestEngines.all)
+    @Test(
+        "wrong client credentials or a scope not authorized make the source failing; it recovers",
+        arguments: TestEngines.all)
     func sourceFailing(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.tiktokUser("mayachen", videos: 3))
@@ -194,7 +209,9 @@ struct TikTokSourceTests {
         }
     }
 
-    @Test("truncated or malformed JSON and a 500 are retryable errors of the accounts concerned", arguments: TestEngines.all)
+    @Test(
+        "truncated or malformed JSON and a 500 are retryable errors of the accounts concerned",
+        arguments: TestEngines.all)
     func retryable(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine, timeout: 1) { bed in
             bed.world.put(bed.tiktokUser("mayachen", videos: 3))
@@ -213,7 +230,10 @@ struct TikTokSourceTests {
             let outcomes = try await source.refreshAccounts(
                 platform: .tiktok, [AccountRequest(username: "one.a"), AccountRequest(username: "two.b")])
             #expect(outcomes.count == 2)
-            #expect(outcomes.allSatisfy { if case .failure(let error) = $0.result { return error.isRetryable } else { return false } })
+            #expect(
+                outcomes.allSatisfy {
+                    if case .failure(let error) = $0.result { return error.isRetryable } else { return false }
+                })
         }
     }
 
@@ -224,7 +244,8 @@ struct TikTokSourceTests {
             bed.world.put(user)
             let source = bed.tiktok()
             let old = user.videos[150]
-            let refresh = try await source.refreshVideo(platform: .tiktok, externalID: String(old.id), ownerUsername: nil)
+            let refresh = try await source.refreshVideo(
+                platform: .tiktok, externalID: String(old.id), ownerUsername: nil)
             #expect(refresh.post.externalID == String(old.id))
             #expect(refresh.post.counters.viewCount == old.viewCount && refresh.post.counters.savedCount == nil)
             #expect(refresh.post.accountUsername == "viral.clips")
@@ -235,7 +256,8 @@ struct TikTokSourceTests {
             let createdDay = Int(old.createTime / 86_400)
             #expect(Self.dayNumber(start) == createdDay - 1 && Self.dayNumber(end) == createdDay + 1)
             let gone = await PlatformSourceError.caught {
-                _ = try await source.refreshVideo(platform: .tiktok, externalID: String(UInt64(old.createTime) << 32 | 77), ownerUsername: nil)
+                _ = try await source.refreshVideo(
+                    platform: .tiktok, externalID: String(UInt64(old.createTime) << 32 | 77), ownerUsername: nil)
             }
             #expect(gone?.isUnavailable == true)
             let notAnID = await PlatformSourceError.caught {
@@ -245,11 +267,14 @@ struct TikTokSourceTests {
         }
     }
 
-    @Test("the daily budget refuses before the platform would, and survives a restart (a new source on the same database)", arguments: TestEngines.all)
+    @Test(
+        "the daily budget refuses before the platform would, and survives a restart (a new source, same database)",
+        arguments: TestEngines.all)
     func budgetPersists(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
             bed.world.put(bed.tiktokUser("mayachen", videos: 10))
-            let policy = SourceGovernor.Policy(maxConcurrentRequests: 2, dailyBudget: DailyBudgetLimits(requests: 5, records: 1_000))
+            let policy = SourceGovernor.Policy(
+                maxConcurrentRequests: 2, dailyBudget: DailyBudgetLimits(requests: 5, records: 1_000))
             // Each refresh: user info + one video query = 2 requests, 1 + 10 records.
             let first = bed.tiktok(policy: policy)
             _ = try await first.refreshAccount(platform: .tiktok, username: "mayachen", limits: PostLimits())
@@ -304,9 +329,12 @@ struct TikTokSourceTests {
             _ = try await source.refreshAccount(platform: .tiktok, username: "mayachen", limits: PostLimits())
             bed.world.revokeTikTokTokens()
             _ = try await source.refreshAccount(platform: .tiktok, username: "mayachen", limits: PostLimits())
-            _ = try? await bed.tiktok(secret: "wrong-secret-123").refreshAccount(platform: .tiktok, username: "mayachen", limits: PostLimits())
+            _ = try? await bed.tiktok(secret: "wrong-secret-123").refreshAccount(
+                platform: .tiktok, username: "mayachen", limits: PostLimits())
             let secret = bed.credentials.tiktokClientSecret
-            let tokens = bed.requests(.tiktok).compactMap { $0.authorization?.replacingOccurrences(of: "Bearer ", with: "") }
+            let tokens = bed.requests(.tiktok).compactMap {
+                $0.authorization?.replacingOccurrences(of: "Bearer ", with: "")
+            }
             #expect(!tokens.isEmpty)
             for request in bed.requests(.tiktok) {
                 #expect(!request.uri.contains(secret) && !request.uri.contains("wrong-secret-123"))
@@ -319,7 +347,7 @@ struct TikTokSourceTests {
 
     static func dayNumber(_ yyyymmdd: String) -> Int? {
         guard yyyymmdd.count == 8, let year = Int(yyyymmdd.prefix(4)), let month = Int(yyyymmdd.dropFirst(4).prefix(2)),
-              let day = Int(yyyymmdd.suffix(2))
+            let day = Int(yyyymmdd.suffix(2))
         else { return nil }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)

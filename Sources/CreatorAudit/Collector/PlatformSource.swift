@@ -198,7 +198,8 @@ extension PlatformSource {
         var outcomes: [AccountOutcome] = []
         for request in requests {
             do {
-                let refresh = try await refreshAccount(platform: platform, username: request.username, limits: request.limits)
+                let refresh = try await refreshAccount(
+                    platform: platform, username: request.username, limits: request.limits)
                 outcomes.append(AccountOutcome(username: request.username, result: .success(refresh)))
             } catch let error as PlatformSourceError where !error.isPlatformWide {
                 outcomes.append(AccountOutcome(username: request.username, result: .failure(error)))

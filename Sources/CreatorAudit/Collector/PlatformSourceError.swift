@@ -24,7 +24,9 @@ public struct PlatformSourceError: Error, Sendable, Equatable, CustomStringConve
     /// The account or video is private: the collector sets `is_unavailable`.
     public static let `private` = PlatformSourceError(kind: .notPublic)
     /// The source cannot answer for this subject (not a business account, owner unknown…): `is_unavailable`.
-    public static func unavailable(_ reason: String) -> PlatformSourceError { PlatformSourceError(kind: .unavailable(reason)) }
+    public static func unavailable(_ reason: String) -> PlatformSourceError {
+        PlatformSourceError(kind: .unavailable(reason))
+    }
     /// The platform asked us to slow down, or our budget for it is spent; `retryAfter` in seconds when known.
     public static func rateLimited(retryAfter: Int? = nil, reason: String? = nil) -> PlatformSourceError {
         PlatformSourceError(kind: .rateLimited(retryAfter: retryAfter, reason: reason))
@@ -35,7 +37,9 @@ public struct PlatformSourceError: Error, Sendable, Equatable, CustomStringConve
         PlatformSourceError(kind: .sourceFailing(reason, retryAfter: retryAfter))
     }
     /// Anything else the platform answered (a 5xx, a timeout, an unreadable body): retried with back-off.
-    public static func upstream(_ message: String) -> PlatformSourceError { PlatformSourceError(kind: .upstream(message)) }
+    public static func upstream(_ message: String) -> PlatformSourceError {
+        PlatformSourceError(kind: .upstream(message))
+    }
 
     /// True when the subject should be marked unavailable (gone, private, or not answerable by this source).
     public var isUnavailable: Bool {
@@ -104,7 +108,7 @@ public struct PlatformSourceError: Error, Sendable, Equatable, CustomStringConve
     public static func == (a: PlatformSourceError, b: PlatformSourceError) -> Bool {
         switch (a.kind, b.kind) {
         case (.gone, .gone), (.notPublic, .notPublic), (.unavailable, .unavailable), (.rateLimited, .rateLimited),
-             (.sourceFailing, .sourceFailing), (.upstream, .upstream):
+            (.sourceFailing, .sourceFailing), (.upstream, .upstream):
             return true
         default: return false
         }

@@ -139,7 +139,9 @@ public struct SandboxSource: PlatformSource {
             posts: Array(recent.reversed().prefix(max(0, limits.maxPosts))))
     }
 
-    public func refreshVideo(platform: Platform, externalID: String, ownerUsername: String?) async throws -> VideoRefresh {
+    public func refreshVideo(
+        platform: Platform, externalID: String, ownerUsername: String?
+    ) async throws -> VideoRefresh {
         let now = clock()
         let answer = post(platform: platform, externalID: externalID, username: ownerUsername, at: now)
         guard let created = answer.createTime, created <= now else { throw PlatformSourceError.gone }
@@ -151,7 +153,8 @@ public struct SandboxSource: PlatformSource {
         if username.hasPrefix("private_") { throw PlatformSourceError.private }
         if username.hasPrefix("ratelimited_") { throw PlatformSourceError.rateLimited(retryAfter: 60) }
         if username.hasPrefix("failing_") {
-            throw PlatformSourceError.sourceFailing("simulated by the sandbox (username starts with failing_)", retryAfter: 60)
+            throw PlatformSourceError.sourceFailing(
+                "simulated by the sandbox (username starts with failing_)", retryAfter: 60)
         }
     }
 }

@@ -6,26 +6,28 @@
 // - `source_status`: the last platform-wide state a governor saw (ok, paused, failing), for the operator's
 //   `creatoraudit sources` and so a restarted process keeps honouring a pause.
 extension Migrations {
-    static let collectorSources = Migration(version: 7, name: "platform source budgets and status", statements: [
-        """
-        CREATE TABLE source_budgets (
-            source TEXT NOT NULL,
-            day INTEGER NOT NULL,
-            requests BIGINT NOT NULL DEFAULT 0,
-            records BIGINT NOT NULL DEFAULT 0,
-            PRIMARY KEY (source, day)
-        )
-        """,
-        """
-        CREATE TABLE source_status (
-            source TEXT PRIMARY KEY,
-            state TEXT NOT NULL,
-            reason TEXT NULL,
-            since BIGINT NOT NULL,
-            paused_until BIGINT NULL,
-            next_attempt_at BIGINT NULL,
-            updated_at BIGINT NOT NULL
-        )
-        """,
-    ])
+    static let collectorSources = Migration(
+        version: 7, name: "platform source budgets and status",
+        statements: [
+            """
+            CREATE TABLE source_budgets (
+                source TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                requests BIGINT NOT NULL DEFAULT 0,
+                records BIGINT NOT NULL DEFAULT 0,
+                PRIMARY KEY (source, day)
+            )
+            """,
+            """
+            CREATE TABLE source_status (
+                source TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                reason TEXT NULL,
+                since BIGINT NOT NULL,
+                paused_until BIGINT NULL,
+                next_attempt_at BIGINT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+        ])
 }

@@ -37,15 +37,19 @@ struct SourceBudgetRepository: Sendable {
         return try await database.write { db in
             // The WHERE of DO UPDATE makes the check and the increment one statement: two processes cannot both
             // take the last request.
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO source_budgets (source, day, requests, records) VALUES (\(bind: source), \(bind: day), 1, 0)
                 ON CONFLICT (source, day) DO UPDATE SET requests = source_budgets.requests + 1
-                WHERE source_budgets.requests < \(bind: limits.requests) AND source_budgets.records < \(bind: limits.records)
+                WHERE source_budgets.requests < \(bind: limits.requests)
+                    AND source_budgets.records < \(bind: limits.records)
                 RETURNING requests, records
-                """).first()
+                """
+            ).first()
             guard let row else { return nil }
-            return BudgetUsage(requests: try row.decode(column: "requests", as: Int.self),
-                               records: try row.decode(column: "records", as: Int.self))
+            return BudgetUsage(
+                requests: try row.decode(column: "requests", as: Int.self),
+                records: try row.decode(column: "records", as: Int.self))
         }
     }
 
@@ -53,22 +57,27 @@ struct SourceBudgetRepository: Sendable {
     func addRecords(_ records: Int, source: String, day: Int) async throws {
         guard records > 0 else { return }
         try await database.write { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE source_budgets SET records = records + \(bind: records)
                 WHERE source = \(bind: source) AND day = \(bind: day)
-                """).run()
+                """
+            ).run()
         }
     }
 
     /// The day's usage (zero when nothing was spent).
     func usage(source: String, day: Int) async throws -> BudgetUsage {
         try await database.read { db in
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 SELECT requests, records FROM source_budgets WHERE source = \(bind: source) AND day = \(bind: day)
-                """).first()
+                """
+            ).first()
             guard let row else { return BudgetUsage(requests: 0, records: 0) }
-            return BudgetUsage(requests: try row.decode(column: "requests", as: Int.self),
-                               records: try row.decode(column: "records", as: Int.self))
+            return BudgetUsage(
+                requests: try row.decode(column: "requests", as: Int.self),
+                records: try row.decode(column: "records", as: Int.self))
         }
     }
 

@@ -1,6 +1,7 @@
-// The last platform-wide state each source's governor saw (table `source_status`, Migration7CollectorSources.swift):
-// written on changes only (ok → paused → ok, ok → failing → ok), read by `creatoraudit sources` and by a governor
-// starting up, so a restart keeps honouring a pause the platform asked for. Reasons never contain a secret.
+// The last platform-wide state each source's governor saw (table `source_status`,
+// Migration7CollectorSources.swift): written on changes only (ok → paused → ok, ok → failing → ok), read by
+// `creatoraudit sources` and by a governor starting up, so a restart keeps honouring a pause the platform asked
+// for. Reasons never contain a secret.
 import SQLKit
 
 /// A source's platform-wide state as last recorded.
@@ -19,8 +20,10 @@ public struct SourceStatusRecord: Sendable, Equatable {
     public var nextAttemptAt: Timestamp?
     public var updatedAt: Timestamp
 
-    public init(source: String, state: State, reason: String? = nil, since: Timestamp, pausedUntil: Timestamp? = nil,
-                nextAttemptAt: Timestamp? = nil, updatedAt: Timestamp) {
+    public init(
+        source: String, state: State, reason: String? = nil, since: Timestamp, pausedUntil: Timestamp? = nil,
+        nextAttemptAt: Timestamp? = nil, updatedAt: Timestamp
+    ) {
         self.source = source
         self.state = state
         self.reason = reason
@@ -38,33 +41,40 @@ public struct SourceStatusRepository: Sendable {
 
     public func save(_ record: SourceStatusRecord) async throws {
         try await database.write { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO source_status (source, state, reason, since, paused_until, next_attempt_at, updated_at)
                 VALUES (\(bind: record.source), \(bind: record.state.rawValue), \(bind: record.reason),
-                    \(bind: record.since.seconds), \(bind: record.pausedUntil?.seconds), \(bind: record.nextAttemptAt?.seconds),
+                    \(bind: record.since.seconds), \(bind: record.pausedUntil?.seconds),
+                    \(bind: record.nextAttemptAt?.seconds),
                     \(bind: record.updatedAt.seconds))
                 ON CONFLICT (source) DO UPDATE SET state = excluded.state, reason = excluded.reason,
                     since = excluded.since, paused_until = excluded.paused_until,
                     next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
-                """).run()
+                """
+            ).run()
         }
     }
 
     public func find(source: String) async throws -> SourceStatusRecord? {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT source, state, reason, since, paused_until, next_attempt_at, updated_at
                 FROM source_status WHERE source = \(bind: source)
-                """).first().map(Self.record)
+                """
+            ).first().map(Self.record)
         }
     }
 
     public func all() async throws -> [SourceStatusRecord] {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT source, state, reason, since, paused_until, next_attempt_at, updated_at
                 FROM source_status ORDER BY source
-                """).all().map(Self.record)
+                """
+            ).all().map(Self.record)
         }
     }
 
@@ -75,7 +85,8 @@ public struct SourceStatusRepository: Sendable {
             reason: try row.decodeOptional(column: "reason", as: String.self),
             since: Timestamp(seconds: try row.decode(column: "since", as: Int64.self)),
             pausedUntil: try row.decodeOptional(column: "paused_until", as: Int64.self).map(Timestamp.init(seconds:)),
-            nextAttemptAt: try row.decodeOptional(column: "next_attempt_at", as: Int64.self).map(Timestamp.init(seconds:)),
+            nextAttemptAt: try row.decodeOptional(column: "next_attempt_at", as: Int64.self).map(
+                Timestamp.init(seconds:)),
             updatedAt: Timestamp(seconds: try row.decode(column: "updated_at", as: Int64.self)))
     }
 }

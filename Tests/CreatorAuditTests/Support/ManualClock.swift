@@ -2,6 +2,7 @@
 // slept), so governor pauses and token lifetimes can be tested without waiting.
 import Foundation
 import NIOConcurrencyHelpers
+
 @testable import CreatorAudit
 
 final class ManualClock: CollectorClock {

@@ -5,6 +5,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import PlatformDoubles
+
 @testable import CreatorAudit
 
 struct SourceTestbed: Sendable {
@@ -27,9 +28,11 @@ struct SourceTestbed: Sendable {
             let world = DoubleWorld(tiktokTokenLifetime: tiktokTokenLifetime, clock: { clock.now() })
             let database = testDatabase.database
             return try await PlatformDoublesServer(world: world).withRunning { baseURL in
-                let http = PlatformHTTPClient(settings: PlatformHTTPSettings(requestTimeoutSeconds: timeout, connectTimeoutSeconds: 2))
-                let testbed = SourceTestbed(world: world, baseURL: baseURL, clock: clock, database: database, http: http,
-                                            logger: logger)
+                let http = PlatformHTTPClient(
+                    settings: PlatformHTTPSettings(requestTimeoutSeconds: timeout, connectTimeoutSeconds: 2))
+                let testbed = SourceTestbed(
+                    world: world, baseURL: baseURL, clock: clock, database: database, http: http,
+                    logger: logger)
                 do {
                     let result = try await body(testbed)
                     await http.shutdown()
@@ -42,12 +45,15 @@ struct SourceTestbed: Sendable {
         }
     }
 
-    func instagram(pageSize: Int = 50, policy: SourceGovernor.Policy = SourceGovernor.Policy(), token: String? = nil)
+    func instagram(
+        pageSize: Int = 50, policy: SourceGovernor.Policy = SourceGovernor.Policy(), token: String? = nil
+    )
         -> InstagramSource
     {
         InstagramSource(
             settings: InstagramSettings(
-                accessToken: SourceSecret(token ?? credentials.instagramAccessToken), userID: credentials.instagramUserID,
+                accessToken: SourceSecret(token ?? credentials.instagramAccessToken),
+                userID: credentials.instagramUserID,
                 baseURL: baseURL, pageSize: pageSize, governor: policy),
             http: http, database: database, clock: clock, logger: logger)
     }
@@ -58,7 +64,8 @@ struct SourceTestbed: Sendable {
     ) -> TikTokSource {
         TikTokSource(
             settings: TikTokSettings(
-                clientKey: credentials.tiktokClientKey, clientSecret: SourceSecret(secret ?? credentials.tiktokClientSecret),
+                clientKey: credentials.tiktokClientKey,
+                clientSecret: SourceSecret(secret ?? credentials.tiktokClientSecret),
                 baseURL: baseURL, usernamesPerQuery: usernamesPerQuery, governor: policy),
             http: http, database: database, clock: clock, logger: logger)
     }
@@ -90,7 +97,9 @@ struct SourceTestbed: Sendable {
     }
 
     /// A public TikTok account with `videos` videos, one every `every` seconds, the newest `newestAge` seconds old.
-    func tiktokUser(_ username: String, videos: Int, every: Double = 43_200, newestAge: Double = 3_600) -> TikTokUserDouble {
+    func tiktokUser(
+        _ username: String, videos: Int, every: Double = 43_200, newestAge: Double = 3_600
+    ) -> TikTokUserDouble {
         let now = clock.now()
         let list = (0..<videos).map { index -> TikTokVideoDouble in
             let time = Int64((now - newestAge - Double(index) * every).rounded(.down))
@@ -101,7 +110,8 @@ struct SourceTestbed: Sendable {
         }
         return TikTokUserDouble(
             username: username, displayName: "Name of \(username)", bioDescription: "Bio of \(username)",
-            avatarURL: "https://cdn.example/\(username).jpg", isVerified: true, followerCount: 54_321, followingCount: 99,
+            avatarURL: "https://cdn.example/\(username).jpg", isVerified: true, followerCount: 54_321,
+            followingCount: 99,
             likesCount: 1_000_000, videoCount: Int64(videos + 7), videos: list)
     }
 }

@@ -12,8 +12,10 @@ public final class PlatformSources: Sendable {
     private let statuses: SourceStatusRepository
     private let clock: any CollectorClock
 
-    public init(configuration: SourceConfiguration, database: Database, clock: any CollectorClock = SystemCollectorClock(),
-                logger: Logger) {
+    public init(
+        configuration: SourceConfiguration, database: Database, clock: any CollectorClock = SystemCollectorClock(),
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.statuses = SourceStatusRepository(database: database)
         self.clock = clock
@@ -28,7 +30,8 @@ public final class PlatformSources: Sendable {
         switch configuration.instagram {
         case .sandbox: instagram = sandbox
         case .graphAPI(let settings):
-            instagram = InstagramSource(settings: settings, http: client(), database: database, clock: clock, logger: logger)
+            instagram = InstagramSource(
+                settings: settings, http: client(), database: database, clock: clock, logger: logger)
         }
         switch configuration.tiktok {
         case .sandbox: tiktok = sandbox
@@ -74,7 +77,8 @@ public final class PlatformSources: Sendable {
             if availability == .ready, let record = recorded.first(where: { $0.source == source.name }) {
                 switch record.state {
                 case .failing:
-                    availability = .failing(reason: record.reason ?? "failing", nextAttemptAt: record.nextAttemptAt ?? now)
+                    availability = .failing(
+                        reason: record.reason ?? "failing", nextAttemptAt: record.nextAttemptAt ?? now)
                 case .paused:
                     if let until = record.pausedUntil, until > now {
                         availability = .paused(until: until, reason: record.reason ?? "paused")
@@ -82,10 +86,11 @@ public final class PlatformSources: Sendable {
                 case .ok: break
                 }
             }
-            reports.append(SourceReport(
-                platform: platform, source: source.name, configuration: line, availability: availability,
-                budget: try? await governor?.budgetUsage(), budgetLimits: governor?.policy.dailyBudget,
-                usagePercent: governor?.usagePercent))
+            reports.append(
+                SourceReport(
+                    platform: platform, source: source.name, configuration: line, availability: availability,
+                    budget: try? await governor?.budgetUsage(), budgetLimits: governor?.policy.dailyBudget,
+                    usagePercent: governor?.usagePercent))
         }
         return reports
     }
@@ -113,7 +118,9 @@ public struct SourceReport: Sendable {
         case .failing(let reason, let next): text += "FAILING — \(reason); next attempt \(next.iso8601)"
         }
         if let budget, let budgetLimits {
-            text += "; budget today \(budget.requests)/\(budgetLimits.requests) requests, \(budget.records)/\(budgetLimits.records) records"
+            text +=
+                "; budget today \(budget.requests)/\(budgetLimits.requests) requests, "
+                + "\(budget.records)/\(budgetLimits.records) records"
         }
         if let usagePercent, usagePercent > 0 { text += "; platform usage \(Int(usagePercent)) %" }
         return text

@@ -41,8 +41,10 @@ public struct SourceConfiguration: Sendable {
     public var tiktok: TikTokChoice
     public var http: PlatformHTTPSettings
 
-    public init(instagram: InstagramChoice = .sandbox, tiktok: TikTokChoice = .sandbox,
-                http: PlatformHTTPSettings = PlatformHTTPSettings()) {
+    public init(
+        instagram: InstagramChoice = .sandbox, tiktok: TikTokChoice = .sandbox,
+        http: PlatformHTTPSettings = PlatformHTTPSettings()
+    ) {
         self.instagram = instagram
         self.tiktok = tiktok
         self.http = http
@@ -76,13 +78,17 @@ public struct SourceConfiguration: Sendable {
     ) throws -> SourceConfiguration {
         var reader = Reader(environment: environment)
         var configuration = SourceConfiguration()
-        if let seconds = reader.integer(flags.sourceTimeoutSeconds, Variable.sourceTimeout, "--source-timeout", 1...300) {
+        if let seconds = reader.integer(flags.sourceTimeoutSeconds, Variable.sourceTimeout, "--source-timeout", 1...300)
+        {
             configuration.http.requestTimeoutSeconds = Int64(seconds)
         }
         configuration.instagram = reader.instagram(flags)
         configuration.tiktok = reader.tiktok(flags)
-        let concurrency = [configuration.instagramPolicy?.maxConcurrentRequests ?? 0,
-                           configuration.tiktokPolicy?.maxConcurrentRequests ?? 0].max() ?? 0
+        let concurrency =
+            [
+                configuration.instagramPolicy?.maxConcurrentRequests ?? 0,
+                configuration.tiktokPolicy?.maxConcurrentRequests ?? 0,
+            ].max() ?? 0
         configuration.http.maxConnectionsPerHost = max(configuration.http.maxConnectionsPerHost, concurrency)
         guard reader.problems.isEmpty else {
             throw ConfigurationError("platform sources: " + reader.problems.joined(separator: "; "))
@@ -106,20 +112,33 @@ public struct SourceConfiguration: Sendable {
         var lines: [String] = []
         switch instagram {
         case .sandbox:
-            lines.append("instagram: sandbox (generated data; set \(Variable.instagramAccessToken) and \(Variable.instagramUserID) for the Graph API)")
+            lines.append(
+                "instagram: sandbox (generated data; set \(Variable.instagramAccessToken) and "
+                    + "\(Variable.instagramUserID) for the Graph API)"
+            )
         case .graphAPI(let settings):
-            lines.append("instagram: Graph API business discovery \(settings.apiVersion) at \(settings.baseURL), "
-                + "as Instagram user \(settings.userID), access token set; "
-                + "\(settings.governor.maxConcurrentRequests) requests at once")
+            lines.append(
+                "instagram: Graph API business discovery \(settings.apiVersion) at \(settings.baseURL), "
+                    + "as Instagram user \(settings.userID), access token set; "
+                    + "\(settings.governor.maxConcurrentRequests) requests at once")
         }
         switch tiktok {
         case .sandbox:
-            lines.append("tiktok: sandbox (generated data; set \(Variable.tiktokClientKey) and \(Variable.tiktokClientSecret) for the Research API)")
+            lines.append(
+                "tiktok: sandbox (generated data; set \(Variable.tiktokClientKey) and "
+                    + "\(Variable.tiktokClientSecret) for the Research API)"
+            )
         case .researchAPI(let settings):
             let key = settings.clientKey.count > 8 ? String(settings.clientKey.prefix(4)) + "…" : "set"
-            let budget = settings.governor.dailyBudget.map { " budget \($0.requests) requests and \($0.records) records a day (UTC)," } ?? ""
-            lines.append("tiktok: Research API at \(settings.baseURL), client key \(key), client secret set;\(budget) "
-                + "\(settings.governor.maxConcurrentRequests) requests at once, \(settings.usernamesPerQuery) accounts per video query")
+            let budget =
+                settings.governor.dailyBudget.map {
+                    " budget \($0.requests) requests and \($0.records) records a day (UTC),"
+                } ?? ""
+            lines.append(
+                "tiktok: Research API at \(settings.baseURL), client key \(key), client secret set;\(budget) "
+                    + "\(settings.governor.maxConcurrentRequests) requests at once, "
+                    + "\(settings.usernamesPerQuery) accounts per video query"
+            )
         }
         return lines
     }
@@ -157,8 +176,8 @@ private struct Reader {
     mutating func secret(file: String?, fileFlag: String, variable: String) -> String? {
         if let file {
             guard let data = FileManager.default.contents(atPath: file),
-                  let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-                  !text.isEmpty
+                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+                !text.isEmpty
             else {
                 problems.append("\(fileFlag): cannot read a secret from \(file)")
                 return nil
@@ -173,15 +192,18 @@ private struct Reader {
         guard let text = value(flag, variable) else { return fallback }
         let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty, components.user == nil, components.password == nil,
-              components.query == nil, components.fragment == nil
+            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil,
+            components.query == nil, components.fragment == nil
         else {
             problems.append("\(variable) must be a URL like https://host[:port][/path]")
             return fallback
         }
         let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
         guard scheme == "https" || (scheme == "http" && loopback) else {
-            problems.append("\(variable) must use https (plain http only to a loopback address): credentials travel with every request")
+            problems.append(
+                "\(variable) must use https (plain http only to a loopback address): "
+                    + "credentials travel with every request"
+            )
             return fallback
         }
         return trimmed
@@ -200,56 +222,80 @@ private struct Reader {
 
     mutating func instagram(_ flags: SourceFlags) -> SourceConfiguration.InstagramChoice {
         typealias V = SourceConfiguration.Variable
-        let token = secret(file: flags.instagramAccessTokenFile, fileFlag: "--instagram-access-token-file",
-                           variable: V.instagramAccessToken)
+        let token = secret(
+            file: flags.instagramAccessTokenFile, fileFlag: "--instagram-access-token-file",
+            variable: V.instagramAccessToken)
         let userID = value(flags.instagramUserID, V.instagramUserID)
-        guard choice(flags.instagramSource, V.instagramSource, platform: "instagram",
-                     credentialsGiven: token != nil || userID != nil) == true
+        guard
+            choice(
+                flags.instagramSource, V.instagramSource, platform: "instagram",
+                credentialsGiven: token != nil || userID != nil) == true
         else { return .sandbox }
-        if token == nil { problems.append("the instagram source needs \(V.instagramAccessToken) (or --instagram-access-token-file)") }
+        if token == nil {
+            problems.append("the instagram source needs \(V.instagramAccessToken) (or --instagram-access-token-file)")
+        }
         if let userID, !userID.allSatisfy({ $0.isASCII && $0.isNumber }) {
             problems.append("\(V.instagramUserID) must be the numeric id of your Instagram business account")
         }
-        if userID == nil { problems.append("the instagram source needs \(V.instagramUserID) (your Instagram business account's id)") }
+        if userID == nil {
+            problems.append("the instagram source needs \(V.instagramUserID) (your Instagram business account's id)")
+        }
         let version = value(flags.instagramAPIVersion, V.instagramAPIVersion) ?? InstagramSettings.defaultAPIVersion
         if version.range(of: #"^v[0-9]+\.[0-9]+$"#, options: .regularExpression) == nil {
             problems.append("\(V.instagramAPIVersion) must look like v23.0")
         }
         let base = baseURL(flags.instagramBaseURL, V.instagramBaseURL, default: InstagramSettings.defaultBaseURL)
         var policy = SourceGovernor.Policy()
-        if let concurrency = integer(flags.instagramConcurrency, V.instagramConcurrency, "--instagram-concurrency", 1...256) {
+        if let concurrency = integer(
+            flags.instagramConcurrency, V.instagramConcurrency, "--instagram-concurrency", 1...256)
+        {
             policy.maxConcurrentRequests = concurrency
         }
         guard let token, let userID else { return .sandbox }
-        return .graphAPI(InstagramSettings(accessToken: SourceSecret(token), userID: userID, apiVersion: version,
-                                           baseURL: base, governor: policy))
+        return .graphAPI(
+            InstagramSettings(
+                accessToken: SourceSecret(token), userID: userID, apiVersion: version,
+                baseURL: base, governor: policy))
     }
 
     mutating func tiktok(_ flags: SourceFlags) -> SourceConfiguration.TikTokChoice {
         typealias V = SourceConfiguration.Variable
         let key = value(flags.tiktokClientKey, V.tiktokClientKey)
-        let secret = secret(file: flags.tiktokClientSecretFile, fileFlag: "--tiktok-client-secret-file",
-                            variable: V.tiktokClientSecret)
-        guard choice(flags.tiktokSource, V.tiktokSource, platform: "tiktok", credentialsGiven: key != nil || secret != nil) == true
+        let secret = secret(
+            file: flags.tiktokClientSecretFile, fileFlag: "--tiktok-client-secret-file",
+            variable: V.tiktokClientSecret)
+        guard
+            choice(
+                flags.tiktokSource, V.tiktokSource, platform: "tiktok", credentialsGiven: key != nil || secret != nil)
+                == true
         else { return .sandbox }
         if key == nil { problems.append("the tiktok source needs \(V.tiktokClientKey)") }
-        if secret == nil { problems.append("the tiktok source needs \(V.tiktokClientSecret) (or --tiktok-client-secret-file)") }
+        if secret == nil {
+            problems.append("the tiktok source needs \(V.tiktokClientSecret) (or --tiktok-client-secret-file)")
+        }
         let base = baseURL(flags.tiktokBaseURL, V.tiktokBaseURL, default: TikTokSettings.defaultBaseURL)
         var policy = SourceGovernor.Policy(maxConcurrentRequests: 4, dailyBudget: .tiktokResearch)
         if let concurrency = integer(flags.tiktokConcurrency, V.tiktokConcurrency, "--tiktok-concurrency", 1...256) {
             policy.maxConcurrentRequests = concurrency
         }
         var budget = DailyBudgetLimits.tiktokResearch
-        if let requests = integer(flags.tiktokDailyRequests, V.tiktokDailyRequests, "--tiktok-daily-requests", 1...100_000_000) {
+        if let requests = integer(
+            flags.tiktokDailyRequests, V.tiktokDailyRequests, "--tiktok-daily-requests", 1...100_000_000)
+        {
             budget.requests = requests
         }
-        if let records = integer(flags.tiktokDailyRecords, V.tiktokDailyRecords, "--tiktok-daily-records", 1...1_000_000_000) {
+        if let records = integer(
+            flags.tiktokDailyRecords, V.tiktokDailyRecords, "--tiktok-daily-records", 1...1_000_000_000)
+        {
             budget.records = records
         }
         policy.dailyBudget = budget
-        let perQuery = integer(flags.tiktokUsernamesPerQuery, V.tiktokUsernamesPerQuery, "--tiktok-usernames-per-query", 1...100)
+        let perQuery = integer(
+            flags.tiktokUsernamesPerQuery, V.tiktokUsernamesPerQuery, "--tiktok-usernames-per-query", 1...100)
         guard let key, let secret else { return .sandbox }
-        return .researchAPI(TikTokSettings(clientKey: key, clientSecret: SourceSecret(secret), baseURL: base,
-                                           usernamesPerQuery: perQuery ?? 10, governor: policy))
+        return .researchAPI(
+            TikTokSettings(
+                clientKey: key, clientSecret: SourceSecret(secret), baseURL: base,
+                usernamesPerQuery: perQuery ?? 10, governor: policy))
     }
 }

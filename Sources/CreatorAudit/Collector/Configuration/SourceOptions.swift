@@ -4,34 +4,55 @@
 import ArgumentParser
 
 public struct SourceOptions: ParsableArguments {
-    @Option(help: "Instagram source: 'instagram' or 'sandbox' (env CREATORAUDIT_INSTAGRAM_SOURCE; default: instagram when credentials are set).")
+    @Option(
+        help:
+            "'instagram' or 'sandbox' (env CREATORAUDIT_INSTAGRAM_SOURCE; default: instagram when credentials are set)."
+    )
     var instagramSource: String?
 
-    @Option(help: "File holding the Instagram Graph API access token (env CREATORAUDIT_INSTAGRAM_ACCESS_TOKEN holds the token itself).")
+    @Option(
+        help:
+            "File with the Graph API access token (env CREATORAUDIT_INSTAGRAM_ACCESS_TOKEN holds the token itself)."
+    )
     var instagramAccessTokenFile: String?
 
-    @Option(name: .customLong("instagram-user-id"), help: "Your Instagram business account's id, in whose name business discovery asks (env CREATORAUDIT_INSTAGRAM_USER_ID).")
+    @Option(
+        name: .customLong("instagram-user-id"),
+        help:
+            "Your Instagram business account's id, for business discovery (env CREATORAUDIT_INSTAGRAM_USER_ID)."
+    )
     var instagramUserID: String?
 
-    @Option(name: .customLong("instagram-api-version"), help: "Graph API version, e.g. v23.0 (env CREATORAUDIT_INSTAGRAM_API_VERSION).")
+    @Option(
+        name: .customLong("instagram-api-version"),
+        help: "Graph API version, e.g. v23.0 (env CREATORAUDIT_INSTAGRAM_API_VERSION).")
     var instagramAPIVersion: String?
 
-    @Option(name: .customLong("instagram-base-url"), help: "Graph API base URL (env CREATORAUDIT_INSTAGRAM_BASE_URL; default https://graph.facebook.com).")
+    @Option(
+        name: .customLong("instagram-base-url"),
+        help: "Graph API base URL (env CREATORAUDIT_INSTAGRAM_BASE_URL; default https://graph.facebook.com).")
     var instagramBaseURL: String?
 
-    @Option(help: "Instagram requests in flight at once, per process (env CREATORAUDIT_INSTAGRAM_CONCURRENCY; default 8).")
+    @Option(
+        help: "Instagram requests in flight at once, per process (env CREATORAUDIT_INSTAGRAM_CONCURRENCY; default 8).")
     var instagramConcurrency: Int?
 
-    @Option(help: "TikTok source: 'tiktok' or 'sandbox' (env CREATORAUDIT_TIKTOK_SOURCE; default: tiktok when credentials are set).")
+    @Option(
+        help:
+            "'tiktok' or 'sandbox' (env CREATORAUDIT_TIKTOK_SOURCE; default: tiktok when credentials are set)."
+    )
     var tiktokSource: String?
 
     @Option(help: "TikTok Research API client key (env CREATORAUDIT_TIKTOK_CLIENT_KEY).")
     var tiktokClientKey: String?
 
-    @Option(help: "File holding the TikTok client secret (env CREATORAUDIT_TIKTOK_CLIENT_SECRET holds the secret itself).")
+    @Option(
+        help: "File holding the TikTok client secret (env CREATORAUDIT_TIKTOK_CLIENT_SECRET holds the secret itself).")
     var tiktokClientSecretFile: String?
 
-    @Option(name: .customLong("tiktok-base-url"), help: "Research API base URL (env CREATORAUDIT_TIKTOK_BASE_URL; default https://open.tiktokapis.com).")
+    @Option(
+        name: .customLong("tiktok-base-url"),
+        help: "Research API base URL (env CREATORAUDIT_TIKTOK_BASE_URL; default https://open.tiktokapis.com).")
     var tiktokBaseURL: String?
 
     @Option(help: "TikTok requests in flight at once, per process (env CREATORAUDIT_TIKTOK_CONCURRENCY; default 4).")
@@ -40,13 +61,19 @@ public struct SourceOptions: ParsableArguments {
     @Option(help: "Accounts per TikTok video query (env CREATORAUDIT_TIKTOK_USERNAMES_PER_QUERY; default 10).")
     var tiktokUsernamesPerQuery: Int?
 
-    @Option(help: "TikTok requests a day, shared by every process on the database (env CREATORAUDIT_TIKTOK_DAILY_REQUESTS; default 1000).")
+    @Option(
+        help:
+            "TikTok requests a day, shared by all processes (env CREATORAUDIT_TIKTOK_DAILY_REQUESTS; default 1000)."
+    )
     var tiktokDailyRequests: Int?
 
     @Option(help: "TikTok records a day (env CREATORAUDIT_TIKTOK_DAILY_RECORDS; default 100000).")
     var tiktokDailyRecords: Int?
 
-    @Option(help: "Seconds a platform request may take before it is retried later (env CREATORAUDIT_SOURCE_TIMEOUT; default 20).")
+    @Option(
+        help:
+            "Seconds a platform request may take (env CREATORAUDIT_SOURCE_TIMEOUT; default 20)."
+    )
     var sourceTimeout: Int?
 
     public init() {}

@@ -25,7 +25,8 @@ public final class SourceGovernor: Sendable {
         /// A pause or a slow-down shorter than this is waited out in-process; a longer one refuses the request
         /// with `PlatformSourceError.rateLimited(retryAfter:)` so the caller can schedule it later.
         public var maxWaitSeconds: Double
-        /// A pause the platform asked for without saying how long: this, doubling per consecutive stop, up to `maxPauseSeconds`.
+        /// A pause the platform asked for without saying how long: this, doubling per consecutive stop, up to
+        /// `maxPauseSeconds`.
         public var firstPauseSeconds: Double
         public var maxPauseSeconds: Double
         /// How long a failing source waits before its first probe request; doubles per failed probe up to the max.
@@ -42,7 +43,8 @@ public final class SourceGovernor: Sendable {
 
         public init(
             maxConcurrentRequests: Int = 8, maxWaitSeconds: Double = 5, firstPauseSeconds: Double = 60,
-            maxPauseSeconds: Double = 3_600, firstFailingRetrySeconds: Double = 60, maxFailingRetrySeconds: Double = 900,
+            maxPauseSeconds: Double = 3_600, firstFailingRetrySeconds: Double = 60,
+            maxFailingRetrySeconds: Double = 900,
             slowdownFromPercent: Double = 75, maxSpacingSeconds: Double = 30, fullUsagePauseSeconds: Double = 300,
             dailyBudget: DailyBudgetLimits? = nil
         ) {
@@ -152,10 +154,12 @@ public final class SourceGovernor: Sendable {
     public func observeUsage(percent: Double, regainAccessSeconds: Double? = nil) async {
         state.withLockedValue { $0.usagePercent = percent }
         if let regainAccessSeconds, regainAccessSeconds > 0 {
-            _ = await pause(seconds: regainAccessSeconds, reason: "the platform reports usage at \(Int(percent)) % of its limit")
+            _ = await pause(
+                seconds: regainAccessSeconds, reason: "the platform reports usage at \(Int(percent)) % of its limit")
         } else if percent >= 100 {
-            _ = await pause(seconds: policy.fullUsagePauseSeconds,
-                            reason: "the platform reports usage at \(Int(percent)) % of its limit")
+            _ = await pause(
+                seconds: policy.fullUsagePauseSeconds,
+                reason: "the platform reports usage at \(Int(percent)) % of its limit")
         }
     }
 
@@ -200,7 +204,8 @@ public final class SourceGovernor: Sendable {
         // A recorded failing state is not restored: the operator may have fixed the credentials and restarted,
         // and the first request finds out either way.
         if let record = try? await statuses.find(source: source), record.state == .paused,
-           let until = record.pausedUntil, Double(until.seconds) > clock.now() {
+            let until = record.pausedUntil, Double(until.seconds) > clock.now()
+        {
             state.withLockedValue { state in
                 state.pausedUntil = max(state.pausedUntil, Double(until.seconds))
                 state.pauseReason = record.reason ?? "paused by an earlier run"
@@ -222,7 +227,9 @@ public final class SourceGovernor: Sendable {
                 }
                 if var failing = state.failing {
                     guard now >= failing.nextAttemptAt, !failing.probing else {
-                        return .refuse(.sourceFailing(failing.reason, retryAfter: Int(max(1, failing.nextAttemptAt - now).rounded(.up))))
+                        return .refuse(
+                            .sourceFailing(
+                                failing.reason, retryAfter: Int(max(1, failing.nextAttemptAt - now).rounded(.up))))
                     }
                     failing.probing = true
                     state.failing = failing
@@ -233,9 +240,12 @@ public final class SourceGovernor: Sendable {
                 if next > now {
                     let wait = next - now
                     guard wait > policy.maxWaitSeconds else { return .wait(wait) }
-                    return .refuse(.rateLimited(
-                        retryAfter: Int(wait.rounded(.up)),
-                        reason: "slowing down: the platform reports usage at \(Int(state.usagePercent)) % of its limit"))
+                    return .refuse(
+                        .rateLimited(
+                            retryAfter: Int(wait.rounded(.up)),
+                            reason:
+                                "slowing down: the platform reports usage at \(Int(state.usagePercent)) % of its limit")
+                    )
                 }
                 state.lastStart = now
                 return .go(probe: false)
@@ -262,7 +272,9 @@ public final class SourceGovernor: Sendable {
             let midnight = Double(today + 1) * 86_400
             throw PlatformSourceError.rateLimited(
                 retryAfter: Int((midnight - now).rounded(.up)),
-                reason: "the daily budget (\(limits.requests) requests, \(limits.records) records) is spent until 00:00 UTC")
+                reason:
+                    "the daily budget (\(limits.requests) requests, \(limits.records) records) is spent until 00:00 UTC"
+            )
         }
         return RequestGrant(recordsLeft: max(0, limits.records - usage.records), day: today)
     }
@@ -275,9 +287,13 @@ public final class SourceGovernor: Sendable {
         }
         guard let recovered else { return }
         let now = clock.now()
-        logger.notice("platform source works again", metadata: [
-            "was_failing_for_s": "\(Int(now - recovered.since))"])
-        await record(SourceStatusRecord(source: source, state: .ok, since: Self.timestamp(now), updatedAt: Self.timestamp(now)))
+        logger.notice(
+            "platform source works again",
+            metadata: [
+                "was_failing_for_s": "\(Int(now - recovered.since))"
+            ])
+        await record(
+            SourceStatusRecord(source: source, state: .ok, since: Self.timestamp(now), updatedAt: Self.timestamp(now)))
     }
 
     /// Updates the state from a request's error; returns the error to throw (with the governor's retry time).
@@ -316,7 +332,9 @@ public final class SourceGovernor: Sendable {
     private func pause(seconds: Double?, reason: String) async -> Double {
         let now = clock.now()
         let (remaining, started) = state.withLockedValue { state -> (Double, Bool) in
-            let length = seconds ?? min(policy.maxPauseSeconds, policy.firstPauseSeconds * pow(2, Double(state.consecutivePauses)))
+            let length =
+                seconds
+                ?? min(policy.maxPauseSeconds, policy.firstPauseSeconds * pow(2, Double(state.consecutivePauses)))
             state.consecutivePauses += 1
             let wasPaused = state.pausedUntil > now
             if now + length > state.pausedUntil {
@@ -326,11 +344,14 @@ public final class SourceGovernor: Sendable {
             return (state.pausedUntil - now, !wasPaused)
         }
         if started {
-            logger.warning("platform source paused", metadata: ["reason": "\(reason)", "seconds": "\(Int(remaining.rounded(.up)))"])
+            logger.warning(
+                "platform source paused",
+                metadata: ["reason": "\(reason)", "seconds": "\(Int(remaining.rounded(.up)))"])
         }
-        await record(SourceStatusRecord(
-            source: source, state: .paused, reason: reason, since: Self.timestamp(now),
-            pausedUntil: Self.timestamp((now + remaining).rounded(.up)), updatedAt: Self.timestamp(now)))
+        await record(
+            SourceStatusRecord(
+                source: source, state: .paused, reason: reason, since: Self.timestamp(now),
+                pausedUntil: Self.timestamp((now + remaining).rounded(.up)), updatedAt: Self.timestamp(now)))
         return remaining
     }
 
@@ -348,17 +369,20 @@ public final class SourceGovernor: Sendable {
                 state.failing = failing
                 return (failing, false)
             }
-            let failing = Failing(reason: reason, since: now, nextAttemptAt: now + policy.firstFailingRetrySeconds,
-                                  retryInterval: policy.firstFailingRetrySeconds, probing: false)
+            let failing = Failing(
+                reason: reason, since: now, nextAttemptAt: now + policy.firstFailingRetrySeconds,
+                retryInterval: policy.firstFailingRetrySeconds, probing: false)
             state.failing = failing
             return (failing, true)
         }
         if isNew {
-            logger.error("platform source failing: its subjects wait until it works again", metadata: ["reason": "\(reason)"])
+            logger.error(
+                "platform source failing: its subjects wait until it works again", metadata: ["reason": "\(reason)"])
         }
-        await record(SourceStatusRecord(
-            source: source, state: .failing, reason: reason, since: Self.timestamp(failing.since),
-            nextAttemptAt: Self.timestamp(failing.nextAttemptAt.rounded(.up)), updatedAt: Self.timestamp(now)))
+        await record(
+            SourceStatusRecord(
+                source: source, state: .failing, reason: reason, since: Self.timestamp(failing.since),
+                nextAttemptAt: Self.timestamp(failing.nextAttemptAt.rounded(.up)), updatedAt: Self.timestamp(now)))
         return failing.nextAttemptAt - now
     }
 
@@ -366,7 +390,8 @@ public final class SourceGovernor: Sendable {
         do {
             try await statuses.save(status)
         } catch {
-            logger.warning("could not record the source's status", metadata: ["error": "\(String(describing: error).prefix(200))"])
+            logger.warning(
+                "could not record the source's status", metadata: ["error": "\(String(describing: error).prefix(200))"])
         }
     }
 }

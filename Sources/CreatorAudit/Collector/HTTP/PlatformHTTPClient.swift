@@ -19,8 +19,10 @@ public struct PlatformHTTPSettings: Sendable, Equatable {
     /// Answers larger than this are refused (a page of posts is a few hundred kilobytes).
     public var maxBodyBytes: Int
 
-    public init(requestTimeoutSeconds: Int64 = 20, connectTimeoutSeconds: Int64 = 5, maxConnectionsPerHost: Int = 32,
-                maxBodyBytes: Int = 8 << 20) {
+    public init(
+        requestTimeoutSeconds: Int64 = 20, connectTimeoutSeconds: Int64 = 5, maxConnectionsPerHost: Int = 32,
+        maxBodyBytes: Int = 8 << 20
+    ) {
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.maxConnectionsPerHost = maxConnectionsPerHost
@@ -38,7 +40,9 @@ struct PlatformHTTPResponse: Sendable {
 
     /// `Retry-After` in seconds (delta-seconds or an HTTP date), when sent.
     func retryAfter(now: Double) -> Double? {
-        guard let value = header("Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = header("Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            return nil
+        }
         if let seconds = Double(value), seconds >= 0 { return seconds }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -56,10 +60,12 @@ public final class PlatformHTTPClient: Sendable {
     public init(settings: PlatformHTTPSettings = PlatformHTTPSettings()) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(settings.connectTimeoutSeconds),
-                                      read: .seconds(settings.requestTimeoutSeconds))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60),
-                                             concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnectionsPerHost)
+        configuration.timeout = .init(
+            connect: .seconds(settings.connectTimeoutSeconds),
+            read: .seconds(settings.requestTimeoutSeconds))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnectionsPerHost)
         configuration.decompression = .enabled(limit: .size(settings.maxBodyBytes))
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.settings = settings
@@ -91,17 +97,23 @@ public final class PlatformHTTPClient: Sendable {
         do {
             let response = try await client.execute(request, timeout: .seconds(settings.requestTimeoutSeconds))
             let body = try await response.body.collect(upTo: settings.maxBodyBytes)
-            logger.debug("platform request", metadata: [
-                "source": "\(label)", "method": "\(method.rawValue)", "path": "\(path)",
-                "status": "\(response.status.code)", "duration_ms": "\(milliseconds())"])
+            logger.debug(
+                "platform request",
+                metadata: [
+                    "source": "\(label)", "method": "\(method.rawValue)", "path": "\(path)",
+                    "status": "\(response.status.code)", "duration_ms": "\(milliseconds())",
+                ])
             return PlatformHTTPResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             let reason = Self.describe(error, timeout: settings.requestTimeoutSeconds)
-            logger.debug("platform request failed", metadata: [
-                "source": "\(label)", "method": "\(method.rawValue)", "path": "\(path)", "error": "\(reason)",
-                "duration_ms": "\(milliseconds())"])
+            logger.debug(
+                "platform request failed",
+                metadata: [
+                    "source": "\(label)", "method": "\(method.rawValue)", "path": "\(path)", "error": "\(reason)",
+                    "duration_ms": "\(milliseconds())",
+                ])
             throw PlatformSourceError.upstream(reason)
         }
     }

@@ -14,7 +14,8 @@ struct FlexibleInt64: Decodable, Sendable, Equatable {
         } else if let text = try? container.decode(String.self), let number = Int64(text) {
             value = number
         } else if let double = try? container.decode(Double.self), double.isFinite, double.rounded() == double,
-                  abs(double) < 9.0e15 {
+            abs(double) < 9.0e15
+        {
             value = Int64(double)
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an integer")
@@ -59,9 +60,9 @@ enum PlatformJSON {
             return value
         }
         guard let year = number(0..<4), bytes[4] == 45, let month = number(5..<7), bytes[7] == 45,
-              let day = number(8..<10), bytes[10] == 84 || bytes[10] == 32, let hour = number(11..<13), bytes[13] == 58,
-              let minute = number(14..<16), bytes[16] == 58, let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            let day = number(8..<10), bytes[10] == 84 || bytes[10] == 32, let hour = number(11..<13), bytes[13] == 58,
+            let minute = number(14..<16), bytes[16] == 58, let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
         if index < bytes.count, bytes[index] == 46 {  // fractions are dropped
@@ -75,7 +76,7 @@ enum PlatformJSON {
             case 43, 45:  // + or -
                 let digits = bytes[(index + 1)...].filter { $0 != 58 }
                 guard digits.count == 4, let hours = Int(String(decoding: digits.prefix(2), as: UTF8.self)),
-                      let minutes = Int(String(decoding: digits.suffix(2), as: UTF8.self))
+                    let minutes = Int(String(decoding: digits.suffix(2), as: UTF8.self))
                 else { return nil }
                 offset = (hours * 3_600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
             default: return nil
@@ -98,8 +99,8 @@ enum PlatformJSON {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
                 out.unicodeScalars.append(UnicodeScalar(byte))
             default:
                 let hex = Array("0123456789ABCDEF".utf8)

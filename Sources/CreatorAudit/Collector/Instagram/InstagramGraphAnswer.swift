@@ -77,7 +77,8 @@ struct InstagramMediaAnswer: Decodable {
     var shortcode: String? {
         guard let permalink, let components = URLComponents(string: permalink) else { return nil }
         let parts = components.path.split(separator: "/")
-        guard let index = parts.firstIndex(where: { ["p", "reel", "reels", "tv"].contains($0) }), index + 1 < parts.count
+        guard let index = parts.firstIndex(where: { ["p", "reel", "reels", "tv"].contains($0) }),
+            index + 1 < parts.count
         else { return nil }
         return String(parts[index + 1])
     }
@@ -137,7 +138,9 @@ struct InstagramUsage: Equatable {
                 for case let entry as [String: Any] in entries { consider(entry) }
             }
         }
-        guard let percent else { return regainMinutes.map { InstagramUsage(percent: 100, regainAccessSeconds: $0 * 60) } }
+        guard let percent else {
+            return regainMinutes.map { InstagramUsage(percent: 100, regainAccessSeconds: $0 * 60) }
+        }
         return InstagramUsage(percent: percent, regainAccessSeconds: regainMinutes.map { $0 * 60 })
     }
 

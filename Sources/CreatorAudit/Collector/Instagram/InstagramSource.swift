@@ -26,7 +26,8 @@ public struct InstagramSettings: Sendable {
     public static let defaultBaseURL = "https://graph.facebook.com"
 
     public init(
-        accessToken: SourceSecret, userID: String, apiVersion: String = defaultAPIVersion, baseURL: String = defaultBaseURL,
+        accessToken: SourceSecret, userID: String, apiVersion: String = defaultAPIVersion,
+        baseURL: String = defaultBaseURL,
         pageSize: Int = 50, videoSearchMaxPosts: Int = 500, governor: SourceGovernor.Policy = SourceGovernor.Policy()
     ) {
         self.accessToken = accessToken
@@ -54,20 +55,24 @@ public struct InstagramSource: PlatformSource {
     /// Codes that mean the credentials or the app cannot work at all (token invalid or expired, permissions).
     static let credentialCodes: Set<Int> = Set([10, 102, 190] + Array(200...299))
 
-    public init(settings: InstagramSettings, http: PlatformHTTPClient, database: Database,
-                clock: any CollectorClock = SystemCollectorClock(), logger: Logger) {
+    public init(
+        settings: InstagramSettings, http: PlatformHTTPClient, database: Database,
+        clock: any CollectorClock = SystemCollectorClock(), logger: Logger
+    ) {
         self.settings = settings
         self.http = http
         self.logger = logger
-        self.governor = SourceGovernor(source: "instagram", policy: settings.governor, database: database, clock: clock,
-                                       logger: logger)
+        self.governor = SourceGovernor(
+            source: "instagram", policy: settings.governor, database: database, clock: clock,
+            logger: logger)
     }
 
     public func availability() -> SourceAvailability { governor.availability() }
 
     // MARK: Accounts
 
-    public func refreshAccount(platform: Platform, username: String, limits: PostLimits) async throws -> AccountRefresh {
+    public func refreshAccount(platform: Platform, username: String, limits: PostLimits) async throws -> AccountRefresh
+    {
         try Self.check(platform: platform, username: username)
         let observedAt = governor.clock.timestamp
         let oldest = observedAt.adding(seconds: -Int64(max(0, limits.lookbackDays)) * 86_400)
@@ -97,7 +102,8 @@ public struct InstagramSource: PlatformSource {
                 }
             }
             guard let cursor = current.nextCursor, seenCursors.insert(cursor).inserted else { break }
-            page = try await mediaPage(username: username, after: cursor, limit: min(settings.pageSize, maxPosts - posts.count))
+            page = try await mediaPage(
+                username: username, after: cursor, limit: min(settings.pageSize, maxPosts - posts.count))
         }
         return AccountRefresh(observedAt: observedAt, profile: profile, posts: posts)
     }
@@ -106,15 +112,20 @@ public struct InstagramSource: PlatformSource {
 
     /// Business discovery reads media only through their owner: the owner's media list is walked (up to
     /// `videoSearchMaxPosts`) until the post appears, matched by media id or shortcode.
-    public func refreshVideo(platform: Platform, externalID: String, ownerUsername: String?) async throws -> VideoRefresh {
+    public func refreshVideo(
+        platform: Platform, externalID: String, ownerUsername: String?
+    ) async throws -> VideoRefresh {
         guard let owner = ownerUsername, !owner.isEmpty else {
             throw PlatformSourceError.unavailable(
-                "the Instagram Graph API reads a post only through its owner's media list, and this video's owner is not known")
+                "the Instagram Graph API reads a post only through its owner's media list, "
+                    + "and this video's owner is not known"
+            )
         }
         try Self.check(platform: platform, username: owner)
         let observedAt = governor.clock.timestamp
         var page = try await discover(
-            fields: "business_discovery.username(\(owner)){media.limit(\(settings.pageSize)){\(Self.mediaFields)}}").media
+            fields: "business_discovery.username(\(owner)){media.limit(\(settings.pageSize)){\(Self.mediaFields)}}"
+        ).media
         var searched = 0
         var seenCursors: Set<String> = []
         while let current = page {
@@ -123,7 +134,7 @@ public struct InstagramSource: PlatformSource {
             }
             searched += current.data.count
             guard searched < settings.videoSearchMaxPosts, let cursor = current.nextCursor,
-                  seenCursors.insert(cursor).inserted
+                seenCursors.insert(cursor).inserted
             else { break }
             page = try await mediaPage(username: owner, after: cursor, limit: settings.pageSize)
         }
@@ -139,14 +150,18 @@ public struct InstagramSource: PlatformSource {
         // The username goes inside the `fields` expression: anything but letters, digits, `.` and `_` could
         // change what is asked.
         guard (1...100).contains(username.count),
-              username.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90)
-                  || $0 == 46 || $0 == 95 })
+            username.utf8.allSatisfy({
+                ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90)
+                    || $0 == 46 || $0 == 95
+            })
         else { throw PlatformSourceError.unavailable("not a valid Instagram username") }
     }
 
     private func mediaPage(username: String, after cursor: String, limit: Int) async throws -> InstagramMediaPage? {
         // The cursor is the platform's own opaque text; it is percent-encoded with the rest of `fields`.
-        let fields = "business_discovery.username(\(username)){media.after(\(cursor)).limit(\(max(1, limit))){\(Self.mediaFields)}}"
+        let fields =
+            "business_discovery.username(\(username))"
+            + "{media.after(\(cursor)).limit(\(max(1, limit))){\(Self.mediaFields)}}"
         return try await discover(fields: fields).media
     }
 
@@ -155,9 +170,12 @@ public struct InstagramSource: PlatformSource {
         let url = "\(base)/\(settings.apiVersion)/\(settings.userID)?fields=\(PlatformJSON.percentEncode(fields))"
         return try await governor.perform { _ in
             let response = try await http.send(
-                .GET, url, headers: [("Authorization", "Bearer \(settings.accessToken.value)")], label: name, logger: logger)
-            if let usage = InstagramUsage.from(appUsage: response.header("X-App-Usage"),
-                                               businessUseCaseUsage: response.header("X-Business-Use-Case-Usage")) {
+                .GET, url, headers: [("Authorization", "Bearer \(settings.accessToken.value)")], label: name,
+                logger: logger)
+            if let usage = InstagramUsage.from(
+                appUsage: response.header("X-App-Usage"),
+                businessUseCaseUsage: response.header("X-Business-Use-Case-Usage"))
+            {
                 await governor.observeUsage(percent: usage.percent, regainAccessSeconds: usage.regainAccessSeconds)
             }
             return try interpret(response)
@@ -181,14 +199,18 @@ public struct InstagramSource: PlatformSource {
             throw map(error, response: response, retryAfter: retryAfter)
         }
         switch response.status {
-        case 429: throw PlatformSourceError.rateLimited(retryAfter: retryAfter.map { Int($0.rounded(.up)) },
-                                                        reason: "Instagram answered 429 Too Many Requests")
+        case 429:
+            throw PlatformSourceError.rateLimited(
+                retryAfter: retryAfter.map { Int($0.rounded(.up)) },
+                reason: "Instagram answered 429 Too Many Requests")
         case 401: throw PlatformSourceError.sourceFailing("Instagram refused the credentials (HTTP 401)")
         default: throw PlatformSourceError.upstream("Instagram answered HTTP \(response.status)")
         }
     }
 
-    private func map(_ error: InstagramErrorAnswer.Body, response: PlatformHTTPResponse, retryAfter: Double?)
+    private func map(
+        _ error: InstagramErrorAnswer.Body, response: PlatformHTTPResponse, retryAfter: Double?
+    )
         -> PlatformSourceError
     {
         let code = error.code ?? 0
@@ -201,19 +223,22 @@ public struct InstagramSource: PlatformSource {
         if Self.credentialCodes.contains(code) {
             return .sourceFailing("Instagram refused the app a permission business discovery needs (code \(code))")
         }
-        if code == 110 || error.errorSubcode == 2207013 {
+        if code == 110 || error.errorSubcode == 2_207_013 {
             return .unavailable("not an Instagram business or creator account, or no such user")
         }
         if Self.throttlingCodes.contains(code) || response.status == 429 {
-            let usage = InstagramUsage.from(appUsage: response.header("X-App-Usage"),
-                                            businessUseCaseUsage: response.header("X-Business-Use-Case-Usage"))
+            let usage = InstagramUsage.from(
+                appUsage: response.header("X-App-Usage"),
+                businessUseCaseUsage: response.header("X-Business-Use-Case-Usage"))
             let seconds = usage?.regainAccessSeconds ?? retryAfter
-            return .rateLimited(retryAfter: seconds.map { Int($0.rounded(.up)) },
-                                reason: "Instagram throttled the app (code \(code))")
+            return .rateLimited(
+                retryAfter: seconds.map { Int($0.rounded(.up)) },
+                reason: "Instagram throttled the app (code \(code))")
         }
         if response.status >= 500 || code == 1 || code == 2 {
             return .upstream("Instagram had a temporary problem (HTTP \(response.status), code \(code))")
         }
-        return .upstream("Instagram answered HTTP \(response.status), code \(code)" + (message.isEmpty ? "" : ": \(message)"))
+        return .upstream(
+            "Instagram answered HTTP \(response.status), code \(code)" + (message.isEmpty ? "" : ": \(message)"))
     }
 }

@@ -96,16 +96,20 @@ struct TikTokVideoAnswer: Decodable {
         let owner = username ?? fallback
         return PlatformPost(
             platform: .tiktok, externalID: id.value,
-            url: owner.map { "https://www.tiktok.com/@\($0)/video/\(id.value)" } ?? "https://www.tiktok.com/video/\(id.value)",
-            accountUsername: owner, createTime: createTime.map { Timestamp(seconds: $0.value) }, caption: videoDescription,
+            url: owner.map { "https://www.tiktok.com/@\($0)/video/\(id.value)" }
+                ?? "https://www.tiktok.com/video/\(id.value)",
+            accountUsername: owner, createTime: createTime.map { Timestamp(seconds: $0.value) },
+            caption: videoDescription,
             mediaType: "video", duration: videoDuration,
             // TikTok counts plays as views; the Research API reports no saves (docs/collection.md).
-            counters: VideoCounters(viewCount: viewCount?.value, playCount: viewCount?.value, likeCount: likeCount?.value,
-                                    commentCount: commentCount?.value, shareCount: shareCount?.value, savedCount: nil))
+            counters: VideoCounters(
+                viewCount: viewCount?.value, playCount: viewCount?.value, likeCount: likeCount?.value,
+                commentCount: commentCount?.value, shareCount: shareCount?.value, savedCount: nil))
     }
 }
 
-/// `POST /v2/oauth/token/`: `{"access_token", "expires_in", "token_type"}` or `{"error", "error_description", "log_id"}`.
+/// `POST /v2/oauth/token/`: `{"access_token", "expires_in", "token_type"}`, or
+/// `{"error", "error_description", "log_id"}`.
 struct TikTokTokenAnswer: Decodable {
     let accessToken: String?
     let expiresIn: FlexibleInt64?

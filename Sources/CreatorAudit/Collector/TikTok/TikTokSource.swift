@@ -51,21 +51,26 @@ public struct TikTokSource: PlatformSource {
     let tokens: TikTokTokenCache
     let logger: Logger
 
-    static let userFields = "display_name,bio_description,avatar_url,is_verified,follower_count,following_count,likes_count,video_count"
-    static let videoFields = "id,username,create_time,video_description,view_count,like_count,comment_count,share_count,video_duration"
+    static let userFields =
+        "display_name,bio_description,avatar_url,is_verified,follower_count,following_count,likes_count,video_count"
+    static let videoFields =
+        "id,username,create_time,video_description,view_count,like_count,comment_count,share_count,video_duration"
     /// The Research API's limits on one query.
     static let maxWindowDays = 30
     static let maxCount = 100
     /// Pages of one query followed at most (10,000 videos): a bound, not an expected case.
     static let maxPages = 100
 
-    public init(settings: TikTokSettings, http: PlatformHTTPClient, database: Database,
-                clock: any CollectorClock = SystemCollectorClock(), logger: Logger) {
+    public init(
+        settings: TikTokSettings, http: PlatformHTTPClient, database: Database,
+        clock: any CollectorClock = SystemCollectorClock(), logger: Logger
+    ) {
         self.settings = settings
         self.http = http
         self.logger = logger
-        let governor = SourceGovernor(source: "tiktok", policy: settings.governor, database: database, clock: clock,
-                                      logger: logger)
+        let governor = SourceGovernor(
+            source: "tiktok", policy: settings.governor, database: database, clock: clock,
+            logger: logger)
         self.governor = governor
         self.tokens = TikTokTokenCache(settings: settings, http: http, governor: governor, logger: logger)
     }
@@ -79,14 +84,19 @@ public struct TikTokSource: PlatformSource {
 
     // MARK: Accounts
 
-    public func refreshAccount(platform: Platform, username: String, limits: PostLimits) async throws -> AccountRefresh {
-        let outcome = try await refreshAccounts(platform: platform, [AccountRequest(username: username, limits: limits)])
+    public func refreshAccount(platform: Platform, username: String, limits: PostLimits) async throws -> AccountRefresh
+    {
+        let outcome = try await refreshAccounts(
+            platform: platform, [AccountRequest(username: username, limits: limits)])
         return try outcome[0].result.get()
     }
 
     public func refreshAccounts(platform: Platform, _ requests: [AccountRequest]) async throws -> [AccountOutcome] {
         guard platform == .tiktok else {
-            return requests.map { AccountOutcome(username: $0.username, result: .failure(.unavailable("the tiktok source serves TikTok only"))) }
+            return requests.map {
+                AccountOutcome(
+                    username: $0.username, result: .failure(.unavailable("the tiktok source serves TikTok only")))
+            }
         }
         // More accounts than one query should name: one batch after the other.
         if requests.count > accountBatchSize {
@@ -101,7 +111,8 @@ public struct TikTokSource: PlatformSource {
         }
         let observedAt = governor.clock.timestamp
         var profiles: [Result<AccountProfile, PlatformSourceError>] = requests.map { request in
-            Self.isValid(request.username) ? .failure(.upstream("not asked")) : .failure(.unavailable("not a valid TikTok username"))
+            Self.isValid(request.username)
+                ? .failure(.upstream("not asked")) : .failure(.unavailable("not a valid TikTok username"))
         }
         // One user info request per account, concurrently (the governor bounds how many are in flight).
         try await withThrowingTaskGroup(of: (Int, Result<AccountProfile, PlatformSourceError>).self) { group in
@@ -129,8 +140,9 @@ public struct TikTokSource: PlatformSource {
             case .failure(let error): return AccountOutcome(username: request.username, result: .failure(error))
             case .success(let profile):
                 if let postsError { return AccountOutcome(username: request.username, result: .failure(postsError)) }
-                let refresh = AccountRefresh(observedAt: observedAt, profile: profile,
-                                             posts: posts[request.username.lowercased()] ?? [])
+                let refresh = AccountRefresh(
+                    observedAt: observedAt, profile: profile,
+                    posts: posts[request.username.lowercased()] ?? [])
                 return AccountOutcome(username: request.username, result: .success(refresh))
             }
         }
@@ -138,13 +150,16 @@ public struct TikTokSource: PlatformSource {
 
     // MARK: Videos
 
-    public func refreshVideo(platform: Platform, externalID: String, ownerUsername: String?) async throws -> VideoRefresh {
+    public func refreshVideo(
+        platform: Platform, externalID: String, ownerUsername: String?
+    ) async throws -> VideoRefresh {
         guard platform == .tiktok else { throw PlatformSourceError.unavailable("the tiktok source serves TikTok only") }
         guard let id = UInt64(externalID) else { throw PlatformSourceError.unavailable("not a TikTok video id") }
         let observedAt = governor.clock.timestamp
         let created = Int64(id >> 32)
         guard created >= 1_400_000_000, created <= observedAt.seconds + 86_400 else {
-            throw PlatformSourceError.unavailable("the video id carries no creation date the Research API can search by")
+            throw PlatformSourceError.unavailable(
+                "the video id carries no creation date the Research API can search by")
         }
         let day = Int(created / 86_400)
         let today = Int(observedAt.seconds / 86_400)
@@ -152,7 +167,8 @@ public struct TikTokSource: PlatformSource {
             condition: .init(operation: "EQ", fieldName: "video_id", fieldValues: [externalID]),
             startDay: min(day - 1, today), endDay: min(day + 1, today))
         guard let match = videos.first(where: { $0.id.value == externalID }) else {
-            throw PlatformSourceError.unavailable("the Research API does not return this video (deleted, private or not public)")
+            throw PlatformSourceError.unavailable(
+                "the Research API does not return this video (deleted, private or not public)")
         }
         return VideoRefresh(observedAt: observedAt, post: match.post(username: ownerUsername))
     }
@@ -160,15 +176,17 @@ public struct TikTokSource: PlatformSource {
     // MARK: Requests
 
     static func isValid(_ username: String) -> Bool {
-        (1...100).contains(username.count) && username.utf8.allSatisfy {
-            ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || $0 == 46 || $0 == 95
-        }
+        (1...100).contains(username.count)
+            && username.utf8.allSatisfy {
+                ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || $0 == 46 || $0 == 95
+            }
     }
 
     private func userInfo(_ username: String) async throws -> AccountProfile {
         let body = try JSONEncoder().encode(["username": username])
         let answer = try await call(
-            "/v2/research/user/info/?fields=\(Self.userFields)", TikTokUserAnswer.self, about: .user, records: { _ in 1 }
+            "/v2/research/user/info/?fields=\(Self.userFields)", TikTokUserAnswer.self, about: .user,
+            records: { _ in 1 }
         ) { _ in Array(body) }
         return answer.profile(username: username)
     }
@@ -177,9 +195,13 @@ public struct TikTokSource: PlatformSource {
     /// keyed by lowercased username.
     private func recentPosts(_ requests: [AccountRequest], now: Timestamp) async throws -> [String: [PlatformPost]] {
         var limits: [String: PostLimits] = [:]
-        for request in requests where request.limits.maxPosts > 0 { limits[request.username.lowercased()] = request.limits }
+        for request in requests where request.limits.maxPosts > 0 {
+            limits[request.username.lowercased()] = request.limits
+        }
         guard !limits.isEmpty else { return [:] }
-        func oldest(_ limit: PostLimits) -> Timestamp { now.adding(seconds: -Int64(max(0, limit.lookbackDays)) * 86_400) }
+        func oldest(_ limit: PostLimits) -> Timestamp {
+            now.adding(seconds: -Int64(max(0, limit.lookbackDays)) * 86_400)
+        }
         let today = Int(now.seconds / 86_400)
         let longestLookback = limits.values.map(\.lookbackDays).max() ?? 0
         let firstDay = Int(now.adding(seconds: -Int64(max(0, longestLookback)) * 86_400).seconds / 86_400)
@@ -210,12 +232,15 @@ public struct TikTokSource: PlatformSource {
             let limit = limits[entry.key] ?? PostLimits()
             var seen: Set<String> = []
             let unique = entry.value.filter { seen.insert($0.externalID).inserted }
-            result[entry.key] = Array(unique.sorted { ($0.createTime ?? now) > ($1.createTime ?? now) }.prefix(limit.maxPosts))
+            result[entry.key] = Array(
+                unique.sorted { ($0.createTime ?? now) > ($1.createTime ?? now) }.prefix(limit.maxPosts))
         }
     }
 
     /// Every video matching `condition` created in `startDay...endDay` (UTC day numbers), following the pages.
-    private func queryVideos(condition: TikTokVideoQuery.Condition, startDay: Int, endDay: Int) async throws
+    private func queryVideos(
+        condition: TikTokVideoQuery.Condition, startDay: Int, endDay: Int
+    ) async throws
         -> [TikTokVideoAnswer]
     {
         var videos: [TikTokVideoAnswer] = []
@@ -228,7 +253,8 @@ public struct TikTokSource: PlatformSource {
             ) { grant in
                 let query = TikTokVideoQuery(
                     query: .init(and: [condition]), startDate: Self.date(startDay), endDate: Self.date(endDay),
-                    maxCount: max(1, min(Self.maxCount, grant.recordsLeft ?? Self.maxCount)), cursor: cursor, searchID: searchID)
+                    maxCount: max(1, min(Self.maxCount, grant.recordsLeft ?? Self.maxCount)), cursor: cursor,
+                    searchID: searchID)
                 return Array(try JSONEncoder().encode(query))
             }
             videos += page.videos ?? []
@@ -277,8 +303,10 @@ public struct TikTokSource: PlatformSource {
     }
 
     /// The payload of a successful answer, or the `PlatformSourceError` an error answer means.
-    func interpret<T: Decodable>(_ response: PlatformHTTPResponse, _ type: T.Type, about subject: Subject,
-                                 tokenRenewed: Bool) throws -> T {
+    func interpret<T: Decodable>(
+        _ response: PlatformHTTPResponse, _ type: T.Type, about subject: Subject,
+        tokenRenewed: Bool
+    ) throws -> T {
         let bytes = Array(response.body.readableBytesView)
         let envelope = PlatformJSON.decode(TikTokEnvelope<T>.self, from: bytes)
         let error = envelope?.error ?? PlatformJSON.decode(TikTokErrorOnly.self, from: bytes)?.error
@@ -294,7 +322,8 @@ public struct TikTokSource: PlatformSource {
         switch code {
         case "access_token_invalid":
             if !tokenRenewed { throw RejectedToken() }
-            throw PlatformSourceError.sourceFailing("TikTok rejected a freshly issued access token (access_token_invalid)")
+            throw PlatformSourceError.sourceFailing(
+                "TikTok rejected a freshly issued access token (access_token_invalid)")
         case "scope_not_authorized", "scope_permission_missed":
             throw PlatformSourceError.sourceFailing("TikTok has not authorized the app for the Research API (\(code))")
         case "rate_limit_exceeded":
@@ -313,11 +342,13 @@ public struct TikTokSource: PlatformSource {
                 if !tokenRenewed { throw RejectedToken() }
                 throw PlatformSourceError.sourceFailing("TikTok refused the access token (HTTP 401)")
             case 429:
-                throw PlatformSourceError.rateLimited(retryAfter: retryAfter, reason: "TikTok answered 429 Too Many Requests")
+                throw PlatformSourceError.rateLimited(
+                    retryAfter: retryAfter, reason: "TikTok answered 429 Too Many Requests")
             case 200:
                 throw PlatformSourceError.upstream("TikTok answered error \(code)")
             default:
-                throw PlatformSourceError.upstream("TikTok answered HTTP \(response.status)" + (code.isEmpty ? "" : " (\(code))"))
+                throw PlatformSourceError.upstream(
+                    "TikTok answered HTTP \(response.status)" + (code.isEmpty ? "" : " (\(code))"))
             }
         }
     }

@@ -54,13 +54,16 @@ final class TikTokTokenCache: Sendable {
     }
 
     private func fetch() async throws -> String {
-        let form = [("client_key", settings.clientKey), ("client_secret", settings.clientSecret.value),
-                    ("grant_type", "client_credentials")]
-            .map { "\($0.0)=\(PlatformJSON.percentEncode($0.1))" }.joined(separator: "&")
+        let form = [
+            ("client_key", settings.clientKey), ("client_secret", settings.clientSecret.value),
+            ("grant_type", "client_credentials"),
+        ]
+        .map { "\($0.0)=\(PlatformJSON.percentEncode($0.1))" }.joined(separator: "&")
         let url = settings.endpoint("/v2/oauth/token/")
         let token = try await governor.perform { _ -> Token in
             let response = try await http.send(
-                .POST, url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cache-Control", "no-cache")],
+                .POST, url,
+                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cache-Control", "no-cache")],
                 body: Array(form.utf8), label: "tiktok", logger: logger)
             let now = governor.clock.now()
             let answer = PlatformJSON.decode(TikTokTokenAnswer.self, from: Array(response.body.readableBytesView))
@@ -78,11 +81,13 @@ final class TikTokTokenCache: Sendable {
             if response.status >= 500 || answer == nil {
                 throw PlatformSourceError.upstream(
                     answer == nil && response.status < 500
-                        ? "TikTok's token endpoint sent an unreadable answer" : "TikTok's token endpoint answered HTTP \(response.status)")
+                        ? "TikTok's token endpoint sent an unreadable answer"
+                        : "TikTok's token endpoint answered HTTP \(response.status)")
             }
             let code = answer?.error ?? "HTTP \(response.status)"
             throw PlatformSourceError.sourceFailing(
-                "TikTok refused the client credentials (\(PlatformJSON.sanitize(code, removing: [settings.clientSecret.value]))); "
+                "TikTok refused the client credentials "
+                    + "(\(PlatformJSON.sanitize(code, removing: [settings.clientSecret.value]))); "
                     + "check CREATORAUDIT_TIKTOK_CLIENT_KEY and CREATORAUDIT_TIKTOK_CLIENT_SECRET")
         }
         cached.withLockedValue { $0 = token }
