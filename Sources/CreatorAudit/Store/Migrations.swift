@@ -20,7 +20,9 @@ struct Migration: Sendable {
 }
 
 public enum Migrations {
-    static var all: [Migration] { [foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject] }
+    static var all: [Migration] {
+        [foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject, collectorSources]
+    }
 
     static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
             """
