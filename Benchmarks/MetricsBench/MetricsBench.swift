@@ -56,7 +56,7 @@ struct MetricsBench {
             "snapshots": snapshots, "seconds": seconds, "snapshots_per_second": Int(Double(snapshots) / seconds),
         ]
         let data = try JSONSerialization.data(withJSONObject: summary)
-        FileManager.default.createFile(atPath: dataDir + "/bench.json", contents: data, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: dataDir + "/bench.json", contents: data, attributes: [.posixPermissions: 0o600])
         print("seeded \(snapshots) snapshots (\(accounts) accounts × \(videos) videos × \(days) days + account snapshots) in \(String(Int(seconds))) s: \(Int(Double(snapshots) / seconds)) snapshots/s")
         await database.close()
     }

@@ -68,7 +68,7 @@ struct HistoryDeletionTests {
     func migrationRemovesOrphans(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine, migrate: false) { testDatabase in
             let database = testDatabase.database
-            try await Migrations.run(on: database, through: 5, logger: TestDatabase.quietLogger)
+            _ = try await Migrations.run(on: database, through: 5, logger: TestDatabase.quietLogger)
             let organization = try await Fixtures.organization(database)
             let store = database.tenant(organization.id)
             let kept = Video.new(organizationID: organization.id, platform: .instagram, source: .individual,

@@ -25,13 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
         let host = host ?? environment["CREATORAUDIT_HOST"] ?? "127.0.0.1"
         let port = port ?? environment["CREATORAUDIT_PORT"].flatMap(Int.init) ?? 8443
         let dataDir = storage.resolvedDataDir
-        var logger = try storage.makeLogger(default: .info)
+        let level = try storage.makeLogger(default: .info).logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logger.logLevel
+            handler.logLevel = level
             return handler
         }
-        logger = try storage.makeLogger(default: .info)
+        let logger = try storage.makeLogger(default: .info)
 
         let transport: TransportMode
         var fingerprint: String?
