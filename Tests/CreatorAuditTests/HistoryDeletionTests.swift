@@ -22,7 +22,8 @@ struct HistoryDeletionTests {
             let store = database.tenant(h.organization.id)
             #expect(try await Self.rows(database, "account_snapshots", "account_id", h.account.description) == 3)
             #expect(try await Self.rows(database, "video_snapshots", "video_id", h.videoA.description) == 4)
-            let before = try await store.organizationDaily.series(from: h.today - 29, through: h.today)
+            let window = Window(period: "30d", startDay: h.today - 29, endDay: h.today)
+            let before = try await store.levels.levels(.organization, from: h.today - 30, through: h.today).series(window).map(\.amounts)
 
             let deleted = try await server.request(.DELETE, "/v2/accounts/\(h.account)", key: h.key)
             #expect(deleted.status == 204)
@@ -36,8 +37,8 @@ struct HistoryDeletionTests {
             }
             // The individual videos keep their history, and the organization's amounts are exactly what is left.
             #expect(try await Self.rows(database, "video_daily", "video_id", h.videoC.description) > 0)
-            let after = try await store.organizationDaily.series(from: h.today - 29, through: h.today)
-            let expected = try await OrganizationDailyTests.expectedSeries(database, h.organization.id, first: h.today - 29, last: h.today)
+            let after = try await store.levels.levels(.organization, from: h.today - 30, through: h.today).series(window).map(\.amounts)
+            let expected = try await SubjectLevelsTests.expectedSeries(database, h.organization.id, first: h.today - 29, last: h.today)
             #expect(after == expected)
             #expect(after != before)
         }
@@ -54,8 +55,9 @@ struct HistoryDeletionTests {
             #expect(try await Self.rows(database, "video_snapshots", "video_id", h.videoC.description) == 0)
             #expect(try await Self.rows(database, "video_daily", "video_id", h.videoC.description) == 0)
             let store = database.tenant(h.organization.id)
-            let stored = try await store.organizationDaily.series(from: h.today - 29, through: h.today)
-            #expect(stored == (try await OrganizationDailyTests.expectedSeries(database, h.organization.id, first: h.today - 29, last: h.today)))
+            let window = Window(period: "30d", startDay: h.today - 29, endDay: h.today)
+            let stored = try await store.levels.levels(.organization, from: h.today - 30, through: h.today).series(window).map(\.amounts)
+            #expect(stored == (try await SubjectLevelsTests.expectedSeries(database, h.organization.id, first: h.today - 29, last: h.today)))
             // C gained 200 views in the window (700 → 900): the overview's total drops by exactly that.
             let overviewAfter = try await server.request(.GET, "/v2/overview?period=30d", key: h.key)
             let viewsBefore = try #require((overviewBefore.data["current"] as? [String: Any])?["total_views"] as? Int)
@@ -70,17 +72,23 @@ struct HistoryDeletionTests {
             let database = testDatabase.database
             _ = try await Migrations.run(on: database, through: 5, logger: TestDatabase.quietLogger)
             let organization = try await Fixtures.organization(database)
-            let store = database.tenant(organization.id)
-            let kept = Video.new(organizationID: organization.id, platform: .instagram, source: .individual,
-                                 externalID: "K1234", url: "https://www.instagram.com/p/K1234/")
-            try await store.write { db in
-                try await store.videos.insert(kept, in: db)
-                try await store.snapshots.write(videos: [VideoSnapshot(videoID: kept.id, observedAt: .now, views: 10)], in: db)
-            }
-            // What versions before 6 left behind after a delete: history rows without their subject.
-            let orphanVideo = VideoID().description, orphanAccount = AccountID().description
+            // A video with its history, and what versions before 6 left behind after a delete: history rows without
+            // their subject. Written as those versions stored them (the product's writer needs later migrations).
+            let kept = VideoID().description, orphanVideo = VideoID().description, orphanAccount = AccountID().description
             let org = organization.id.description
             try await database.write(scope: .test) { db in
+                try await db.raw("""
+                    INSERT INTO videos (id, organization_id, platform, source, external_id, url, is_active, is_unavailable,
+                        scrape_interval_hours, metadata, added_at, updated_at, data_source)
+                    VALUES (\(bind: kept), \(bind: org), 'instagram', 'individual', 'K1234', 'https://www.instagram.com/p/K1234/',
+                        1, 0, 24, '{}', 1, 1, 'sandbox')
+                    """).run()
+                try await db.raw("""
+                    INSERT INTO video_snapshots (organization_id, video_id, observed_at, view_count) VALUES (\(bind: org), \(bind: kept), 1, 10)
+                    """).run()
+                try await db.raw("""
+                    INSERT INTO video_daily (organization_id, video_id, day, observed_at, view_count) VALUES (\(bind: org), \(bind: kept), 0, 1, 10)
+                    """).run()
                 try await db.raw("""
                     INSERT INTO video_snapshots (organization_id, video_id, observed_at, view_count) VALUES (\(bind: org), \(bind: orphanVideo), 1, 5)
                     """).run()
@@ -99,8 +107,8 @@ struct HistoryDeletionTests {
             #expect(try await Self.rows(database, "video_daily", "video_id", orphanVideo) == 0)
             #expect(try await Self.rows(database, "account_snapshots", "account_id", orphanAccount) == 0)
             #expect(try await Self.rows(database, "account_daily", "account_id", orphanAccount) == 0)
-            #expect(try await Self.rows(database, "video_snapshots", "video_id", kept.id.description) == 1)
-            #expect(try await Self.rows(database, "video_daily", "video_id", kept.id.description) == 1)
+            #expect(try await Self.rows(database, "video_snapshots", "video_id", kept) == 1)
+            #expect(try await Self.rows(database, "video_daily", "video_id", kept) == 1)
         }
     }
 }
@@ -142,8 +150,9 @@ struct SnapshotWriterTenancyTests {
                                         ("account_snapshots", "account_id", theirAccount.id.description)] {
                 #expect(try await HistoryDeletionTests.rows(database, table, column, id) == 0, "\(table)")
             }
-            let theirRows = try await theirStore.organizationDaily.series(from: UTCDay.today - 1, through: UTCDay.today)
-            #expect(theirRows.allSatisfy { $0 == Counters() })
+            let window = Window(period: "custom", startDay: UTCDay.today - 1, endDay: UTCDay.today)
+            let theirRows = try await theirStore.levels.levels(.organization, from: UTCDay.today - 2, through: UTCDay.today).series(window)
+            #expect(theirRows.allSatisfy { $0.amounts == Counters() && $0.followers == nil })
             #expect(try await theirStore.videos.find(theirVideo.id, source: .individual)?.counters == Counters())
         }
     }

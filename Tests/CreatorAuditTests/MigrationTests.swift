@@ -38,7 +38,7 @@ struct MigrationTests {
                                     "comment_count", "share_count", "saved_count"],
                 "account_daily": ["organization_id", "account_id", "day", "observed_at", "follower_count"],
                 "video_daily": ["organization_id", "video_id", "day", "observed_at", "view_count", "saved_count"],
-                "organization_daily": OrganizationDailyRepository.columns + ["organization_id", "day"],
+                "subject_levels": LevelRepository.columns + ["organization_id", "subject_type", "subject_id", "day"],
                 "idempotency_records": ["organization_id", "method", "path", "idempotency_key", "request_hash", "status", "body",
                                         "location", "claim_id", "created_at"],
                 "instance_secrets": ["name", "value"],

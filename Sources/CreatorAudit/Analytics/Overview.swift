@@ -8,15 +8,20 @@ struct OverviewFigures: Sendable, Equatable {
     var accountVideos: Int64
     var trackedVideos: Int64
 
-    /// A window's figures from its daily amounts (views where reported, else plays) and the levels at its end.
-    init(daily: some Sequence<Counters>, activeAccounts: Int64, accountVideos: Int64, trackedVideos: Int64) {
-        var sum = Counters()
-        for day in daily { sum = sum + day }
-        self.totalViews = sum.effectiveViews ?? 0
-        self.engagementRate = sum.engagementRate
+    /// A window's figures from its amounts (views where reported, else plays) and the levels at its end.
+    init(amounts: Counters, activeAccounts: Int64, accountVideos: Int64, trackedVideos: Int64) {
+        self.totalViews = amounts.effectiveViews ?? 0
+        self.engagementRate = amounts.engagementRate
         self.activeAccounts = activeAccounts
         self.accountVideos = accountVideos
         self.trackedVideos = trackedVideos
+    }
+
+    /// The same from the window's daily amounts, which add up to its amount.
+    init(daily: some Sequence<Counters>, activeAccounts: Int64, accountVideos: Int64, trackedVideos: Int64) {
+        var sum = Counters()
+        for day in daily { sum = sum + day }
+        self.init(amounts: sum, activeAccounts: activeAccounts, accountVideos: accountVideos, trackedVideos: trackedVideos)
     }
 
     /// `<figure>_pct` against `previous`: integers exactly, the rate from its rounded value; nil from 0 or unknown.

@@ -40,38 +40,31 @@ struct AnalyticsService: Sendable {
         return result
     }
 
-    /// Per-account totals (amounts over their videos, followers) for the organization's accounts among `ids`.
+    /// Per-account totals (amounts over their videos, followers) for the organization's accounts among `ids`: two
+    /// level rows per account, whatever the number of its videos.
     func accountTotals(ids: [String], window: Window) async throws -> [String: WindowTotals] {
         let accountIDs = Array(try await store.accounts.existing(ids))
         guard !accountIDs.isEmpty else { return [:] }
-        let videos = try await rollups.videos(accountIDs: accountIDs, includeIndividual: false)
-        let histories = try await rollups.endpointHistories(videos: videos, days: [window.startDay - 1, window.endDay])
-        let accountOf = Dictionary(videos.map { ($0.id, $0.accountID) }, uniquingKeysWith: { a, _ in a })
-        var sums: [String: Counters] = [:]
-        for history in histories {
-            guard let accountID = accountOf[history.videoID] ?? nil else { continue }
-            sums[accountID] = (sums[accountID] ?? Counters()) + WindowTotals.amounts(history, window: window)
-        }
-        let followers = try await rollups.followerHistories(accountIDs: accountIDs, firstDay: window.startDay - 1, lastDay: window.endDay)
+        let latest = max(window.endDay, UTCDay.today)
+        let levels = try await store.levels.accountLevels(accountIDs, at: [window.startDay - 1, window.endDay, latest])
         var result: [String: WindowTotals] = [:]
-        for history in followers {
-            let (count, change) = WindowTotals.followers(history, window: window)
-            result[history.accountID] = WindowTotals(amounts: WindowTotals.zeroIfEmpty(sums[history.accountID]),
-                                                     followerCount: count, followerChange: change)
+        for id in accountIDs {
+            let accountLevels = levels[id] ?? Levels(rows: [])
+            var totals = accountLevels.totals(window)
+            // An account without any video has amounts of 0 (nothing happened), not unknown.
+            if accountLevels.at(latest)[12] == 0 { totals.amounts = WindowTotals.zeroIfEmpty(nil) }
+            result[id] = totals
         }
         return result
     }
 
-    /// Totals of a group of accounts as one (a creator): the sum over their videos, followers summed.
+    /// Totals of a group of accounts as one (a creator): amounts and followers summed over the accounts' totals.
     func groupTotals(accountIDs: [String], window: Window) async throws -> WindowTotals {
-        let videos = try await rollups.videos(accountIDs: accountIDs, includeIndividual: false)
-        let histories = try await rollups.endpointHistories(videos: videos, days: [window.startDay - 1, window.endDay])
+        let totals = try await accountTotals(ids: accountIDs, window: window).values
         var sum = Counters()
-        for history in histories { sum = sum + WindowTotals.amounts(history, window: window) }
-        let followers = try await rollups.followerHistories(accountIDs: accountIDs, firstDay: window.startDay - 1, lastDay: window.endDay)
-        let levels = followers.map { WindowTotals.followers($0, window: window) }
-        return WindowTotals(amounts: sum, followerCount: WindowTotals.sum(levels.map(\.count)),
-                            followerChange: WindowTotals.sum(levels.map(\.change)))
+        for total in totals { sum = sum + total.amounts }
+        return WindowTotals(amounts: sum, followerCount: WindowTotals.sum(totals.map(\.followerCount)),
+                            followerChange: WindowTotals.sum(totals.map(\.followerChange)))
     }
 
     /// Not found unless the organization has the subject.
@@ -88,64 +81,52 @@ struct AnalyticsService: Sendable {
         }
     }
 
-    /// One point per day of the window. Not found for a subject the organization does not have.
+    /// One point per day of the window. Not found for a subject the organization does not have. The organization and
+    /// an account read their levels (O(days)); a creator, its accounts' (O(accounts × days)); a video, its rollups.
     func series(_ subject: SeriesSubject, window: Window) async throws -> [SeriesPoint] {
-        var daily = [Counters](repeating: Counters(), count: window.days)
-        let accountIDs: [String]
         switch subject {
         case .account(let id):
             guard try await store.accounts.find(id) != nil else { throw DomainError.notFound("account") }
-            accountIDs = [id.description]
+            return try await store.levels.levels(.account(id.description), from: window.startDay - 1, through: window.endDay)
+                .series(window)
+        case .organization:
+            return try await store.levels.levels(.organization, from: window.startDay - 1, through: window.endDay).series(window)
+        case .creator(let id):
+            guard try await store.creators.find(id) != nil else { throw DomainError.notFound("creator") }
+            var points: [SeriesPoint]?
+            for accountID in try await store.accounts.ids(linkedTo: id) {
+                let series = try await store.levels.levels(.account(accountID), from: window.startDay - 1, through: window.endDay)
+                    .series(window)
+                points = points.map { zip($0, series).map(Self.sum) } ?? series
+            }
+            return points ?? Levels(rows: []).series(window)
         case .video(let id, let source):
             let videos = try await rollups.videos(ids: [id.description], source: source)
             guard !videos.isEmpty else { throw DomainError.notFound("video") }
-            try await addDailyAmounts(of: videos, window: window, into: &daily)
-            return points(daily: daily, followers: [Int64?](repeating: nil, count: window.days), window: window)
-        case .creator(let id):
-            guard try await store.creators.find(id) != nil else { throw DomainError.notFound("creator") }
-            accountIDs = try await store.accounts.ids(linkedTo: id)
-        case .organization:
-            accountIDs = try await store.accounts.ids(linkedTo: nil)
-        }
-        if subject == .organization {
-            // The organization's daily amounts: one row per day, whatever the number of videos.
-            daily = try await store.organizationDaily.series(from: window.startDay, through: window.endDay)
-        } else {
-            try await addDailyAmounts(of: try await rollups.videos(accountIDs: accountIDs, includeIndividual: false),
-                                      window: window, into: &daily)
-        }
-        var followers = [Int64?](repeating: nil, count: window.days)
-        let histories = try await rollups.followerHistories(accountIDs: accountIDs, firstDay: window.startDay - 1, lastDay: window.endDay)
-        for history in histories {
-            for (index, level) in history.levels(from: window.startDay, through: window.endDay).enumerated() {
-                if let level { followers[index] = (followers[index] ?? 0) + level }
+            var daily = [Counters](repeating: Counters(), count: window.days)
+            let histories = try await rollups.histories(videos: videos, firstDay: window.startDay - 1, lastDay: window.endDay)
+            for history in histories {
+                let levels = history.levels(from: window.startDay - 1, through: window.endDay)
+                for index in 0..<window.days { daily[index] = daily[index] + (levels[index + 1] - levels[index]) }
             }
-        }
-        return points(daily: daily, followers: followers, window: window)
-    }
-
-    private func addDailyAmounts(of videos: [VideoRef], window: Window, into daily: inout [Counters]) async throws {
-        let histories = try await rollups.histories(videos: videos, firstDay: window.startDay - 1, lastDay: window.endDay)
-        for history in histories {
-            let levels = history.levels(from: window.startDay - 1, through: window.endDay)
-            for index in 0..<window.days { daily[index] = daily[index] + (levels[index + 1] - levels[index]) }
+            return (0..<window.days).map { SeriesPoint(day: window.startDay + $0, followers: nil, amounts: daily[$0]) }
         }
     }
 
-    private func points(daily: [Counters], followers: [Int64?], window: Window) -> [SeriesPoint] {
-        (0..<window.days).map { SeriesPoint(day: window.startDay + $0, followers: followers[$0], amounts: daily[$0]) }
+    /// Two points of the same day added: amounts and followers, unknowns skipped.
+    private static func sum(_ a: SeriesPoint, _ b: SeriesPoint) -> SeriesPoint {
+        SeriesPoint(day: a.day, followers: WindowTotals.sum([a.followers, b.followers]), amounts: a.amounts + b.amounts)
     }
 
-    /// The overview's figures for the window and the one before it.
+    /// The overview's figures for the window and the one before it: the organization's levels at three days.
     func overview(window: Window) async throws -> (current: OverviewFigures, previous: OverviewFigures) {
         let previousWindow = window.previous
-        let daily = try await store.organizationDaily.series(from: previousWindow.startDay, through: window.endDay)
+        let levels = try await store.levels.levels(.organization, from: previousWindow.startDay - 1, through: window.endDay)
         func figures(_ w: Window) async throws -> OverviewFigures {
+            let before = levels.at(w.startDay - 1), end = levels.at(w.endDay)
             let accounts = try await store.accounts.activeCount(addedBefore: UTCDay.start(w.endDay + 1))
-            let videos = try await store.organizationDaily.videoCounts(through: w.endDay)
-            let offset = w.startDay - previousWindow.startDay
-            return OverviewFigures(daily: daily[offset..<(offset + w.days)], activeAccounts: accounts,
-                                   accountVideos: videos.account, trackedVideos: videos.tracked)
+            return OverviewFigures(amounts: Levels.amounts(from: before, to: end), activeAccounts: accounts,
+                                   accountVideos: end[12], trackedVideos: end[13])
         }
         return (try await figures(window), try await figures(previousWindow))
     }

@@ -188,6 +188,17 @@ public struct AccountRepository: Sendable {
                 UPDATE videos SET account_id = NULL WHERE organization_id = \(bind: tenant.id)
                     AND account_id = \(bind: id.description)
                 """).run()
+            // Its followers leave the organization's levels; its own levels go.
+            var changes = LevelChanges()
+            for history in try await tenant.rollups.followerHistories(
+                accountIDs: [id.description], firstDay: Int.min / 2, lastDay: Int.max / 2, in: db) {
+                guard let span = DailyContributions.span(history) else { continue }
+                var contributions = DailyContributions()
+                contributions.add(history, from: span.lowerBound, through: span.upperBound, sign: -1)
+                changes.add(contributions, to: .organization)
+            }
+            try await tenant.levels.apply(changes, in: db)
+            try await tenant.levels.deleteAccountLevels(id.description, in: db)
             for table in ["account_daily", "account_snapshots"] {
                 try await db.raw("""
                     DELETE FROM \(unsafeRaw: table) WHERE organization_id = \(bind: tenant.id) AND account_id = \(bind: id.description)

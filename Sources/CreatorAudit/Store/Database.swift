@@ -137,7 +137,9 @@ public final class Database: Sendable {
             try Self.check(serializer, scope)
             let encoder = SQLiteDataEncoder()
             let binds = try serializer.binds.map { try encoder.encode($0) }
-            return try await connection.query(serializer.sql, binds).map { row in
+            let rows = try await connection.query(serializer.sql, binds)
+            QueryStats.current?.count(rows.count)
+            return try rows.map { row in
                 try row.columns.map { column in
                     switch column.data {
                     case .null: return .null
@@ -174,6 +176,7 @@ public final class Database: Sendable {
                     }
                     rows.append(values)
                 }
+                QueryStats.current?.count(rows.count)
                 return rows
             }
         }

@@ -8,6 +8,7 @@
 // (`TenancyGuardTests`). Release builds skip the check (it serialises every statement a second time).
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SQLKit
 
@@ -22,7 +23,7 @@ enum QueryScope: Sendable, Equatable {
     /// The tables that hold an organization's tracked data.
     static let tenantTables: Set<String> = [
         "accounts", "videos", "creators", "account_snapshots", "video_snapshots", "account_daily", "video_daily",
-        "organization_daily", "idempotency_records",
+        "subject_levels", "idempotency_records",
     ]
 
     /// Nil when `sql` (with its text binds) may run under this scope, else why not.
@@ -58,6 +59,16 @@ enum QueryScope: Sendable, Equatable {
     }
 }
 
+/// Rows read by the statements of a task (debug builds): tests count what an endpoint reads, to prove its cost follows
+/// the answer rather than the history (`AnalyticsCostTests`).
+final class QueryStats: Sendable {
+    @TaskLocal static var current: QueryStats?
+    private let counter = NIOLockedValueBox(0)
+
+    var rows: Int { counter.withLockedValue { $0 } }
+    func count(_ rows: Int = 1) { counter.withLockedValue { $0 += rows } }
+}
+
 /// A statement refused by its handle's scope (debug builds only). A bug in our code, never a user's doing.
 struct TenancyViolation: Error, CustomStringConvertible {
     let reason: String
@@ -77,12 +88,20 @@ struct ScopedSQLDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         if let error = check(query) { return eventLoop.makeFailedFuture(error) }
-        return base.execute(sql: query, onRow)
+        guard let stats = QueryStats.current else { return base.execute(sql: query, onRow) }
+        return base.execute(sql: query) { row in
+            stats.count()
+            onRow(row)
+        }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         if let error = check(query) { throw error }
-        try await base.execute(sql: query, onRow)
+        guard let stats = QueryStats.current else { return try await base.execute(sql: query, onRow) }
+        try await base.execute(sql: query) { row in
+            stats.count()
+            onRow(row)
+        }
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

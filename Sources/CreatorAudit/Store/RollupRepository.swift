@@ -3,11 +3,13 @@
 import Foundation
 import SQLKit
 
-/// A video as the analytics need it: its id, its account and its publication day.
+/// A video as the analytics need it: its id, how it is tracked, its account, its publication day and when it was added.
 struct VideoRef: Sendable {
     let id: String
+    let source: VideoSource
     let accountID: String?
     let publicationDay: Int?
+    let addedAt: Timestamp
 }
 
 struct RollupRepository: Sendable {
@@ -22,7 +24,7 @@ struct RollupRepository: Sendable {
     func videos(ids: [String], source: VideoSource?, in db: any SQLDatabase) async throws -> [VideoRef] {
         guard !ids.isEmpty else { return [] }
         var query: SQLQueryString = """
-            SELECT v.id, v.account_id, v.create_time FROM \(Self.idList(ids)) CROSS JOIN videos v
+            SELECT v.id, v.source, v.account_id, v.create_time, v.added_at FROM \(Self.idList(ids)) CROSS JOIN videos v
             WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id)
             """
         if let source { query = query + " AND v.source = \(bind: source.rawValue)" }
@@ -32,7 +34,9 @@ struct RollupRepository: Sendable {
     /// The account videos of these accounts (or of every account when `accountIDs` is nil), plus — for the
     /// organization as a whole — its individual videos when `includeIndividual`.
     func videos(accountIDs: [String]?, includeIndividual: Bool) async throws -> [VideoRef] {
-        var query: SQLQueryString = "SELECT id, account_id, create_time FROM videos WHERE organization_id = \(bind: tenant.id)"
+        var query: SQLQueryString = """
+            SELECT id, source, account_id, create_time, added_at FROM videos WHERE organization_id = \(bind: tenant.id)
+            """
         if let accountIDs {
             if accountIDs.isEmpty { return [] }
             query = query + " AND source = 'account' AND account_id IN (\(binds: accountIDs))"
@@ -45,8 +49,8 @@ struct RollupRepository: Sendable {
 
     static func videoRef(_ row: any SQLRow) throws -> VideoRef {
         let r = row.reader("videos")
-        return VideoRef(id: try r.string("id"), accountID: try r.optionalString("account_id"),
-                        publicationDay: try r.optionalTimestamp("create_time").map(UTCDay.of))
+        return VideoRef(id: try r.string("id"), source: try r.choice("source"), accountID: try r.optionalString("account_id"),
+                        publicationDay: try r.optionalTimestamp("create_time").map(UTCDay.of), addedAt: try r.timestamp("added_at"))
     }
 
     /// Histories able to answer levels for every day in `firstDay...lastDay`.
@@ -167,27 +171,29 @@ struct RollupRepository: Sendable {
     /// Follower histories of accounts for `firstDay...lastDay` (with the carry row before it).
     func followerHistories(accountIDs: [String], firstDay: Int, lastDay: Int) async throws -> [FollowerHistory] {
         guard !accountIDs.isEmpty else { return [] }
+        return try await tenant.read { db in try await followerHistories(accountIDs: accountIDs, firstDay: firstDay, lastDay: lastDay, in: db) }
+    }
+
+    func followerHistories(accountIDs: [String], firstDay: Int, lastDay: Int, in db: any SQLDatabase) async throws -> [FollowerHistory] {
+        guard !accountIDs.isEmpty else { return [] }
         let organization = tenant.id
         var byID: [String: FollowerHistory] = [:]
         for id in accountIDs { byID[id] = FollowerHistory(accountID: id, rows: []) }
         for chunk in accountIDs.chunked(500) {
             let ids = Array(chunk)
-            let rows = try await tenant.read { db in
-                let window = try await db.raw("""
-                    SELECT account_id, day, follower_count FROM account_daily
-                    WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids))
-                        AND day >= \(bind: firstDay) AND day <= \(bind: lastDay) AND follower_count IS NOT NULL
-                    """).all()
-                let carry = try await db.raw("""
-                    SELECT d.account_id, d.day, d.follower_count FROM account_daily d JOIN (
-                        SELECT account_id, MAX(day) AS day FROM account_daily
-                        WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids)) AND day < \(bind: firstDay)
-                            AND follower_count IS NOT NULL
-                        GROUP BY account_id) m ON d.account_id = m.account_id AND d.day = m.day
-                    """).all()
-                return carry + window
-            }
-            for row in rows {
+            let window = try await db.raw("""
+                SELECT account_id, day, follower_count FROM account_daily
+                WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids))
+                    AND day >= \(bind: firstDay) AND day <= \(bind: lastDay) AND follower_count IS NOT NULL
+                """).all()
+            let carry = try await db.raw("""
+                SELECT d.account_id, d.day, d.follower_count FROM account_daily d JOIN (
+                    SELECT account_id, MAX(day) AS day FROM account_daily
+                    WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids)) AND day < \(bind: firstDay)
+                        AND follower_count IS NOT NULL
+                    GROUP BY account_id) m ON d.account_id = m.account_id AND d.day = m.day
+                """).all()
+            for row in carry + window {
                 let r = row.reader("account_daily")
                 if let followers = try r.optionalInt64("follower_count") {
                     byID[try r.string("account_id")]?.rows.append((try r.int("day"), followers))
@@ -198,6 +204,67 @@ struct RollupRepository: Sendable {
             var sorted = history
             sorted.rows.sort { $0.day < $1.day }
             return sorted
+        }
+    }
+
+    /// Full histories (every rollup row) of these videos, with their references.
+    func fullHistories(videoIDs: [String], in db: any SQLDatabase) async throws -> [(ref: VideoRef, history: VideoHistory)] {
+        guard !videoIDs.isEmpty else { return [] }
+        var histories: [String: VideoHistory] = [:]
+        let refs = try await videos(ids: videoIDs, source: nil, in: db)
+        for ref in refs {
+            histories[ref.id] = VideoHistory(videoID: ref.id, accountID: ref.accountID, publicationDay: ref.publicationDay, rows: [], first: nil)
+        }
+        let rows = try await db.raw("""
+            SELECT video_id, day, view_count, play_count, like_count, comment_count, share_count, saved_count
+            FROM video_daily WHERE organization_id = \(bind: tenant.id) AND video_id IN (\(binds: videoIDs))
+            ORDER BY video_id, day
+            """).all()
+        for row in rows {
+            let (id, day, counters) = try Self.decodeDaily(row)
+            histories[id]?.rows.append((day, counters))
+        }
+        return refs.compactMap { ref in
+            guard var history = histories[ref.id] else { return nil }
+            history.first = history.rows.first?.counters
+            return (ref, history)
+        }
+    }
+
+    /// Rewrites rows so that each holds the last known value of every counter (the writer's fast path reads a
+    /// video's level from its latest row).
+    func carryForward(_ histories: [(ref: VideoRef, history: VideoHistory)], in db: any SQLDatabase) async throws {
+        for (_, history) in histories {
+            var known = Counters()
+            for row in history.rows {
+                var carried = row.counters
+                carried.fillMissing(from: known)
+                known = carried
+                guard carried != row.counters else { continue }
+                try await db.raw("""
+                    UPDATE video_daily SET view_count = \(bind: carried.views), play_count = \(bind: carried.plays),
+                        like_count = \(bind: carried.likes), comment_count = \(bind: carried.comments),
+                        share_count = \(bind: carried.shares), saved_count = \(bind: carried.saves)
+                    WHERE organization_id = \(bind: tenant.id) AND video_id = \(bind: history.videoID) AND day = \(bind: row.day)
+                    """).run()
+            }
+        }
+    }
+
+    /// Takes these videos' contributions (history and the count of videos) out of their subjects' levels, before the
+    /// videos are deleted.
+    func removeContributions(videoIDs: [String], in db: any SQLDatabase) async throws {
+        for chunk in videoIDs.chunked(200) {
+            var changes = LevelChanges()
+            for (ref, history) in try await fullHistories(videoIDs: Array(chunk), in: db) {
+                var contributions = DailyContributions()
+                contributions.countVideo(source: ref.source, addedAt: ref.addedAt, sign: -1)
+                if let span = DailyContributions.span(history) {
+                    contributions.add(history, from: span.lowerBound, through: span.upperBound, sign: -1)
+                }
+                changes.add(contributions, video: ref)
+            }
+            try await tenant.levels.apply(changes, in: db)
         }
     }
 }

@@ -36,13 +36,18 @@ public struct SnapshotWriter: Sendable {
     /// `refreshLatest(accountIDs:in:)` (an import touching the same accounts in every batch).
     public func write(accounts: [AccountSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
         let organization = "'" + tenant.id + "'"
-        let ids = Array(Set(accounts.map(\.accountID.description)))
+        let ids = Array(Set(accounts.map(\.accountID.description))).sorted()
         for chunk in ids.chunked(500) {
             let found = try await db.raw("""
                 SELECT id FROM accounts WHERE organization_id = \(bind: tenant.id) AND id IN (\(binds: Array(chunk)))
                 """).all().count
             guard found == chunk.count else { throw DomainError.notFound("account") }
         }
+        // The followers levels from the earliest day written on, before and after: their difference goes to the
+        // organization's and the accounts' levels.
+        let firstDay = accounts.map { UTCDay.of($0.observedAt) }.min() ?? 0
+        let rollups = tenant.rollups
+        let before = try await rollups.followerHistories(accountIDs: ids, firstDay: firstDay, lastDay: Int.max / 2, in: db)
         for batch in accounts.chunked(Self.batchSize) {
             let raw = Self.rows(batch) { snapshot in
                 [organization, Self.id(snapshot.accountID), Self.number(snapshot.observedAt.seconds),
@@ -69,6 +74,16 @@ public struct SnapshotWriter: Sendable {
                 WHERE excluded.observed_at >= account_daily.observed_at
                 """).run()
         }
+        let after = try await rollups.followerHistories(accountIDs: ids, firstDay: firstDay, lastDay: Int.max / 2, in: db)
+        var changes = LevelChanges()
+        for (old, new) in zip(before, after) {
+            let last = max(old.rows.last?.day ?? firstDay, new.rows.last?.day ?? firstDay)
+            var contributions = DailyContributions()
+            contributions.add(new, from: firstDay, through: last, sign: 1)
+            contributions.add(old, from: firstDay, through: last, sign: -1)
+            changes.add(contributions, account: new.accountID)
+        }
+        try await tenant.levels.apply(changes, in: db)
         if refreshLatest {
             try await self.refreshLatest(accountIDs: ids, in: db)
         }
@@ -126,14 +141,17 @@ public struct SnapshotWriter: Sendable {
 
     /// A video's rollup state before a write: its publication day, first row and latest row.
     private struct VideoState {
-        var publicationDay: Int?
+        /// The video as the levels need it (its account, for an account's levels).
+        var ref: VideoRef
+        var publicationDay: Int? { ref.publicationDay }
         var first: Counters?
         var latest: (day: Int, observedAt: Int64, counters: Counters)?
         /// The row before the latest: the level on the day before the latest day (rows carry values forward).
         var previous: (day: Int, counters: Counters)?
     }
 
-    /// Writes one batch's daily rollup rows and adds the difference they make to `organization_daily`.
+    /// Writes one batch's daily rollup rows and adds the difference they make to the subjects' levels (the organization's
+    /// and, for discovered videos, their account's).
     ///
     /// Fast path (every snapshot of a video observed after its latest row — the collector and most imports): the
     /// new rows are computed here, each carrying forward the last known value of every counter, and the video's
@@ -144,7 +162,7 @@ public struct SnapshotWriter: Sendable {
         let ids = byVideo.keys.sorted()
 
         var rows: [(video: String, videoID: VideoID, day: Int, observedAt: Int64, counters: Counters)] = []
-        var contributions = DailyContributions()
+        var changes = LevelChanges()
         var slow: [String] = []
         for id in ids {
             let snapshots = byVideo[id]!.sorted { $0.observedAt < $1.observedAt }
@@ -180,18 +198,22 @@ public struct SnapshotWriter: Sendable {
                                           rows: previous + [(latest.day, latest.counters)], first: state.first)
                 var after = before
                 after.rows = previous + (latest.day < newRows[0].day ? [(latest.day, latest.counters)] : []) + newRows
+                var contributions = DailyContributions()
                 contributions.add(after, from: latest.day, through: lastDay, sign: 1)
                 contributions.add(before, from: latest.day, through: lastDay, sign: -1)
+                changes.add(contributions, video: state.ref)
             } else {
                 let history = VideoHistory(videoID: id, accountID: nil, publicationDay: state.publicationDay,
                                            rows: newRows, first: newRows[0].counters)
                 let firstDay = min(newRows[0].day, state.publicationDay ?? newRows[0].day)
+                var contributions = DailyContributions()
                 contributions.add(history, from: firstDay, through: lastDay, sign: 1)
+                changes.add(contributions, video: state.ref)
             }
         }
 
-        let organizationDaily = tenant.organizationDaily
-        let slowBefore = try await organizationDaily.fullHistories(videoIDs: slow, in: db)
+        let rollups = tenant.rollups
+        let slowBefore = try await rollups.fullHistories(videoIDs: slow, in: db)
         for chunk in rows.chunked(Self.batchSize) {
             let daily = Self.rows(chunk) { row in
                 let c = row.counters
@@ -214,18 +236,20 @@ public struct SnapshotWriter: Sendable {
         }
         if !slow.isEmpty {
             // Out-of-order history: carry values forward over the whole history again, then compare.
-            try await organizationDaily.carryForward(try await organizationDaily.fullHistories(videoIDs: slow, in: db), in: db)
-            let slowAfter = try await organizationDaily.fullHistories(videoIDs: slow, in: db)
-            let beforeByID = Dictionary(uniqueKeysWithValues: slowBefore.map { ($0.videoID, $0) })
-            for after in slowAfter {
+            try await rollups.carryForward(try await rollups.fullHistories(videoIDs: slow, in: db), in: db)
+            let slowAfter = try await rollups.fullHistories(videoIDs: slow, in: db)
+            let beforeByID = Dictionary(uniqueKeysWithValues: slowBefore.map { ($0.history.videoID, $0.history) })
+            for (ref, after) in slowAfter {
                 guard let before = beforeByID[after.videoID], let a = DailyContributions.span(after) else { continue }
                 let b = DailyContributions.span(before) ?? a
                 let range = min(a.lowerBound, b.lowerBound)...max(a.upperBound, b.upperBound)
+                var contributions = DailyContributions()
                 contributions.add(after, from: range.lowerBound, through: range.upperBound, sign: 1)
                 contributions.add(before, from: range.lowerBound, through: range.upperBound, sign: -1)
+                changes.add(contributions, video: ref)
             }
         }
-        try await organizationDaily.apply(contributions, in: db)
+        try await tenant.levels.apply(changes, in: db)
     }
 
     /// Publication day, latest row and the row before it (and so the first row's levels) of each video of the organization among `ids`.
@@ -240,7 +264,7 @@ public struct SnapshotWriter: Sendable {
     private func videoStates(ids: [String], into states: inout [String: VideoState], in db: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         for ref in try await tenant.rollups.videos(ids: ids, source: nil, in: db) {
-            states[ref.id] = VideoState(publicationDay: ref.publicationDay)
+            states[ref.id] = VideoState(ref: ref)
         }
         // The latest row (OFFSET 0) and the one before it (OFFSET 1). The first row is not read: with one row it is
         // the latest; with more, the row before the latest already carries every counter the first row knew.

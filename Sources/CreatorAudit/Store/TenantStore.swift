@@ -44,7 +44,7 @@ public struct TenantStore: Sendable {
     public var creators: CreatorRepository { CreatorRepository(tenant: self) }
     var search: SearchRepository { SearchRepository(tenant: self) }
     var rollups: RollupRepository { RollupRepository(tenant: self) }
-    var organizationDaily: OrganizationDailyRepository { OrganizationDailyRepository(tenant: self) }
+    var levels: LevelRepository { LevelRepository(tenant: self) }
     public var snapshots: SnapshotWriter { SnapshotWriter(tenant: self) }
     var idempotency: IdempotencyRepository { IdempotencyRepository(tenant: self) }
     /// The organization's own row (settings, limits).

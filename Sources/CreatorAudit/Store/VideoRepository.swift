@@ -96,7 +96,10 @@ public struct VideoRepository: Sendable {
             """).run()
         var counted = DailyContributions()
         counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
-        try await tenant.organizationDaily.apply(counted, in: db)
+        var changes = LevelChanges()
+        changes.add(counted, video: VideoRef(id: video.id.description, source: video.source, accountID: video.accountID?.description,
+                                             publicationDay: video.createTime.map(UTCDay.of), addedAt: video.addedAt))
+        try await tenant.levels.apply(changes, in: db)
     }
 
     func saveSettings(_ video: Video, in db: any SQLDatabase) async throws {
@@ -126,11 +129,11 @@ public struct VideoRepository: Sendable {
         }
     }
 
-    /// Takes the videos' contributions out of `organization_daily`, then deletes their rollups, snapshots and rows.
+    /// Takes the videos' contributions out of the levels, then deletes their rollups, snapshots and rows.
     func deleteWithHistory(_ ids: [String], in db: any SQLDatabase) async throws {
         for chunk in ids.chunked(200) {
             let ids = Array(chunk)
-            try await tenant.organizationDaily.remove(videoIDs: ids, in: db)
+            try await tenant.rollups.removeContributions(videoIDs: ids, in: db)
             for table in ["video_daily", "video_snapshots"] {
                 try await db.raw("""
                     DELETE FROM \(unsafeRaw: table) WHERE organization_id = \(bind: tenant.id) AND video_id IN (\(binds: ids))
