@@ -65,6 +65,8 @@ public struct VideoRepository: Sendable {
                 }
                 try await insert(video, in: db)
             }
+            // Its first refresh is due at once (docs/collection.md, "Refreshing").
+            await tenant.database.dueWorkAdded()
             return video
         } catch let error where !(error is DomainError) {
             // A concurrent create of the same video got past `exists` first; the unique index refused this one.
@@ -102,19 +104,23 @@ public struct VideoRepository: Sendable {
     func saveSettings(_ video: Video, in db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE videos SET metadata = \(bind: Metadata.encode(video.metadata)), is_active = \(bind: video.isActive ? 1 : 0),
-                scrape_interval_hours = \(bind: video.scrapeIntervalHours), updated_at = \(bind: Timestamp.now.seconds)
+                scrape_interval_hours = \(bind: video.scrapeIntervalHours), updated_at = \(bind: Timestamp.now.seconds),
+                next_refresh_at = \(AccountRepository.rescheduled(intervalHours: video.scrapeIntervalHours))
             WHERE organization_id = \(bind: tenant.id) AND id = \(bind: video.id.description)
             """).run()
     }
 
     /// Reads the video, applies `change` and saves its settings, in one transaction.
     func update(_ id: VideoID, source: VideoSource, _ change: @Sendable (inout Video) -> Void) async throws -> Video {
-        try await tenant.write { db in
+        let updated = try await tenant.write { db in
             var video = try await require(id, source: source, in: db)
             change(&video)
             try await saveSettings(video, in: db)
             return try await require(id, source: source, in: db)
         }
+        // Resumed, or due earlier: the collector looks again.
+        await tenant.database.dueWorkAdded()
+        return updated
     }
 
     /// Deletes the video with its snapshots and rollups; the organization's daily amounts lose its contributions.
@@ -166,7 +172,7 @@ public struct VideoRepository: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Video {
         let r = row.reader("videos")
-        return Video(
+        var video = Video(
             id: try r.id("id"), organizationID: try r.id("organization_id"), platform: try r.choice("platform"),
             source: try r.choice("source"), externalID: try r.string("external_id"),
             shortcode: try r.optionalString("shortcode"), url: try r.string("url"),
@@ -179,5 +185,7 @@ public struct VideoRepository: Sendable {
             updatedAt: try r.timestamp("updated_at"), firstScrapeTime: try r.optionalTimestamp("first_scrape_time"),
             lastScrapeTime: try r.optionalTimestamp("last_scrape_time"), counters: try r.counters(),
             dataSource: try r.string("data_source"))
+        video.collection = try r.collection()
+        return video
     }
 }
