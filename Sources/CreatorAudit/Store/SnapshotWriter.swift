@@ -96,6 +96,20 @@ public struct SnapshotWriter: Sendable {
     /// Stores video snapshots. `refreshLatest: false` leaves the videos' latest counters (and their accounts'
     /// totals) to one later `refreshLatest(videoIDs:in:)`.
     public func write(videos: [VideoSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
+        var dailyAmounts = DailyContributions()
+        try await write(videos: videos, refreshLatest: refreshLatest, addingDailyAmountsTo: &dailyAmounts, in: db)
+        try await tenant.organizationDaily.apply(dailyAmounts, in: db)
+    }
+
+    /// The same, except that the difference the write makes to the organization's daily amounts is added to
+    /// `dailyAmounts` instead of written: the caller applies it (`organizationDaily.apply`) as the last statement
+    /// of its transaction. There is one such row per organization and day, so on PostgreSQL concurrent writers of
+    /// one organization queue on it until they commit; the less of a transaction follows it, the more of them get
+    /// through (the collector's refreshes, docs/collection.md).
+    func write(
+        videos: [VideoSnapshot], refreshLatest: Bool, addingDailyAmountsTo dailyAmounts: inout DailyContributions,
+        in db: any SQLDatabase
+    ) async throws {
         let organization = "'" + tenant.id + "'"
         var byVideo: [String: [VideoSnapshot]] = [:]
         for snapshot in videos { byVideo[snapshot.videoID.description, default: []].append(snapshot) }
@@ -118,7 +132,7 @@ public struct SnapshotWriter: Sendable {
         }
         // Rollups and the organization's daily amounts for the whole call at once: one read of the videos' state
         // per 1,000 videos rather than per 1,000 snapshots (an import batch or a seeder call holds many days).
-        try await writeVideoDaily(byVideo: byVideo, states: states, in: db)
+        try await writeVideoDaily(byVideo: byVideo, states: states, into: &dailyAmounts, in: db)
         if refreshLatest {
             try await self.refreshLatest(videoIDs: ids, in: db)
         }
@@ -139,12 +153,14 @@ public struct SnapshotWriter: Sendable {
     /// new rows are computed here, each carrying forward the last known value of every counter, and the video's
     /// contribution changes only from its latest day on. Otherwise (history arriving out of order) the video's
     /// whole history is read before and after the write and compared.
-    private func writeVideoDaily(byVideo: [String: [VideoSnapshot]], states: [String: VideoState], in db: any SQLDatabase) async throws {
+    private func writeVideoDaily(
+        byVideo: [String: [VideoSnapshot]], states: [String: VideoState], into contributions: inout DailyContributions,
+        in db: any SQLDatabase
+    ) async throws {
         let organizationText = "'" + tenant.id + "'"
         let ids = byVideo.keys.sorted()
 
         var rows: [(video: String, videoID: VideoID, day: Int, observedAt: Int64, counters: Counters)] = []
-        var contributions = DailyContributions()
         var slow: [String] = []
         for id in ids {
             let snapshots = byVideo[id]!.sorted { $0.observedAt < $1.observedAt }
@@ -225,7 +241,6 @@ public struct SnapshotWriter: Sendable {
                 contributions.add(before, from: range.lowerBound, through: range.upperBound, sign: -1)
             }
         }
-        try await organizationDaily.apply(contributions, in: db)
     }
 
     /// Publication day, latest row and the row before it (and so the first row's levels) of each video of the organization among `ids`.

@@ -80,6 +80,14 @@ public struct VideoRepository: Sendable {
     /// Inserts a video (individual from the API, or discovered by a refresh / import) and counts it in the
     /// organization's daily video counts.
     public func insert(_ video: Video, in db: any SQLDatabase) async throws {
+        var counted = DailyContributions()
+        try await insert(video, countingInto: &counted, in: db)
+        try await tenant.organizationDaily.apply(counted, in: db)
+    }
+
+    /// Inserts a video and adds it to `dailyAmounts`' video counts, for the caller to apply at the end of its
+    /// transaction (see `SnapshotWriter.write(videos:refreshLatest:addingDailyAmountsTo:in:)`).
+    func insert(_ video: Video, countingInto dailyAmounts: inout DailyContributions, in db: any SQLDatabase) async throws {
         let c = video.counters
         try await db.raw("""
             INSERT INTO videos (id, organization_id, platform, source, external_id, shortcode, url, account_id,
@@ -96,9 +104,7 @@ public struct VideoRepository: Sendable {
                 \(bind: video.addedAt.seconds), \(bind: c.views), \(bind: c.plays), \(bind: c.likes),
                 \(bind: c.comments), \(bind: c.shares), \(bind: c.saves), \(bind: video.dataSource))
             """).run()
-        var counted = DailyContributions()
-        counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
-        try await tenant.organizationDaily.apply(counted, in: db)
+        dailyAmounts.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
     }
 
     func saveSettings(_ video: Video, in db: any SQLDatabase) async throws {

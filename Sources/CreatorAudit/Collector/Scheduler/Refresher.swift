@@ -92,6 +92,9 @@ struct Refresher: Sendable {
                 for post in refresh.posts where seenIDs.insert(post.externalID).inserted { posts.append(post) }
                 let known = try await collection.discoveredVideos(
                     platform: account.platform, externalIDs: posts.map(\.externalID), in: db)
+                // The organization's daily amounts are written last, in one statement: concurrent refreshes of one
+                // organization queue on that row until they commit (SnapshotWriter, `addingDailyAmountsTo`).
+                var dailyAmounts = DailyContributions()
                 var videoSnapshots: [VideoSnapshot] = []
                 for post in posts {
                     let videoID: VideoID
@@ -99,7 +102,7 @@ struct Refresher: Sendable {
                         videoID = existing
                     } else {
                         let video = Self.discovered(post, on: account, source: source, now: now)
-                        try await tenant.videos.insert(video, in: db)
+                        try await tenant.videos.insert(video, countingInto: &dailyAmounts, in: db)
                         videoID = video.id
                     }
                     videoSnapshots.append(
@@ -111,9 +114,13 @@ struct Refresher: Sendable {
                         accountID: account.id, observedAt: refresh.observedAt, followerCount: profile.followerCount,
                         followingCount: profile.followingCount, profilePostCount: profile.profilePostCount)],
                     in: db)
-                if !videoSnapshots.isEmpty { try await tenant.snapshots.write(videos: videoSnapshots, in: db) }
+                if !videoSnapshots.isEmpty {
+                    try await tenant.snapshots.write(
+                        videos: videoSnapshots, refreshLatest: true, addingDailyAmountsTo: &dailyAmounts, in: db)
+                }
                 try await collection.recordDiscoveredVideos(
                     account: account.id, seen: videoSnapshots.map(\.videoID), at: now, next: next, in: db)
+                try await tenant.organizationDaily.apply(dailyAmounts, in: db)
             }
             logger.debug("account refreshed", metadata: [
                 "account_id": "\(account.id)", "organization_id": "\(account.organizationID)",
