@@ -47,9 +47,7 @@ struct CollectorWorkerTests {
             let database = test.database
             let world = DoubleWorld(generatedAccounts: 1_000, postsPerAccount: 3)
             try await PlatformDoublesServer(world: world, latencyMilliseconds: 20).withRunning { baseURL in
-                let t0 = Date()
                 _ = try await Self.seed(database, count: 1_000)
-                print("TIMING seeded", Date().timeIntervalSince(t0))
                 let arguments = ["worker", "--log-level", "debug", "--collector-lease-seconds", "4",
                                  "--collector-concurrency", "8", "--instagram-concurrency", "8"] + test.cliStorageArguments
                 let environment = Self.environment(baseURL, world.credentials)
@@ -58,7 +56,6 @@ struct CollectorWorkerTests {
                 do {
                     let refreshed = "SELECT COUNT(*) AS n FROM accounts WHERE last_scrape_time IS NOT NULL"
                     #expect(try await RunningProcess.until(seconds: 120) { try await Self.number(database, refreshed) >= 250 })
-                    print("TIMING 250", Date().timeIntervalSince(t0))
                     let heldByFirst = try await Self.number(
                         database, "SELECT COUNT(*) AS n FROM accounts WHERE lease_owner LIKE '% pid \(first.pid) %'")
                     first.signal(SIGKILL)
@@ -68,10 +65,8 @@ struct CollectorWorkerTests {
                         try await Self.number(database, refreshed) == 1_000
                     }
                     #expect(all, "every account refreshed")
-                    print("TIMING all", Date().timeIntervalSince(t0))
                     second.signal(SIGTERM)
                     #expect(await second.waitForExit(seconds: 20) == 0)
-                    print("TIMING exit", Date().timeIntervalSince(t0))
 
                     // Exactly once per due time: one snapshot per account, no claim left.
                     #expect(try await Self.number(database, "SELECT COUNT(*) AS n FROM account_snapshots") == 1_000)
