@@ -59,15 +59,16 @@ public struct VideoRepository: Sendable {
     /// Tracks an individual video; the same platform video twice is a conflict.
     func create(_ video: Video) async throws -> Video {
         do {
-            try await tenant.write { db in
+            let created = try await tenant.write { db -> Video in
                 if try await exists(source: video.source, platform: video.platform, externalID: video.externalID, in: db) {
                     throw DomainError.conflict("This video is already tracked.")
                 }
                 try await insert(video, in: db)
+                return try await require(video.id, source: video.source, in: db)
             }
             // Its first refresh is due at once (docs/collection.md, "Refreshing").
             await tenant.database.dueWorkAdded()
-            return video
+            return created
         } catch let error where !(error is DomainError) {
             // A concurrent create of the same video got past `exists` first; the unique index refused this one.
             if try await tenant.read({ db in
