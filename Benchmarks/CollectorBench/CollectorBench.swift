@@ -18,7 +18,8 @@ struct CollectorBench {
         guard let worker = option("--worker", nil), let doubles = option("--doubles", nil),
             let dataDir = option("--data-dir", nil)
         else {
-            FileHandle.standardError.write(Data("usage: collector-bench --worker PATH --doubles URL --data-dir DIR\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: collector-bench --worker PATH --doubles URL --data-dir DIR\n".utf8))
             exit(2)
         }
         let url = option("--database-url", nil)
@@ -45,7 +46,8 @@ struct CollectorBench {
                 for index in chunk..<min(accounts + 1, chunk + 1_000) {
                     let number = String(index)
                     let username = "creator" + String(repeating: "0", count: max(0, 5 - number.count)) + number
-                    let account = Account.new(organizationID: organization, platform: .instagram, username: username, now: now)
+                    let account = Account.new(
+                        organizationID: organization, platform: .instagram, username: username, now: now)
                     try await tenant.accounts.insert(account, in: db)
                 }
             }
@@ -63,8 +65,11 @@ struct CollectorBench {
         for _ in 0..<workers {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: worker)
-            process.arguments = ["worker", "--log-level", "warning", "--collector-concurrency", concurrency,
-                                 "--instagram-concurrency", concurrency] + storage
+            process.arguments =
+                [
+                    "worker", "--log-level", "warning", "--collector-concurrency", concurrency,
+                    "--instagram-concurrency", concurrency,
+                ] + storage
             process.environment = environment
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
@@ -100,8 +105,9 @@ struct CollectorBench {
             refreshed, wall, Double(refreshed) / wall, busyCPU / Double(max(1, refreshed)) * 1_000,
             idleCPU / idleSeconds / Double(workers) * 100)
         print(row)
-        FileHandle.standardError.write(Data(
-            "  (first refresh seen \(String(format: "%.1f", (firstProgress ?? done).timeIntervalSince(start))) s after start, within the 1 s poll)\n".utf8))
+        let first = String(format: "%.1f", (firstProgress ?? done).timeIntervalSince(start))
+        let note = "  (first refresh seen \(first) s after start, within the 1 s poll)\n"
+        FileHandle.standardError.write(Data(note.utf8))
         await database.close()
     }
 

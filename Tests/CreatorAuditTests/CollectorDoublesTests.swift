@@ -59,11 +59,14 @@ struct CollectorDoublesTests {
             bed.world.put(Self.instagramAccount(bed, "lookback", posts: 40, offset: 2))
             let organization = try await Fixtures.organization(database)
             let now = bed.clock.timestamp
-            let capped = try await CollectorFixtures.account(database, organization.id, .instagram, "capped", now: now) {
+            let capped = try await CollectorFixtures.account(database, organization.id, .instagram, "capped", now: now)
+            {
                 $0.maxRecentPostsPerAccount = 12
             }
             // A post every 12 hours: a 5-day look-back holds 10 of them (the newest is an hour old).
-            let recent = try await CollectorFixtures.account(database, organization.id, .instagram, "lookback", now: now) {
+            let recent = try await CollectorFixtures.account(
+                database, organization.id, .instagram, "lookback", now: now
+            ) {
                 $0.postLookbackDays = 5
             }
             let collector = Self.collector(bed, instagram: bed.instagram(pageSize: 5))
@@ -105,8 +108,9 @@ struct CollectorDoublesTests {
                 #expect(video.counters.likes == nil, "hidden likes are unknown")
                 #expect(video.counters.views == nil && video.counters.plays == nil, "business discovery has no views")
                 #expect(video.counters.shares == nil && video.counters.saves == nil)
-                #expect(try await CollectorFixtures.count(
-                    database, "video_snapshots", where: "video_id", is: video.id.description) == 2)
+                #expect(
+                    try await CollectorFixtures.count(
+                        database, "video_snapshots", where: "video_id", is: video.id.description) == 2)
             }
         }
     }
@@ -123,8 +127,10 @@ struct CollectorDoublesTests {
             bed.world.put(tiktokUser)
             let organization = try await Fixtures.organization(database)
             let now = bed.clock.timestamp
-            let account = try await CollectorFixtures.account(database, organization.id, .instagram, "comes.and.goes", now: now)
-            let tiktok = try await CollectorFixtures.account(database, organization.id, .tiktok, "private.later", now: now)
+            let account = try await CollectorFixtures.account(
+                database, organization.id, .instagram, "comes.and.goes", now: now)
+            let tiktok = try await CollectorFixtures.account(
+                database, organization.id, .tiktok, "private.later", now: now)
             let collector = Self.collector(bed)
             #expect(await collector.refreshDue().refreshed == 2)
             let good = try await CollectorFixtures.account(database, account)
@@ -156,7 +162,7 @@ struct CollectorDoublesTests {
     }
 
     @Test(
-        "an expired token makes the source fail: subjects are untouched and wait; one probe a minute; all resume when it works",
+        "an expired token: the source fails, subjects wait untouched, one probe a minute, all resume when it works",
         arguments: TestEngines.all)
     func tokenExpiry(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
@@ -165,8 +171,9 @@ struct CollectorDoublesTests {
             var accounts: [Account] = []
             for index in 0..<3 {
                 bed.world.put(Self.instagramAccount(bed, "expiry\(index)", posts: 2, offset: 10 + UInt64(index)))
-                accounts.append(try await CollectorFixtures.account(
-                    database, organization.id, .instagram, "expiry\(index)", now: bed.clock.timestamp))
+                accounts.append(
+                    try await CollectorFixtures.account(
+                        database, organization.id, .instagram, "expiry\(index)", now: bed.clock.timestamp))
             }
             let instagram = bed.instagram(policy: SourceGovernor.Policy(maxConcurrentRequests: 1))
             let collector = Self.collector(bed, instagram: instagram)
@@ -214,7 +221,7 @@ struct CollectorDoublesTests {
     }
 
     @Test(
-        "a 429 or usage at 100 % pauses the platform: nothing is claimed or sent during the pause, all is refreshed after",
+        "a 429 or usage at 100 % pauses the platform: nothing is claimed or sent until the pause ends",
         arguments: TestEngines.all)
     func rateLimits(engine: DatabaseEngine) async throws {
         try await SourceTestbed.run(engine) { bed in
@@ -223,8 +230,9 @@ struct CollectorDoublesTests {
             var accounts: [Account] = []
             for index in 0..<3 {
                 bed.world.put(Self.instagramAccount(bed, "limited\(index)", posts: 1, offset: 20 + UInt64(index)))
-                accounts.append(try await CollectorFixtures.account(
-                    database, organization.id, .instagram, "limited\(index)", now: bed.clock.timestamp))
+                accounts.append(
+                    try await CollectorFixtures.account(
+                        database, organization.id, .instagram, "limited\(index)", now: bed.clock.timestamp))
             }
             let instagram = bed.instagram(policy: SourceGovernor.Policy(maxConcurrentRequests: 1))
             let collector = Self.collector(bed, instagram: instagram)
@@ -274,8 +282,9 @@ struct CollectorDoublesTests {
             var accounts: [Account] = []
             for index in 0..<6 {
                 bed.world.put(Self.tiktokUser(bed, "budget\(index)", videos: 2, offset: UInt64(index)))
-                accounts.append(try await CollectorFixtures.account(
-                    database, organization.id, .tiktok, "budget\(index)", now: bed.clock.timestamp))
+                accounts.append(
+                    try await CollectorFixtures.account(
+                        database, organization.id, .tiktok, "budget\(index)", now: bed.clock.timestamp))
             }
             // Three accounts per video query: each batch costs 3 user infos + 1 query = 4 requests.
             var limits = DailyBudgetLimits.tiktokResearch
@@ -300,7 +309,8 @@ struct CollectorDoublesTests {
             // waiting accounts made due again: the spent budget is read from the database, nothing is sent.
             bed.clock.advance(60)
             for account in waiting {
-                try await CollectorFixtures.makeDue(database, "accounts", account.id.description, at: bed.clock.timestamp)
+                try await CollectorFixtures.makeDue(
+                    database, "accounts", account.id.description, at: bed.clock.timestamp)
             }
             let research = bed.requests(.tiktok).filter { $0.uri.hasPrefix("/v2/research/") }.count
             let restarted = Self.collector(
@@ -335,7 +345,8 @@ struct CollectorDoublesTests {
             #expect(row.collectionStatus == .retrying && row.collection.consecutiveFailures == 1)
             #expect(row.collection.lastError?.contains("unreadable") == true)
             #expect(row.followerCount == good.followerCount && row.lastScrapeTime == good.lastScrapeTime)
-            #expect(try await CollectorFixtures.discovered(database, account).map(\.counters) == goodVideos.map(\.counters))
+            #expect(
+                try await CollectorFixtures.discovered(database, account).map(\.counters) == goodVideos.map(\.counters))
             let firstWait = try #require(row.collection.nextRefreshAt).seconds - bed.clock.timestamp.seconds
             #expect((48...72).contains(firstWait))
 
@@ -362,8 +373,9 @@ struct CollectorDoublesTests {
             var accounts: [Account] = []
             for index in 0..<20 {
                 bed.world.put(Self.tiktokUser(bed, "batch\(index)", videos: 2, offset: UInt64(index)))
-                accounts.append(try await CollectorFixtures.account(
-                    database, organization.id, .tiktok, "batch\(index)", now: bed.clock.timestamp))
+                accounts.append(
+                    try await CollectorFixtures.account(
+                        database, organization.id, .tiktok, "batch\(index)", now: bed.clock.timestamp))
             }
             #expect(await Self.collector(bed).refreshDue().refreshed == 20)
             let queries = bed.requests(.tiktok).filter { $0.uri.hasPrefix("/v2/research/video/query/") }

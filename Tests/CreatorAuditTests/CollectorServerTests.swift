@@ -9,8 +9,10 @@ struct CollectorServerTests {
     /// The collector `serve` runs by default: the sandbox for both platforms.
     static let sandboxCollector: @Sendable (Database) async throws -> CollectorService = { database in
         try await CollectorService.prepare(
-            database: database, sources: PlatformSources(configuration: .sandbox, database: database,
-                                                         logger: TestDatabase.quietLogger),
+            database: database,
+            sources: PlatformSources(
+                configuration: .sandbox, database: database,
+                logger: TestDatabase.quietLogger),
             settings: CollectorSettings(), holder: "test server", logger: TestDatabase.quietLogger)
     }
 
@@ -54,7 +56,7 @@ struct CollectorServerTests {
     }
 
     @Test(
-        "without a collector an account stays pending, due since it was added; a paused one shows paused and no due time",
+        "without a collector an account stays pending, due since added; paused shows paused and no due time",
         arguments: TestEngines.all)
     func pendingAndPaused(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
@@ -72,7 +74,8 @@ struct CollectorServerTests {
             #expect(pausedCollection["next_refresh_at"] is NSNull)
 
             let video = try await server.request(
-                .POST, "/v2/videos", key: tenant.key, body: #"{"platform":"tiktok","identifier":"7321000000000000001"}"#)
+                .POST, "/v2/videos", key: tenant.key, body: #"{"platform":"tiktok","identifier":"7321000000000000001"}"#
+            )
             #expect((video.data["collection"] as? [String: Any])?["status"] as? String == "pending")
         }
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite("Collector: scheduling and refreshes")
 struct CollectorTests {
     @Test(
-        "a new account is refreshed at once: profile, recent posts, snapshots, scrape times; due again one interval later",
+        "a new account is refreshed at once: profile, posts, snapshots, scrape times; due again one interval later",
         arguments: TestEngines.all)
     func firstRefresh(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
@@ -16,7 +16,8 @@ struct CollectorTests {
             let clock = ManualClock()
             let organization = try await Fixtures.organization(database)
             let added = try await CollectorFixtures.account(
-                database, organization.id, .instagram, "maya.chen", now: clock.timestamp) { $0.scrapeIntervalHours = 6 }
+                database, organization.id, .instagram, "maya.chen", now: clock.timestamp
+            ) { $0.scrapeIntervalHours = 6 }
             #expect(added.collectionStatus == .pending)
             #expect(added.collection.nextRefreshAt == clock.timestamp, "due at once")
 
@@ -76,7 +77,8 @@ struct CollectorTests {
             let sandbox = SandboxSource(clock: { clock.timestamp })
             let post = try #require(
                 sandbox.posts(
-                    platform: .tiktok, username: "viral.clips.hub", publishedFrom: clock.timestamp.adding(seconds: -90 * 86_400),
+                    platform: .tiktok, username: "viral.clips.hub",
+                    publishedFrom: clock.timestamp.adding(seconds: -90 * 86_400),
                     through: clock.timestamp
                 ).first)
             let added = try await CollectorFixtures.video(
@@ -85,16 +87,19 @@ struct CollectorTests {
 
             #expect(await CollectorFixtures.collector(database, clock: clock).refreshDue().refreshed == 1)
             let video = try await CollectorFixtures.video(database, added)
-            #expect(video.counters == sandbox.counters(platform: .tiktok, externalID: post.externalID, at: clock.timestamp))
+            #expect(
+                video.counters == sandbox.counters(platform: .tiktok, externalID: post.externalID, at: clock.timestamp))
             #expect(video.counters.views != nil && video.counters.saves == nil, "TikTok reports no saves: null, not 0")
             #expect(video.description == post.caption && video.createTime == post.createTime)
             #expect(video.lastScrapeTime == clock.timestamp && video.collectionStatus == .ok)
-            #expect(try await CollectorFixtures.count(database, "video_snapshots", where: "video_id", is: video.id.description) == 1)
+            #expect(
+                try await CollectorFixtures.count(
+                    database, "video_snapshots", where: "video_id", is: video.id.description) == 1)
         }
     }
 
     @Test(
-        "pausing an account or its creator stops its refreshes, resuming brings them back; a deleted account's due work is gone",
+        "pausing an account or its creator stops its refreshes, resuming restarts them; deleting drops the due work",
         arguments: TestEngines.all)
     func pausedAndDeleted(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
@@ -103,15 +108,19 @@ struct CollectorTests {
             let organization = try await Fixtures.organization(database)
             let tenant = database.tenant(organization.id)
             let now = clock.timestamp
-            let paused = try await CollectorFixtures.account(database, organization.id, .instagram, "paused.one", now: now)
+            let paused = try await CollectorFixtures.account(
+                database, organization.id, .instagram, "paused.one", now: now)
             _ = try await tenant.accounts.update(paused.id) { $0.isActive = false }
             let creator = try await tenant.creators.create(
-                Creator(id: CreatorID(), organizationID: organization.id, name: "Leo", isActive: true, metadata: [:],
-                        createdAt: now))
+                Creator(
+                    id: CreatorID(), organizationID: organization.id, name: "Leo", isActive: true, metadata: [:],
+                    createdAt: now))
             let underCreator = try await CollectorFixtures.account(
-                database, organization.id, .tiktok, "creator.paused", now: now) { $0.creatorID = creator.id }
+                database, organization.id, .tiktok, "creator.paused", now: now
+            ) { $0.creatorID = creator.id }
             _ = try await tenant.creators.update(creator.id) { $0.isActive = false }
-            let deleted = try await CollectorFixtures.account(database, organization.id, .tiktok, "deleted.one", now: now)
+            let deleted = try await CollectorFixtures.account(
+                database, organization.id, .tiktok, "deleted.one", now: now)
             #expect(try await tenant.accounts.delete(deleted.id))
 
             let collector = CollectorFixtures.collector(database, clock: clock)
@@ -135,7 +144,7 @@ struct CollectorTests {
     }
 
     @Test(
-        "a gone or private profile becomes unavailable with a back-off from about a minute; a source failure only waits",
+        "a gone or private profile becomes unavailable, backing off from a minute; a source failure only waits",
         arguments: TestEngines.all)
     func failures(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
@@ -144,8 +153,10 @@ struct CollectorTests {
             let organization = try await Fixtures.organization(database)
             let now = clock.timestamp
             let gone = try await CollectorFixtures.account(database, organization.id, .instagram, "gone_maya", now: now)
-            let hidden = try await CollectorFixtures.account(database, organization.id, .tiktok, "private_leo", now: now)
-            let failing = try await CollectorFixtures.account(database, organization.id, .tiktok, "failing_app", now: now)
+            let hidden = try await CollectorFixtures.account(
+                database, organization.id, .tiktok, "private_leo", now: now)
+            let failing = try await CollectorFixtures.account(
+                database, organization.id, .tiktok, "failing_app", now: now)
 
             let pass = await CollectorFixtures.collector(database, clock: clock).refreshDue()
             #expect(pass.unavailable == 2 && pass.deferred == 1 && pass.refreshed == 0)
@@ -189,7 +200,7 @@ struct CollectorTests {
     }
 
     @Test(
-        "a claim is a lease: another worker skips the subject until it runs out, and a refresh that lost its claim stores nothing",
+        "a claim is a lease: others skip the subject until it ends; a refresh that lost its claim stores nothing",
         arguments: TestEngines.all)
     func leases(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
@@ -204,8 +215,10 @@ struct CollectorTests {
                 platform: .instagram, limit: 10, owner: "worker a", now: now, leaseUntil: now.adding(seconds: 300))
             #expect(first.map(\.id) == [account.id])
             #expect(first.first?.limits == PostLimits(maxPosts: 50, lookbackDays: 30), "the organization's defaults")
-            #expect(try await queue.claimAccounts(
-                platform: .instagram, limit: 10, owner: "worker b", now: now, leaseUntil: now.adding(seconds: 300)).isEmpty)
+            #expect(
+                try await queue.claimAccounts(
+                    platform: .instagram, limit: 10, owner: "worker b", now: now, leaseUntil: now.adding(seconds: 300)
+                ).isEmpty)
             #expect(try await queue.nextClaimableTime(platform: .instagram) == now.adding(seconds: 300))
 
             // Worker a's lease runs out; b takes the account over; a's late refresh must not be stored.
@@ -241,11 +254,15 @@ struct CollectorTests {
             let collector = CollectorFixtures.collector(database, clock: SystemCollectorClock())
             let running = Task { await collector.run() }
             try await Task.sleep(for: .milliseconds(300))
-            let account = try await CollectorFixtures.account(database, organization.id, .instagram, "maya.chen", now: .now)
+            let account = try await CollectorFixtures.account(
+                database, organization.id, .instagram, "maya.chen", now: .now)
             var refreshed: Account?
             for _ in 0..<100 {
                 let row = try await CollectorFixtures.account(database, account)
-                if row.lastScrapeTime != nil { refreshed = row; break }
+                if row.lastScrapeTime != nil {
+                    refreshed = row
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
             let row = try #require(refreshed, "refreshed within 5 s of being added")

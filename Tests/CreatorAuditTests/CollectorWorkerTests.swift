@@ -26,7 +26,8 @@ struct CollectorWorkerTests {
         try await tenant.write { db in
             for index in 1...count {
                 let username = "creator" + String(repeating: "0", count: 5 - String(index).count) + String(index)
-                let account = Account.new(organizationID: organization.id, platform: .instagram, username: username, now: now)
+                let account = Account.new(
+                    organizationID: organization.id, platform: .instagram, username: username, now: now)
                 try await tenant.accounts.insert(account, in: db)
             }
         }
@@ -40,7 +41,7 @@ struct CollectorWorkerTests {
     }
 
     @Test(
-        "two workers on PostgreSQL refresh 1,000 due accounts exactly once; a killed worker's claims are taken over after its lease",
+        "two PostgreSQL workers refresh 1,000 due accounts once each; a killed worker's claims are taken over",
         .enabled(if: TestEngines.postgresURL != nil))
     func twoWorkers() async throws {
         try await TestDatabase.with(.postgres) { test in
@@ -48,14 +49,20 @@ struct CollectorWorkerTests {
             let world = DoubleWorld(generatedAccounts: 1_000, postsPerAccount: 3)
             try await PlatformDoublesServer(world: world, latencyMilliseconds: 20).withRunning { baseURL in
                 _ = try await Self.seed(database, count: 1_000)
-                let arguments = ["worker", "--log-level", "debug", "--collector-lease-seconds", "4",
-                                 "--collector-concurrency", "8", "--instagram-concurrency", "8"] + test.cliStorageArguments
+                let arguments =
+                    [
+                        "worker", "--log-level", "debug", "--collector-lease-seconds", "4",
+                        "--collector-concurrency", "8", "--instagram-concurrency", "8",
+                    ] + test.cliStorageArguments
                 let environment = Self.environment(baseURL, world.credentials)
                 let first = try RunningProcess(arguments, environment: environment, directory: test.dataDir)
                 let second = try RunningProcess(arguments, environment: environment, directory: test.dataDir)
                 do {
                     let refreshed = "SELECT COUNT(*) AS n FROM accounts WHERE last_scrape_time IS NOT NULL"
-                    #expect(try await RunningProcess.until(seconds: 120) { try await Self.number(database, refreshed) >= 250 })
+                    #expect(
+                        try await RunningProcess.until(seconds: 120) {
+                            try await Self.number(database, refreshed) >= 250
+                        })
                     let heldByFirst = try await Self.number(
                         database, "SELECT COUNT(*) AS n FROM accounts WHERE lease_owner LIKE '% pid \(first.pid) %'")
                     first.signal(SIGKILL)
@@ -70,17 +77,21 @@ struct CollectorWorkerTests {
 
                     // Exactly once per due time: one snapshot per account, no claim left.
                     #expect(try await Self.number(database, "SELECT COUNT(*) AS n FROM account_snapshots") == 1_000)
-                    #expect(try await Self.number(database, """
-                        SELECT COUNT(*) AS n FROM (SELECT account_id FROM account_snapshots GROUP BY account_id
-                            HAVING COUNT(*) > 1) t
-                        """) == 0)
+                    #expect(
+                        try await Self.number(
+                            database,
+                            """
+                            SELECT COUNT(*) AS n FROM (SELECT account_id FROM account_snapshots GROUP BY account_id
+                                HAVING COUNT(*) > 1) t
+                            """) == 0)
                     #expect(try await CollectorFixtures.claimsHeld(database) == 0)
                     // Nothing at once: an account asked twice was asked by the killed worker first, and again only
                     // after it was gone; at most what it held.
                     var times: [String: [Double]] = [:]
                     for request in world.requests where request.platform == .instagram {
                         guard let range = request.uri.range(of: "username%28"),
-                              let end = request.uri[range.upperBound...].range(of: "%29") else { continue }
+                            let end = request.uri[range.upperBound...].range(of: "%29")
+                        else { continue }
                         times[String(request.uri[range.upperBound..<end.lowerBound]), default: []].append(request.time)
                     }
                     #expect(times.count == 1_000)
@@ -104,7 +115,7 @@ struct CollectorWorkerTests {
     }
 
     @Test(
-        "SIGTERM during refreshes: in-flight refreshes finish within the grace period or are released; no claim is left held",
+        "SIGTERM: refreshes in flight finish within the grace period or are released; no claim is left held",
         arguments: TestEngines.all)
     func sigterm(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
@@ -113,7 +124,9 @@ struct CollectorWorkerTests {
             try await PlatformDoublesServer(world: world).withRunning { baseURL in
                 _ = try await Self.seed(database, count: 40)
                 let environment = Self.environment(baseURL, world.credentials)
-                let base = ["worker", "--collector-concurrency", "4", "--instagram-concurrency", "4"] + test.cliStorageArguments
+                let base =
+                    ["worker", "--collector-concurrency", "4", "--instagram-concurrency", "4"]
+                    + test.cliStorageArguments
                 let refreshed = "SELECT COUNT(*) AS n FROM accounts WHERE last_scrape_time IS NOT NULL"
 
                 // Answers take 1.5 s, the grace period is 10 s: the refreshes in flight finish, the rest is released.
@@ -121,7 +134,10 @@ struct CollectorWorkerTests {
                 let patient = try RunningProcess(
                     base + ["--collector-shutdown-grace", "10"], environment: environment, directory: test.dataDir)
                 do {
-                    #expect(try await RunningProcess.until(seconds: 30) { try await CollectorFixtures.claimsHeld(database) >= 4 })
+                    #expect(
+                        try await RunningProcess.until(seconds: 30) {
+                            try await CollectorFixtures.claimsHeld(database) >= 4
+                        })
                     try await Task.sleep(for: .milliseconds(300))
                     let asked = world.requestCount(.instagram)
                     let start = Date()
@@ -131,7 +147,8 @@ struct CollectorWorkerTests {
                     #expect(took < 10, "finished the refreshes in flight, did not wait out the grace: \(took) s")
                     #expect(try await CollectorFixtures.claimsHeld(database) == 0)
                     let done = try await Self.number(database, refreshed)
-                    #expect(done >= asked && done < 40, "the refreshes in flight were stored: \(done) of \(asked) asked")
+                    #expect(
+                        done >= asked && done < 40, "the refreshes in flight were stored: \(done) of \(asked) asked")
                     #expect(try await Self.number(database, "SELECT COUNT(*) AS n FROM account_snapshots") == done)
                 } catch {
                     await patient.stop()
@@ -147,7 +164,10 @@ struct CollectorWorkerTests {
                 let hasty = try RunningProcess(
                     base + ["--collector-shutdown-grace", "1"], environment: environment, directory: test.dataDir)
                 do {
-                    #expect(try await RunningProcess.until(seconds: 30) { try await CollectorFixtures.claimsHeld(database) >= 4 })
+                    #expect(
+                        try await RunningProcess.until(seconds: 30) {
+                            try await CollectorFixtures.claimsHeld(database) >= 4
+                        })
                     let start = Date()
                     hasty.signal(SIGTERM)
                     #expect(await hasty.waitForExit(seconds: 15) == 0)
@@ -155,9 +175,12 @@ struct CollectorWorkerTests {
                     #expect(took < 4, "exited within the 1 s bound (plus start-up of the shutdown): \(took) s")
                     #expect(try await CollectorFixtures.claimsHeld(database) == 0)
                     #expect(try await Self.number(database, refreshed) == before, "nothing half-stored")
-                    #expect(try await Self.number(database, """
-                        SELECT COUNT(*) AS n FROM accounts WHERE consecutive_failures > 0
-                        """) == 0, "a cancelled refresh is not a failure")
+                    #expect(
+                        try await Self.number(
+                            database,
+                            """
+                            SELECT COUNT(*) AS n FROM accounts WHERE consecutive_failures > 0
+                            """) == 0, "a cancelled refresh is not a failure")
                 } catch {
                     await hasty.stop()
                     throw error

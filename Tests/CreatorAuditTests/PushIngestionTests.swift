@@ -9,13 +9,33 @@ import Testing
 struct PushIngestionTests {
     static let ndjson = [("Content-Type", "application/x-ndjson")]
 
+    /// One NDJSON line.
+    static func line(_ record: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// An account snapshot line.
+    static func followers(_ username: String, _ count: Int, at time: String = "2026-01-10T09:00:00Z") -> String {
+        line([
+            "kind": "snapshot", "platform": "tiktok", "account": username, "observed_at": time, "follower_count": count,
+        ])
+    }
+
     static func body(observedAt: String = "2026-01-10T09:00:00Z", followers: Int = 1_000) -> String {
-        [
-            #"{"kind":"account","platform":"tiktok","username":"mayachen","name":"Maya Chen"}"#,
-            #"{"kind":"video","platform":"tiktok","external_id":"7321000000000000001","account":"mayachen","create_time":"2026-01-09T19:00:00Z"}"#,
+        let video = "7321000000000000001"
+        return [
+            line(["kind": "account", "platform": "tiktok", "username": "mayachen", "name": "Maya Chen"]),
+            line([
+                "kind": "video", "platform": "tiktok", "external_id": video, "account": "mayachen",
+                "create_time": "2026-01-09T19:00:00Z",
+            ]),
             "",
-            #"{"kind":"snapshot","platform":"tiktok","account":"mayachen","observed_at":"\#(observedAt)","follower_count":\#(followers)}"#,
-            #"{"kind":"snapshot","platform":"tiktok","video":"7321000000000000001","observed_at":"\#(observedAt)","view_count":500,"play_count":500,"like_count":50}"#,
+            Self.followers("mayachen", followers, at: observedAt),
+            line([
+                "kind": "snapshot", "platform": "tiktok", "video": video, "observed_at": observedAt, "view_count": 500,
+                "play_count": 500, "like_count": 50,
+            ]),
         ].joined(separator: "\n") + "\n"
     }
 
@@ -30,7 +50,7 @@ struct PushIngestionTests {
     }
 
     @Test(
-        "records are stored as by import: new accounts and videos, snapshots, latest counters; unknown counters stay null",
+        "records are stored as by import: accounts, videos, snapshots, latest counters; unknown counters stay null",
         arguments: TestEngines.all)
     func happyPath(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
@@ -54,7 +74,8 @@ struct PushIngestionTests {
             #expect(video["comment_count"] is NSNull && video["saved_count"] is NSNull, "not sent: unknown, not 0")
 
             // Later snapshots for what is now tracked: referred to, not created again.
-            let later = try await Self.push(server, tenant.key, Self.body(observedAt: "2026-01-11T09:00:00Z", followers: 1_200))
+            let later = try await Self.push(
+                server, tenant.key, Self.body(observedAt: "2026-01-11T09:00:00Z", followers: 1_200))
             #expect(later.data["accounts_created"] as? Int == 0 && later.data["snapshots_stored"] as? Int == 2)
             #expect(try await Self.accounts(server, tenant).first?["follower_count"] as? Int == 1_200)
         }
@@ -65,7 +86,7 @@ struct PushIngestionTests {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
             var lines = Self.body().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            lines[3] = #"{"kind":"snapshot","platform":"tiktok","account":"mayachen","observed_at":"2026-01-10T09:00:00Z","follower_count":-5}"#
+            lines[3] = Self.followers("mayachen", -5)
             let response = try await Self.push(server, tenant.key, lines.joined(separator: "\n"))
             Check.validation(response, ["line[4].follower_count"])
             #expect(response.json["detail"] as? String == "Line 4 is not a valid record; nothing was stored.")
@@ -74,9 +95,7 @@ struct PushIngestionTests {
             // Not JSON at all, and a record naming an account the organization does not track.
             let garbage = try await Self.push(server, tenant.key, "{\"kind\":\"account\"\n")
             Check.validation(garbage, ["line[1]"])
-            let unknown = try await Self.push(
-                server, tenant.key,
-                #"{"kind":"snapshot","platform":"tiktok","account":"nobody","observed_at":"2026-01-10T09:00:00Z","follower_count":1}"#)
+            let unknown = try await Self.push(server, tenant.key, Self.followers("nobody", 1))
             Check.validation(unknown, ["line[1].account"])
             let empty = try await Self.push(server, tenant.key, "\n\n")
             #expect(empty.status == 422)
@@ -89,9 +108,10 @@ struct PushIngestionTests {
             let owner = try await Tenant.make(server)
             let other = try await Tenant.make(server)
             #expect(try await Self.push(server, owner.key, Self.body()).status == 200)
-            let snapshot = #"{"kind":"snapshot","platform":"tiktok","account":"mayachen","observed_at":"2026-01-12T09:00:00Z","follower_count":7}"#
+            let snapshot = Self.followers("mayachen", 7, at: "2026-01-12T09:00:00Z")
             let foreign = try await Self.push(server, other.key, snapshot)
-            let missing = try await Self.push(server, other.key, snapshot.replacingOccurrences(of: "mayachen", with: "nobody.here"))
+            let missing = try await Self.push(
+                server, other.key, snapshot.replacingOccurrences(of: "mayachen", with: "nobody.here"))
             #expect(foreign.status == 422 && missing.status == 422)
             #expect(foreign.json["errors"] as? NSArray == missing.json["errors"] as? NSArray)
             #expect(foreign.json["detail"] as? String == missing.json["detail"] as? String)
@@ -126,8 +146,9 @@ struct PushIngestionTests {
         }
     }
 
-    @Test("an Idempotency-Key replays the first answer; the same key with another body is a conflict",
-          arguments: TestEngines.all)
+    @Test(
+        "an Idempotency-Key replays the first answer; the same key with another body is a conflict",
+        arguments: TestEngines.all)
     func idempotency(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
@@ -138,7 +159,8 @@ struct PushIngestionTests {
             #expect(replay.status == 200 && replay.header("Idempotent-Replayed") == "true")
             #expect(replay.body == first.body)
             let snapshots = try await server.database.read(scope: .test) { db in
-                try await db.raw("SELECT COUNT(*) AS n FROM account_snapshots").first()?.decode(column: "n", as: Int.self)
+                try await db.raw("SELECT COUNT(*) AS n FROM account_snapshots").first()?.decode(
+                    column: "n", as: Int.self)
             }
             #expect(snapshots == 1, "stored once")
             let other = try await Self.push(server, tenant.key, Self.body(followers: 5), headers: key)

@@ -31,9 +31,10 @@ struct WorkerCommand: AsyncParsableCommand {
                 database: database,
                 sources: PlatformSources(configuration: sourceConfiguration, database: database, logger: logger),
                 settings: settings, holder: "creatoraudit worker", logger: logger)
-            let lines = [
-                "CreatorAudit worker collecting from \(location) (\(settings.concurrency) refreshes at once)"
-            ] + sourceConfiguration.summary
+            let lines =
+                [
+                    "CreatorAudit worker collecting from \(location) (\(settings.concurrency) refreshes at once)"
+                ] + sourceConfiguration.summary
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             let group = ServiceGroup(
                 configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -162,7 +162,8 @@ public struct AccountRepository: Sendable {
                 is_active = \(bind: account.isActive ? 1 : 0), paused_by_creator = \(bind: account.pausedByCreator ? 1 : 0),
                 scrape_interval_hours = \(bind: account.scrapeIntervalHours),
                 max_recent_posts_per_account = \(bind: account.maxRecentPostsPerAccount),
-                post_lookback_days = \(bind: account.postLookbackDays), creator_id = \(bind: account.creatorID?.description),
+                post_lookback_days = \(bind: account.postLookbackDays),
+                creator_id = \(bind: account.creatorID?.description),
                 next_refresh_at = \(Self.rescheduled(intervalHours: account.scrapeIntervalHours))
             WHERE organization_id = \(bind: tenant.id) AND id = \(bind: account.id.description)
             """).run()

@@ -51,16 +51,18 @@ public struct CollectionRepository: Sendable {
         var set: SQLQueryString = "lease_owner = NULL, lease_until = NULL"
         switch record {
         case .refreshed(let at, let next):
-            set = set + """
-                , next_refresh_at = \(bind: next.seconds), last_attempt_at = \(bind: at.seconds), last_error = NULL,
-                consecutive_failures = 0, collection_state = 'ok', is_unavailable = 0
-                """
+            set =
+                set + """
+                    , next_refresh_at = \(bind: next.seconds), last_attempt_at = \(bind: at.seconds), last_error = NULL,
+                    consecutive_failures = 0, collection_state = 'ok', is_unavailable = 0
+                    """
         case .failed(let outcome, let reason, let at, let next):
-            set = set + """
-                , next_refresh_at = \(bind: next.seconds), last_attempt_at = \(bind: at.seconds),
-                last_error = \(bind: String(reason.prefix(300))), consecutive_failures = consecutive_failures + 1,
-                collection_state = \(bind: outcome.rawValue)
-                """
+            set =
+                set + """
+                    , next_refresh_at = \(bind: next.seconds), last_attempt_at = \(bind: at.seconds),
+                    last_error = \(bind: String(reason.prefix(300))), consecutive_failures = consecutive_failures + 1,
+                    collection_state = \(bind: outcome.rawValue)
+                    """
             if outcome == .unavailable { set = set + ", is_unavailable = 1" }
         case .deferred(let next, let failing):
             set = set + ", next_refresh_at = \(bind: next.seconds)"
@@ -170,7 +172,8 @@ extension RowReader {
             return outcome
         }
         return CollectionState(
-            nextRefreshAt: try optionalTimestamp("next_refresh_at"), lastAttemptAt: try optionalTimestamp("last_attempt_at"),
+            nextRefreshAt: try optionalTimestamp("next_refresh_at"),
+            lastAttemptAt: try optionalTimestamp("last_attempt_at"),
             lastError: try optionalString("last_error"), consecutiveFailures: try int("consecutive_failures"),
             outcome: outcome)
     }

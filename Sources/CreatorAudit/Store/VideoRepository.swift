@@ -88,7 +88,9 @@ public struct VideoRepository: Sendable {
 
     /// Inserts a video and adds it to `dailyAmounts`' video counts, for the caller to apply at the end of its
     /// transaction (see `SnapshotWriter.write(videos:refreshLatest:addingDailyAmountsTo:in:)`).
-    func insert(_ video: Video, countingInto dailyAmounts: inout DailyContributions, in db: any SQLDatabase) async throws {
+    func insert(
+        _ video: Video, countingInto dailyAmounts: inout DailyContributions, in db: any SQLDatabase
+    ) async throws {
         let c = video.counters
         try await db.raw("""
             INSERT INTO videos (id, organization_id, platform, source, external_id, shortcode, url, account_id,

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SQLKit
 import Testing
+
 @testable import CreatorAudit
 
 enum CollectorFixtures {
@@ -69,16 +70,19 @@ enum CollectorFixtures {
     static func discovered(_ database: Database, _ account: Account) async throws -> [Video] {
         let page = try await database.tenant(account.organizationID).videos.page(
             source: .account, VideoFilters(accountID: account.id.description),
-            PageQuery(limit: 500, includeTotal: false, sort: VideoRepository.sortOptions[0], direction: .desc,
-                      after: nil))
+            PageQuery(
+                limit: 500, includeTotal: false, sort: VideoRepository.sortOptions[0], direction: .desc,
+                after: nil))
         return page.items
     }
 
     /// Moves the subject's due time (as if its interval or back-off had passed).
     static func makeDue(_ database: Database, _ table: String, _ id: String, at time: Timestamp) async throws {
         try await database.write(scope: .test) { db in
-            try await db.raw("UPDATE \(unsafeRaw: table) SET next_refresh_at = \(bind: time.seconds) WHERE id = \(bind: id)")
-                .run()
+            try await db.raw(
+                "UPDATE \(unsafeRaw: table) SET next_refresh_at = \(bind: time.seconds) WHERE id = \(bind: id)"
+            )
+            .run()
         }
     }
 
@@ -87,7 +91,8 @@ enum CollectorFixtures {
         try await database.read(scope: .test) { db in
             var held = 0
             for table in ["accounts", "videos"] {
-                held += try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE lease_owner IS NOT NULL")
+                held +=
+                    try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE lease_owner IS NOT NULL")
                     .first()?.decode(column: "n", as: Int.self) ?? 0
             }
             return held

@@ -17,7 +17,9 @@ public struct CollectorOptions: ParsableArguments {
 
     public init() {}
 
-    public func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CollectorSettings {
+    public func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> CollectorSettings
+    {
         var settings = CollectorSettings()
         var problems: [String] = []
         let variable = "CREATORAUDIT_COLLECTOR_CONCURRENCY"
@@ -31,12 +33,16 @@ public struct CollectorOptions: ParsableArguments {
             problems.append("\(variable) must be a whole number between 1 and 256")
         }
         if let lease = collectorLeaseSeconds {
-            if (2...86_400).contains(lease) { settings.leaseSeconds = Int64(lease) } else {
+            if (2...86_400).contains(lease) {
+                settings.leaseSeconds = Int64(lease)
+            } else {
                 problems.append("--collector-lease-seconds must be between 2 and 86400")
             }
         }
         if let grace = collectorShutdownGrace {
-            if (0...600).contains(grace) { settings.shutdownGraceSeconds = grace } else {
+            if (0...600).contains(grace) {
+                settings.shutdownGraceSeconds = grace
+            } else {
                 problems.append("--collector-shutdown-grace must be between 0 and 600")
             }
         }

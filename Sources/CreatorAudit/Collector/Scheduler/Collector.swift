@@ -84,8 +84,9 @@ public final class Collector: Sendable {
         database: Database, sources: PlatformSources, settings: CollectorSettings = CollectorSettings(),
         clock: any CollectorClock = SystemCollectorClock(), logger: Logger
     ) {
-        self.init(database: database, source: { sources.source(for: $0) }, settings: settings, clock: clock,
-                  logger: logger)
+        self.init(
+            database: database, source: { sources.source(for: $0) }, settings: settings, clock: clock,
+            logger: logger)
     }
 
     /// `source` answers which source collects a platform (tests hand in their own).
@@ -249,8 +250,9 @@ public final class Collector: Sendable {
                     running -= 1
                     record(claimed, results, into: &pass)
                 case .graceOver:
-                    logger.warning("refreshes still running after the shutdown grace period; cancelling them",
-                                   metadata: ["running": "\(running)"])
+                    logger.warning(
+                        "refreshes still running after the shutdown grace period; cancelling them",
+                        metadata: ["running": "\(running)"])
                     group.cancelAll()
                 case .woke:
                     break
@@ -263,8 +265,9 @@ public final class Collector: Sendable {
         let owner = settings.owner
         let queue = queue
         if case .failure(let error) = await Task(operation: { try await queue.releaseAll(owner: owner) }).result {
-            logger.warning("could not release this collector's claims; they expire with their lease",
-                           metadata: ["error": "\(String(describing: error).prefix(200))"])
+            logger.warning(
+                "could not release this collector's claims; they expire with their lease",
+                metadata: ["error": "\(String(describing: error).prefix(200))"])
         }
     }
 
@@ -345,8 +348,9 @@ public final class Collector: Sendable {
                 return clock.now() - state.lastClaimError > 60
             }
             if shouldLog {
-                logger.error("could not claim due work; trying again shortly",
-                             metadata: ["error": "\(String(describing: error).prefix(300))"])
+                logger.error(
+                    "could not claim due work; trying again shortly",
+                    metadata: ["error": "\(String(describing: error).prefix(300))"])
             }
             return (jobs, true)
         }

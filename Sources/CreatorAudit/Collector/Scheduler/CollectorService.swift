@@ -25,16 +25,19 @@ public struct CollectorService: Service {
             lock = try CollectorLock.acquire(databasePath: path, holder: holder)
             try await CollectorQueue(database: database).releaseEveryLease()
         }
-        let collector = Collector(database: database, sources: sources, settings: settings, clock: clock, logger: logger)
+        let collector = Collector(
+            database: database, sources: sources, settings: settings, clock: clock, logger: logger)
         return CollectorService(collector: collector, sources: sources, database: database, lock: lock, logger: logger)
     }
 
     public func run() async throws {
         let settings = collector.settings
-        logger.info("collector started", metadata: [
-            "concurrency": "\(settings.concurrency)", "lease_s": "\(settings.leaseSeconds)",
-            "sources": "\(sources.configuration.summary.joined(separator: " | "))",
-        ])
+        logger.info(
+            "collector started",
+            metadata: [
+                "concurrency": "\(settings.concurrency)", "lease_s": "\(settings.leaseSeconds)",
+                "sources": "\(sources.configuration.summary.joined(separator: " | "))",
+            ])
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 if database.engine == .postgres { group.addTask { await listen() } }
@@ -47,10 +50,13 @@ public struct CollectorService: Service {
         await sources.shutdown()
         lock?.release()
         let totals = collector.totals
-        logger.info("collector stopped", metadata: [
-            "refreshed": "\(totals.refreshed)", "retrying": "\(totals.retrying)",
-            "unavailable": "\(totals.unavailable)", "deferred": "\(totals.deferred)", "released": "\(totals.released)",
-        ])
+        logger.info(
+            "collector stopped",
+            metadata: [
+                "refreshed": "\(totals.refreshed)", "retrying": "\(totals.retrying)",
+                "unavailable": "\(totals.unavailable)", "deferred": "\(totals.deferred)",
+                "released": "\(totals.released)",
+            ])
     }
 
     /// PostgreSQL: wakes the collector on every notification that a subject was added or resumed anywhere.
@@ -68,8 +74,9 @@ public struct CollectorService: Service {
                 }
             } catch {
                 if Task.isCancelledOrShuttingDown { break }
-                logger.warning("collector's due-work listener lost its connection; reconnecting",
-                               metadata: ["error": "\(type(of: error))"])
+                logger.warning(
+                    "collector's due-work listener lost its connection; reconnecting",
+                    metadata: ["error": "\(type(of: error))"])
             }
             backoff = ContinuousClock.now - connectedAt > .seconds(10) ? 0.1 : min(backoff * 2, 5)
             try? await Task.sleep(nanoseconds: UInt64(backoff * 1_000_000_000))

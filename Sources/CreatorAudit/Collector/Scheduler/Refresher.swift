@@ -36,14 +36,18 @@ struct Refresher: Sendable {
     // MARK: Accounts
 
     /// Refreshes accounts of one platform with one source call (TikTok answers several accounts per query).
-    func refresh(_ accounts: [DueAccount], platform: Platform, with source: any PlatformSource) async -> [RefreshResult] {
+    func refresh(_ accounts: [DueAccount], platform: Platform, with source: any PlatformSource) async -> [RefreshResult]
+    {
         guard !accounts.isEmpty else { return [] }
         var answers: [Result<AccountRefresh, any Error>]
         do {
             if accounts.count == 1, let account = accounts.first {
                 do {
-                    answers = [.success(try await source.refreshAccount(
-                        platform: platform, username: account.username, limits: account.limits))]
+                    answers = [
+                        .success(
+                            try await source.refreshAccount(
+                                platform: platform, username: account.username, limits: account.limits))
+                    ]
                 } catch let error as PlatformSourceError where !error.isPlatformWide {
                     answers = [.failure(error)]
                 }
@@ -67,8 +71,10 @@ struct Refresher: Sendable {
             case .success(let refresh):
                 results.append(await store(refresh, of: account, source: source.name))
             case .failure(let error):
-                results.append(await fail(.account(account.id), organization: account.organizationID,
-                                          failures: account.consecutiveFailures, error: error, source: source.name))
+                results.append(
+                    await fail(
+                        .account(account.id), organization: account.organizationID,
+                        failures: account.consecutiveFailures, error: error, source: source.name))
             }
         }
         return results
@@ -83,8 +89,10 @@ struct Refresher: Sendable {
         do {
             try await tenant.write { db in
                 let collection = tenant.collection
-                guard try await collection.settle(.account(account.id), owner: owner,
-                                                  .refreshed(at: now, next: next), in: db)
+                guard
+                    try await collection.settle(
+                        .account(account.id), owner: owner,
+                        .refreshed(at: now, next: next), in: db)
                 else { throw ClaimLost() }
                 try await collection.recordProfile(account.id, refresh.profile, source: source, in: db)
                 var posts: [PlatformPost] = []
@@ -110,9 +118,11 @@ struct Refresher: Sendable {
                 }
                 let profile = refresh.profile
                 try await tenant.snapshots.write(
-                    accounts: [AccountSnapshot(
-                        accountID: account.id, observedAt: refresh.observedAt, followerCount: profile.followerCount,
-                        followingCount: profile.followingCount, profilePostCount: profile.profilePostCount)],
+                    accounts: [
+                        AccountSnapshot(
+                            accountID: account.id, observedAt: refresh.observedAt, followerCount: profile.followerCount,
+                            followingCount: profile.followingCount, profilePostCount: profile.profilePostCount)
+                    ],
                     in: db)
                 if !videoSnapshots.isEmpty {
                     try await tenant.snapshots.write(
@@ -122,16 +132,19 @@ struct Refresher: Sendable {
                     account: account.id, seen: videoSnapshots.map(\.videoID), at: now, next: next, in: db)
                 try await tenant.organizationDaily.apply(dailyAmounts, in: db)
             }
-            logger.debug("account refreshed", metadata: [
-                "account_id": "\(account.id)", "organization_id": "\(account.organizationID)",
-                "posts": "\(refresh.posts.count)",
-            ])
+            logger.debug(
+                "account refreshed",
+                metadata: [
+                    "account_id": "\(account.id)", "organization_id": "\(account.organizationID)",
+                    "posts": "\(refresh.posts.count)",
+                ])
             return .refreshed
         } catch is ClaimLost {
             return .lost
         } catch {
-            return await fail(.account(account.id), organization: account.organizationID,
-                              failures: account.consecutiveFailures, error: error, source: source)
+            return await fail(
+                .account(account.id), organization: account.organizationID,
+                failures: account.consecutiveFailures, error: error, source: source)
         }
     }
 
@@ -161,8 +174,9 @@ struct Refresher: Sendable {
             answer = try await source.refreshVideo(
                 platform: video.platform, externalID: video.externalID, ownerUsername: video.ownerUsername)
         } catch {
-            return await fail(.video(video.id), organization: video.organizationID,
-                              failures: video.consecutiveFailures, error: error, source: source.name)
+            return await fail(
+                .video(video.id), organization: video.organizationID,
+                failures: video.consecutiveFailures, error: error, source: source.name)
         }
         let tenant = database.tenant(video.organizationID)
         let now = clock.timestamp
@@ -171,20 +185,26 @@ struct Refresher: Sendable {
         let owner = owner
         do {
             try await tenant.write { db in
-                guard try await tenant.collection.settle(.video(video.id), owner: owner,
-                                                         .refreshed(at: now, next: next), in: db)
+                guard
+                    try await tenant.collection.settle(
+                        .video(video.id), owner: owner,
+                        .refreshed(at: now, next: next), in: db)
                 else { throw ClaimLost() }
-                try await tenant.collection.recordVideoDetails(video.id, answer.post, source: source.name, at: now, in: db)
+                try await tenant.collection.recordVideoDetails(
+                    video.id, answer.post, source: source.name, at: now, in: db)
                 try await tenant.snapshots.write(
-                    videos: [VideoSnapshot(videoID: video.id, observedAt: answer.observedAt, counters: answer.post.counters)],
+                    videos: [
+                        VideoSnapshot(videoID: video.id, observedAt: answer.observedAt, counters: answer.post.counters)
+                    ],
                     in: db)
             }
             return .refreshed
         } catch is ClaimLost {
             return .lost
         } catch {
-            return await fail(.video(video.id), organization: video.organizationID,
-                              failures: video.consecutiveFailures, error: error, source: source.name)
+            return await fail(
+                .video(video.id), organization: video.organizationID,
+                failures: video.consecutiveFailures, error: error, source: source.name)
         }
     }
 
@@ -205,7 +225,8 @@ struct Refresher: Sendable {
             result = .released
         case let error as PlatformSourceError where error.isPlatformWide:
             let wait = schedule.deferralSeconds(retryAfter: error.retryAfter, random: random)
-            record = .deferred(next: now.adding(seconds: wait), sourceFailing: error.isSourceFailing ? error.reason : nil)
+            record = .deferred(
+                next: now.adding(seconds: wait), sourceFailing: error.isSourceFailing ? error.reason : nil)
             result = .deferred
         case let error as PlatformSourceError where error.isUnavailable:
             let wait = schedule.backoffSeconds(failures: failures + 1, random: random)
@@ -217,19 +238,24 @@ struct Refresher: Sendable {
             result = .retrying
         default:
             // Not the platform's answer (most likely the database): logged in full here, shown short to clients.
-            logger.warning("refresh could not be stored; it will be retried", metadata: [
-                "subject": "\(subject.table) \(subject.id)", "organization_id": "\(organization)",
-                "error": "\(String(describing: error).prefix(300))",
-            ])
+            logger.warning(
+                "refresh could not be stored; it will be retried",
+                metadata: [
+                    "subject": "\(subject.table) \(subject.id)", "organization_id": "\(organization)",
+                    "error": "\(String(describing: error).prefix(300))",
+                ])
             let wait = schedule.backoffSeconds(failures: failures + 1, random: random)
-            record = .failed(.retrying, reason: "the refresh could not be stored", at: now, next: now.adding(seconds: wait))
+            record = .failed(
+                .retrying, reason: "the refresh could not be stored", at: now, next: now.adding(seconds: wait))
             result = .retrying
         }
         if result != .released {
-            logger.debug("refresh not done", metadata: [
-                "subject": "\(subject.table) \(subject.id)", "result": "\(result)", "source": "\(source)",
-                "reason": "\((error as? PlatformSourceError)?.reason ?? "\(type(of: error))")",
-            ])
+            logger.debug(
+                "refresh not done",
+                metadata: [
+                    "subject": "\(subject.table) \(subject.id)", "result": "\(result)", "source": "\(source)",
+                    "reason": "\((error as? PlatformSourceError)?.reason ?? "\(type(of: error))")",
+                ])
         }
         // In a task of its own: a stopping collector's cancelled refresh must still give its claim back.
         let tenant = database.tenant(organization)
@@ -241,9 +267,11 @@ struct Refresher: Sendable {
         case .success(true): return result
         case .success(false): return .lost
         case .failure(let error):
-            logger.warning("could not record a refresh's outcome; the claim expires with its lease", metadata: [
-                "subject": "\(subject.table) \(subject.id)", "error": "\(String(describing: error).prefix(300))",
-            ])
+            logger.warning(
+                "could not record a refresh's outcome; the claim expires with its lease",
+                metadata: [
+                    "subject": "\(subject.table) \(subject.id)", "error": "\(String(describing: error).prefix(300))",
+                ])
             return result
         }
     }
