@@ -96,6 +96,11 @@ let package = Package(
             dependencies: ["CreatorAudit"],
             path: "Benchmarks/MetricsBench"
         ),
+        .executableTarget(
+            name: "collector-bench",
+            dependencies: ["CreatorAudit"],
+            path: "Benchmarks/CollectorBench"
+        ),
         .testTarget(
             name: "CreatorAuditTests",
             dependencies: [

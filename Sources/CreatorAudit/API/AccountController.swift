@@ -156,6 +156,7 @@ struct AccountController {
             ("effective_max_recent_posts_per_account", .int(account.effectiveMaxRecentPosts)),
             ("effective_post_lookback_days", .int(account.effectiveLookbackDays)),
             ("data_source", .string(account.dataSource)),
+            ("collection", CollectionJSON.json(account.collection, status: account.collectionStatus)),
         ])
     }
 }

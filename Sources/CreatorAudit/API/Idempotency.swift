@@ -30,9 +30,19 @@ enum Idempotency {
         request: Request, context: TenantRequestContext, handle: (inout JSONBody) async throws -> StoredReply
     ) async throws -> Response {
         let raw = try await JSONBody.collect(request, context: context)
-        guard let key = request.headers[.idempotencyKey] else {
+        return try await run(request: request, context: context, bodyHash: SHA256.hash(data: raw)) {
             var body = try JSONBody.parse(raw)
-            return try await handle(&body).response(replayed: false)
+            return try await handle(&body)
+        }
+    }
+
+    /// Runs `handle` at most once per idempotency key, for a body already read (and hashed) by the caller.
+    static func run(
+        request: Request, context: TenantRequestContext, bodyHash: SHA256.Digest,
+        handle: () async throws -> StoredReply
+    ) async throws -> Response {
+        guard let key = request.headers[.idempotencyKey] else {
+            return try await handle().response(replayed: false)
         }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
             throw APIError.validation([FieldError(field: "Idempotency-Key", message: "must be 1 to 255 printable characters")])
@@ -42,7 +52,7 @@ enum Idempotency {
         let method = request.method.rawValue
         let records = context.store.idempotency
         let claimID: String
-        switch try await records.claim(method: method, route: route, key: key, requestHash: Hex.encode(SHA256.hash(data: raw))) {
+        switch try await records.claim(method: method, route: route, key: key, requestHash: Hex.encode(bodyHash)) {
         case .mismatch:
             throw APIError.conflict("This Idempotency-Key was used with a different request body.")
         case .inFlight:
@@ -54,8 +64,7 @@ enum Idempotency {
         }
         let reply: StoredReply
         do {
-            var body = try JSONBody.parse(raw)
-            reply = try await handle(&body)
+            reply = try await handle()
         } catch {
             let problem = ProblemMiddleware.translate(error)
             if problem.code.status.code < 500 {

@@ -131,6 +131,7 @@ struct VideoController {
             ("saved_count", .optional(c.saves)),
             ("engagement_rate", .optional(video.engagementRate)),
             ("data_source", .string(video.dataSource)),
+            ("collection", CollectionJSON.json(video.collection, status: video.collectionStatus)),
         ])
     }
 }

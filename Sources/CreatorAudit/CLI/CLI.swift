@@ -60,7 +60,10 @@ struct CreatorAuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "creatoraudit",
         abstract: "CreatorAudit: public engagement analytics for social-media creators, served over HTTPS.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, OrgCommand.self, KeysCommand.self])
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, SourcesCommand.self, MigrateCommand.self, DemoCommand.self,
+            ImportCommand.self, OrgCommand.self, KeysCommand.self,
+        ])
 }
 
 /// `--data-dir` and `--database-url`, shared by every command. Flags override `CREATORAUDIT_*` variables.

@@ -5,7 +5,8 @@ import Logging
 import NIOSSL
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTPS API.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTPS API, the dashboard and the collector.")
 
     @OptionGroup var storage: StorageOptions
 
@@ -19,6 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per minute per client address on unauthenticated routes.") var publicRateLimit: Int = 600
     @Option(help: ArgumentHelp("Failed authentications per minute per client address before it is refused (429).", visibility: .hidden))
     var failedAuthLimit: Int = APIKeyAuthMiddleware.failedAttemptsPerMinute
+    @Flag(help: "Serve only: do not refresh tracked accounts and videos here (run `creatoraudit worker` instead).")
+    var noCollector = false
+    @OptionGroup var collectorOptions: CollectorOptions
+    @OptionGroup var sources: SourceOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -53,8 +58,26 @@ struct ServeCommand: AsyncParsableCommand {
         let publicURL = (publicURL ?? environment["CREATORAUDIT_PUBLIC_URL"] ?? "https://\(displayHost):\(port)")  // behind a proxy too: clients reach us over HTTPS
             .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
 
+        // Every configuration problem before anything starts.
+        let sourceConfiguration = noCollector ? nil : try sources.configuration()
+        let collectorSettings = try collectorOptions.settings()
+
         let database = try await Database.open(try storage.location(), logger: logger)
-        try await Migrations.run(on: database, logger: logger)
+        let collector: CollectorService?
+        do {
+            try await Migrations.run(on: database, logger: logger)
+            if let sourceConfiguration {
+                collector = try await CollectorService.prepare(
+                    database: database,
+                    sources: PlatformSources(configuration: sourceConfiguration, database: database, logger: logger),
+                    settings: collectorSettings, holder: "creatoraudit serve", logger: logger)
+            } else {
+                collector = nil
+            }
+        } catch {
+            await database.close()
+            throw error
+        }
         var settings = ServerSettings(transport: transport, publicURL: publicURL)
         settings.host = host
         settings.port = port
@@ -63,11 +86,18 @@ struct ServeCommand: AsyncParsableCommand {
         let services = AppServices(database: database)
         let storageDescription = (try? storage.location().description) ?? ""
         let fingerprintLine = fingerprint.map { "TLS certificate SHA-256 fingerprint: \($0)" }
-        let app = try buildApplication(services: services, settings: settings, logger: logger) { channel in
+        let app = try buildApplication(services: services, settings: settings, logger: logger, collector: collector) {
+            channel in
             let boundPort = channel.localAddress?.port ?? port
             var lines = ["CreatorAudit is serving the API at \(publicURL)/v2 (listening on \(host):\(boundPort); \(storageDescription))",
                          "Dashboard: \(publicURL)/"]
             if let fingerprintLine { lines.append(fingerprintLine) }
+            if let collector {
+                lines.append("Collector: refreshing tracked accounts and videos here — "
+                             + collector.sources.configuration.summary.joined(separator: "; "))
+            } else {
+                lines.append("Collector: off (--no-collector); run `creatoraudit worker` to refresh tracked accounts")
+            }
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         do {

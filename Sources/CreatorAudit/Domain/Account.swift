@@ -34,6 +34,8 @@ public struct Account: Sendable {
     /// The organization's defaults, read with the row (not stored on it).
     public var organizationMaxRecentPosts: Int = 50
     public var organizationLookbackDays: Int = 30
+    /// The collector's bookkeeping (read-only in the API: `collection`).
+    public var collection = CollectionState()
 
     public var effectiveMaxRecentPosts: Int { maxRecentPostsPerAccount ?? organizationMaxRecentPosts }
     public var effectiveLookbackDays: Int { postLookbackDays ?? organizationLookbackDays }
@@ -54,4 +56,8 @@ public struct Account: Sendable {
     }
 
     var engagementRate: Double? { totals.engagementRate }
+
+    public var collectionStatus: CollectionStatus {
+        collection.status(isActive: isActive, isUnavailable: isUnavailable, lastScrapeTime: lastScrapeTime)
+    }
 }

@@ -26,6 +26,8 @@ public struct Video: Sendable {
     public var lastScrapeTime: Timestamp?
     public var counters: Counters
     public var dataSource: String
+    /// The collector's bookkeeping (read-only in the API: `collection`).
+    public var collection = CollectionState()
 
     /// A new video: every counter null until its first refresh.
     public static func new(
@@ -41,4 +43,8 @@ public struct Video: Sendable {
     }
 
     var engagementRate: Double? { counters.engagementRate }
+
+    public var collectionStatus: CollectionStatus {
+        collection.status(isActive: isActive, isUnavailable: isUnavailable, lastScrapeTime: lastScrapeTime)
+    }
 }

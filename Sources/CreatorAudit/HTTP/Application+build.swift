@@ -91,13 +91,14 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     CreatorController(publicURL: publicURL, secrets: services.secrets).addRoutes(to: api)
     SearchController().addRoutes(to: api)
     AnalyticsController().addRoutes(to: api)
+    SnapshotController().addRoutes(to: api)
 
     Dashboard(services: services, publicURL: settings.publicURL).addRoutes(to: root)
     return router
 }
 
 public func buildApplication(
-    services: AppServices, settings: ServerSettings, logger: Logger,
+    services: AppServices, settings: ServerSettings, logger: Logger, collector: CollectorService? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = buildRouter(services: services, settings: settings, logger: logger)
@@ -118,5 +119,7 @@ public func buildApplication(
                                 pollInterval: settings.changePollInterval),
         UsageFlushService(recorder: services.usage, interval: settings.usageFlushInterval, logger: logger),
         IdempotencyPurgeService(database: services.database, logger: logger))
+    // Last added, so it stops first after the server: refreshes in flight finish while the database is open.
+    if let collector { app.addServices(collector) }
     return app
 }

@@ -225,3 +225,28 @@ private final class ImportSession {
         return identifier.url
     }
 }
+
+// MARK: Records that do not come from a file (push ingestion, `POST /v2/snapshots`)
+
+extension Importer {
+    /// One NDJSON line checked as an import record, exactly as `import` checks it; nil for a blank line.
+    /// Throws `ImportError` naming line `number`.
+    static func record(ndjsonLine bytes: [UInt8], number: Int, now: Timestamp) throws -> ImportRecord? {
+        var parser = FlatJSONParser(bytes: bytes, line: number)
+        guard !parser.isBlank else { return nil }
+        return try ImportRecord.parse(ImportLine(number: number, fields: try parser.object()), now: now)
+    }
+
+    /// Stores records already checked, in one transaction: all or nothing. Throws `ImportError` (with the record's
+    /// line) for one that does not fit the organization — an account it does not track, the account quota.
+    func store(_ records: [(record: ImportRecord, line: Int)], now: Timestamp) async throws -> Counts {
+        let store = self.store
+        return try await store.write { db in
+            let session = ImportSession(store: store, db: db, now: now)
+            try await session.loadLimits()
+            for (record, line) in records { try await session.apply(record, line: line) }
+            try await session.finish()
+            return session.counts
+        }
+    }
+}

@@ -99,7 +99,7 @@ public struct AccountRepository: Sendable {
     /// transaction. Under a creator that is paused, the account starts paused by it.
     func create(_ prepared: Account) async throws -> Account {
         do {
-            return try await tenant.write { db -> Account in
+            let created = try await tenant.write { db -> Account in
                 var account = prepared
                 if let quota = try await tenant.organization.accountQuota(tenant.organizationID, in: db),
                    try await count(in: db) >= quota {
@@ -120,6 +120,9 @@ public struct AccountRepository: Sendable {
                 try await insert(account, in: db)
                 return try await require(account.id, in: db)
             }
+            // Its first refresh is due at once (docs/collection.md, "Refreshing").
+            await tenant.database.dueWorkAdded()
+            return created
         } catch let error where !(error is DomainError) {
             // A concurrent create of the same account got past `exists` first; the unique index refused this one.
             if try await tenant.read({ db in try await exists(platform: prepared.platform, username: prepared.username, in: db) }) {
@@ -159,19 +162,32 @@ public struct AccountRepository: Sendable {
                 is_active = \(bind: account.isActive ? 1 : 0), paused_by_creator = \(bind: account.pausedByCreator ? 1 : 0),
                 scrape_interval_hours = \(bind: account.scrapeIntervalHours),
                 max_recent_posts_per_account = \(bind: account.maxRecentPostsPerAccount),
-                post_lookback_days = \(bind: account.postLookbackDays), creator_id = \(bind: account.creatorID?.description)
+                post_lookback_days = \(bind: account.postLookbackDays),
+                creator_id = \(bind: account.creatorID?.description),
+                next_refresh_at = \(Self.rescheduled(intervalHours: account.scrapeIntervalHours))
             WHERE organization_id = \(bind: tenant.id) AND id = \(bind: account.id.description)
             """).run()
     }
 
+    /// A shorter interval brings the next refresh forward (never later than it was).
+    static func rescheduled(intervalHours: Int) -> SQLQueryString {
+        """
+        CASE WHEN last_scrape_time IS NOT NULL AND last_scrape_time + \(bind: intervalHours * 3600) < next_refresh_at
+            THEN last_scrape_time + \(bind: intervalHours * 3600) ELSE next_refresh_at END
+        """
+    }
+
     /// Reads the account, applies `change` and saves its settings, in one transaction.
     func update(_ id: AccountID, _ change: @Sendable (inout Account) -> Void) async throws -> Account {
-        try await tenant.write { db in
+        let updated = try await tenant.write { db in
             var account = try await require(id, in: db)
             change(&account)
             try await saveSettings(account, in: db)
             return try await require(id, in: db)
         }
+        // Resumed, or due earlier: the collector looks again.
+        await tenant.database.dueWorkAdded()
+        return updated
     }
 
     /// Deletes the account with its history, and its discovered videos with theirs; the organization's daily
@@ -257,6 +273,7 @@ public struct AccountRepository: Sendable {
             postLookbackDays: try r.optionalInt("post_lookback_days"), dataSource: try r.string("data_source"))
         account.organizationMaxRecentPosts = try r.int("org_max_recent")
         account.organizationLookbackDays = try r.int("org_lookback")
+        account.collection = try r.collection()
         return account
     }
 }

@@ -53,7 +53,7 @@ public struct CreatorRepository: Sendable {
 
     /// Reads the creator, applies `change`, saves it and applies an activity change to its accounts.
     func update(_ id: CreatorID, _ change: @Sendable (inout Creator) -> Void) async throws -> Creator {
-        try await tenant.write { db in
+        let updated = try await tenant.write { db in
             var creator = try await require(id, in: db)
             let wasActive = creator.isActive
             change(&creator)
@@ -72,6 +72,9 @@ public struct CreatorRepository: Sendable {
             }
             return try await require(id, in: db)
         }
+        // Its accounts may have resumed: the collector looks again.
+        await tenant.database.dueWorkAdded()
+        return updated
     }
 
     private func resumePaused(_ creatorID: CreatorID, accountID: AccountID? = nil, in db: any SQLDatabase) async throws {

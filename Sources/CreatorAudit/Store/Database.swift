@@ -67,6 +67,12 @@ public final class Database: Sendable {
     /// PostgreSQL notification channel for credential changes. Channels are database-wide, so deployments
     /// (or test schemas) sharing one database through different schemas get one each.
     let credentialsChannel: String
+    /// PostgreSQL notification channel telling collectors that a subject was added or resumed (same scheme).
+    let dueWorkChannel: String
+    /// Wakes this process's collector when a subject is added or resumed (docs/collection.md, "Refreshing").
+    public let dueWork = DueWorkSignal()
+    /// The SQLite file, for the one-collector-per-file lock; nil on PostgreSQL.
+    public let sqlitePath: String?
     private let backend: Backend
     let logger: Logger
 
@@ -75,10 +81,14 @@ public final class Database: Sendable {
         case postgres(PostgresBackend)
     }
 
-    private init(engine: DatabaseEngine, backend: Backend, logger: Logger, schema: String? = nil) {
+    private init(
+        engine: DatabaseEngine, backend: Backend, logger: Logger, schema: String? = nil, sqlitePath: String? = nil
+    ) {
         self.engine = engine
         let suffix = (schema ?? "").lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }
         self.credentialsChannel = suffix.isEmpty ? "creatoraudit_credentials" : "creatoraudit_credentials_" + suffix
+        self.dueWorkChannel = suffix.isEmpty ? "creatoraudit_due_work" : "creatoraudit_due_work_" + suffix
+        self.sqlitePath = sqlitePath
         self.backend = backend
         self.logger = logger
     }
@@ -87,7 +97,9 @@ public final class Database: Sendable {
     public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
         switch location {
         case .sqlite(let path):
-            return Database(engine: .sqlite, backend: .sqlite(try await SQLiteBackend(path: path, logger: logger)), logger: logger)
+            return Database(
+                engine: .sqlite, backend: .sqlite(try await SQLiteBackend(path: path, logger: logger)), logger: logger,
+                sqlitePath: path)
         case .postgres(let url):
             return Database(
                 engine: .postgres, backend: .postgres(try await PostgresBackend(url: url, logger: logger)), logger: logger,

@@ -21,7 +21,10 @@ struct Migration: Sendable {
 
 public enum Migrations {
     static var all: [Migration] {
-        [foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject, collectorSources, subjectLevels]
+        [
+            foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject, collectorSources,
+            collectorQueue, subjectLevels,
+        ]
     }
 
     static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [

@@ -35,6 +35,16 @@ public struct SnapshotWriter: Sendable {
     /// Stores account snapshots. `refreshLatest: false` leaves the accounts' latest counters to one later
     /// `refreshLatest(accountIDs:in:)` (an import touching the same accounts in every batch).
     public func write(accounts: [AccountSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
+        var changes = LevelChanges()
+        try await write(accounts: accounts, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
+        try await tenant.levels.apply(changes, in: db)
+    }
+
+    /// The same, leaving the levels' changes to the caller (see `write(videos:refreshLatest:addingLevelChangesTo:in:)`).
+    func write(
+        accounts: [AccountSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
+        in db: any SQLDatabase
+    ) async throws {
         let organization = "'" + tenant.id + "'"
         let ids = Array(Set(accounts.map(\.accountID.description))).sorted()
         for chunk in ids.chunked(500) {
@@ -75,7 +85,6 @@ public struct SnapshotWriter: Sendable {
                 """).run()
         }
         let after = try await rollups.followerHistories(accountIDs: ids, firstDay: firstDay, lastDay: Int.max / 2, in: db)
-        var changes = LevelChanges()
         for (old, new) in zip(before, after) {
             let last = max(old.rows.last?.day ?? firstDay, new.rows.last?.day ?? firstDay)
             var contributions = DailyContributions()
@@ -83,7 +92,6 @@ public struct SnapshotWriter: Sendable {
             contributions.add(old, from: firstDay, through: last, sign: -1)
             changes.add(contributions, account: new.accountID)
         }
-        try await tenant.levels.apply(changes, in: db)
         if refreshLatest {
             try await self.refreshLatest(accountIDs: ids, in: db)
         }
@@ -111,6 +119,20 @@ public struct SnapshotWriter: Sendable {
     /// Stores video snapshots. `refreshLatest: false` leaves the videos' latest counters (and their accounts'
     /// totals) to one later `refreshLatest(videoIDs:in:)`.
     public func write(videos: [VideoSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
+        var changes = LevelChanges()
+        try await write(videos: videos, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
+        try await tenant.levels.apply(changes, in: db)
+    }
+
+    /// The same, except that the difference the write makes to the subjects' levels is added to `changes` instead
+    /// of written: the caller applies it (`levels.apply`) as the last statement of its transaction. The
+    /// organization's level rows are shared by every writer of the organization, so on PostgreSQL concurrent
+    /// writers of one organization queue on them until they commit; the less of a transaction follows them, the
+    /// more of them get through (the collector's refreshes, docs/collection.md).
+    func write(
+        videos: [VideoSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
+        in db: any SQLDatabase
+    ) async throws {
         let organization = "'" + tenant.id + "'"
         var byVideo: [String: [VideoSnapshot]] = [:]
         for snapshot in videos { byVideo[snapshot.videoID.description, default: []].append(snapshot) }
@@ -133,7 +155,7 @@ public struct SnapshotWriter: Sendable {
         }
         // Rollups and the organization's daily amounts for the whole call at once: one read of the videos' state
         // per 1,000 videos rather than per 1,000 snapshots (an import batch or a seeder call holds many days).
-        try await writeVideoDaily(byVideo: byVideo, states: states, in: db)
+        try await writeVideoDaily(byVideo: byVideo, states: states, into: &changes, in: db)
         if refreshLatest {
             try await self.refreshLatest(videoIDs: ids, in: db)
         }
@@ -157,12 +179,14 @@ public struct SnapshotWriter: Sendable {
     /// new rows are computed here, each carrying forward the last known value of every counter, and the video's
     /// contribution changes only from its latest day on. Otherwise (history arriving out of order) the video's
     /// whole history is read before and after the write and compared.
-    private func writeVideoDaily(byVideo: [String: [VideoSnapshot]], states: [String: VideoState], in db: any SQLDatabase) async throws {
+    private func writeVideoDaily(
+        byVideo: [String: [VideoSnapshot]], states: [String: VideoState], into changes: inout LevelChanges,
+        in db: any SQLDatabase
+    ) async throws {
         let organizationText = "'" + tenant.id + "'"
         let ids = byVideo.keys.sorted()
 
         var rows: [(video: String, videoID: VideoID, day: Int, observedAt: Int64, counters: Counters)] = []
-        var changes = LevelChanges()
         var slow: [String] = []
         for id in ids {
             let snapshots = byVideo[id]!.sorted { $0.observedAt < $1.observedAt }
@@ -249,7 +273,6 @@ public struct SnapshotWriter: Sendable {
                 changes.add(contributions, video: ref)
             }
         }
-        try await tenant.levels.apply(changes, in: db)
     }
 
     /// Publication day, latest row and the row before it (and so the first row's levels) of each video of the organization among `ids`.

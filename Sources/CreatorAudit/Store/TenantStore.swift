@@ -47,6 +47,8 @@ public struct TenantStore: Sendable {
     var levels: LevelRepository { LevelRepository(tenant: self) }
     public var snapshots: SnapshotWriter { SnapshotWriter(tenant: self) }
     var idempotency: IdempotencyRepository { IdempotencyRepository(tenant: self) }
+    /// The collector's bookkeeping on the organization's subjects.
+    public var collection: CollectionRepository { CollectionRepository(tenant: self) }
     /// The organization's own row (settings, limits).
     var organization: OrganizationRepository { OrganizationRepository(database: database) }
 }

@@ -59,13 +59,16 @@ public struct VideoRepository: Sendable {
     /// Tracks an individual video; the same platform video twice is a conflict.
     func create(_ video: Video) async throws -> Video {
         do {
-            try await tenant.write { db in
+            let created = try await tenant.write { db -> Video in
                 if try await exists(source: video.source, platform: video.platform, externalID: video.externalID, in: db) {
                     throw DomainError.conflict("This video is already tracked.")
                 }
                 try await insert(video, in: db)
+                return try await require(video.id, source: video.source, in: db)
             }
-            return video
+            // Its first refresh is due at once (docs/collection.md, "Refreshing").
+            await tenant.database.dueWorkAdded()
+            return created
         } catch let error where !(error is DomainError) {
             // A concurrent create of the same video got past `exists` first; the unique index refused this one.
             if try await tenant.read({ db in
@@ -76,8 +79,18 @@ public struct VideoRepository: Sendable {
     }
 
     /// Inserts a video (individual from the API, or discovered by a refresh / import) and counts it in the
-    /// organization's daily video counts.
+    /// video counts of the organization's (and its account's) levels.
     public func insert(_ video: Video, in db: any SQLDatabase) async throws {
+        var changes = LevelChanges()
+        try await insert(video, countingInto: &changes, in: db)
+        try await tenant.levels.apply(changes, in: db)
+    }
+
+    /// Inserts a video and adds it to `changes`' video counts, for the caller to apply at the end of its
+    /// transaction (see `SnapshotWriter.write(videos:refreshLatest:addingLevelChangesTo:in:)`).
+    func insert(
+        _ video: Video, countingInto changes: inout LevelChanges, in db: any SQLDatabase
+    ) async throws {
         let c = video.counters
         try await db.raw("""
             INSERT INTO videos (id, organization_id, platform, source, external_id, shortcode, url, account_id,
@@ -96,28 +109,31 @@ public struct VideoRepository: Sendable {
             """).run()
         var counted = DailyContributions()
         counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
-        var changes = LevelChanges()
-        changes.add(counted, video: VideoRef(id: video.id.description, source: video.source, accountID: video.accountID?.description,
-                                             publicationDay: video.createTime.map(UTCDay.of), addedAt: video.addedAt))
-        try await tenant.levels.apply(changes, in: db)
+        changes.add(counted, video: VideoRef(
+            id: video.id.description, source: video.source, accountID: video.accountID?.description,
+            publicationDay: video.createTime.map(UTCDay.of), addedAt: video.addedAt))
     }
 
     func saveSettings(_ video: Video, in db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE videos SET metadata = \(bind: Metadata.encode(video.metadata)), is_active = \(bind: video.isActive ? 1 : 0),
-                scrape_interval_hours = \(bind: video.scrapeIntervalHours), updated_at = \(bind: Timestamp.now.seconds)
+                scrape_interval_hours = \(bind: video.scrapeIntervalHours), updated_at = \(bind: Timestamp.now.seconds),
+                next_refresh_at = \(AccountRepository.rescheduled(intervalHours: video.scrapeIntervalHours))
             WHERE organization_id = \(bind: tenant.id) AND id = \(bind: video.id.description)
             """).run()
     }
 
     /// Reads the video, applies `change` and saves its settings, in one transaction.
     func update(_ id: VideoID, source: VideoSource, _ change: @Sendable (inout Video) -> Void) async throws -> Video {
-        try await tenant.write { db in
+        let updated = try await tenant.write { db in
             var video = try await require(id, source: source, in: db)
             change(&video)
             try await saveSettings(video, in: db)
             return try await require(id, source: source, in: db)
         }
+        // Resumed, or due earlier: the collector looks again.
+        await tenant.database.dueWorkAdded()
+        return updated
     }
 
     /// Deletes the video with its snapshots and rollups; the organization's daily amounts lose its contributions.
@@ -169,7 +185,7 @@ public struct VideoRepository: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Video {
         let r = row.reader("videos")
-        return Video(
+        var video = Video(
             id: try r.id("id"), organizationID: try r.id("organization_id"), platform: try r.choice("platform"),
             source: try r.choice("source"), externalID: try r.string("external_id"),
             shortcode: try r.optionalString("shortcode"), url: try r.string("url"),
@@ -182,5 +198,7 @@ public struct VideoRepository: Sendable {
             updatedAt: try r.timestamp("updated_at"), firstScrapeTime: try r.optionalTimestamp("first_scrape_time"),
             lastScrapeTime: try r.optionalTimestamp("last_scrape_time"), counters: try r.counters(),
             dataSource: try r.string("data_source"))
+        video.collection = try r.collection()
+        return video
     }
 }
