@@ -61,13 +61,15 @@ struct QueryReader {
         return normalized
     }
 
+    /// Free text as sent at most `maxLength` Unicode scalars (JSON Schema's count) and without NUL; surrounding
+    /// whitespace is ignored, and a blank value filters nothing.
     mutating func text(_ name: String, maxLength: Int) -> String? {
         guard let raw = items[name] else { return nil }
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= maxLength else {
-            errors.append(FieldError(field: name, message: "must be at most \(maxLength) characters"))
+        guard Self.isText(raw, maxLength: maxLength) else {
+            errors.append(FieldError(field: name, message: "must be at most \(maxLength) characters, without NUL"))
             return nil
         }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         echoed.append((name, .string(trimmed)))
         return trimmed
@@ -108,6 +110,10 @@ struct QueryReader {
         echoed.append(("order_by", .string(chosen.name)))
         echoed.append(("order_direction", .string(direction.rawValue)))
         return (chosen, direction)
+    }
+
+    static func isText(_ raw: String, maxLength: Int) -> Bool {
+        raw.unicodeScalars.count <= maxLength && !raw.unicodeScalars.contains("\u{0}")
     }
 
     mutating func includeTotal() -> Bool { bool("include_total", echo: false) ?? false }
