@@ -240,9 +240,9 @@ struct IdempotencyTests {
             // PATCH /v2/organization and a read-only batch POST.
             let renamed = try await send(.PATCH, "/v2/organization", "org-1", #"{"name":"Renamed once"}"#)
             #expect(try await send(.PATCH, "/v2/organization", "org-1", #"{"name":"Renamed once"}"#).body == renamed.body)
-            let metrics = try await send(.POST, "/v2/accounts/metrics", "metrics-1", #"{"account_ids":["\(account)"]}"#)
+            let metrics = try await send(.POST, "/v2/accounts/metrics", "metrics-1", #"{"account_ids":["\#(account)"]}"#)
             #expect(metrics.status == 200)
-            let metricsAgain = try await send(.POST, "/v2/accounts/metrics", "metrics-1", #"{"account_ids":["\(account)"]}"#)
+            let metricsAgain = try await send(.POST, "/v2/accounts/metrics", "metrics-1", #"{"account_ids":["\#(account)"]}"#)
             #expect(metricsAgain.header("Idempotent-Replayed") == "true" && metricsAgain.body == metrics.body)
             let invalidKey = try await server.request(.DELETE, "/v2/creators/\(creator)", key: tenant.key,
                                                       headers: [("Idempotency-Key", String(repeating: "k", count: 256))])

@@ -143,7 +143,7 @@ struct OpenAPITests {
                 if documented { matched += 1 }
             }
         }
-        #expect(matched > 200, "the candidates should exercise the accepting side too")
+        #expect(matched > 100, "the candidates should exercise the accepting side too")
         let usernameRegex = try NSRegularExpression(pattern: AccountController.usernamePattern)
         for candidate in candidates + ["@Nat.Geo_1", " natgeo\t", "\u{3000}natgeo", "@", "a", String(repeating: "a", count: 101)] {
             let documented = usernameRegex.firstMatch(in: candidate, range: NSRange(candidate.startIndex..., in: candidate)) != nil
