@@ -372,6 +372,9 @@ struct ReferenceParityTests {
             #expect(response.status == 200)
             #expect((response.json["meta"] as? [String: Any])?["query"] as? String == "  Lead ")
             #expect((response.data["creators"] as? [[String: Any]])?.count == 1)
+            // As HTML forms and HTTP libraries encode a query: `+` is a space, `%2B` a plus.
+            let plus = try await server.request(.GET, "/v2/search?q=Le+ad%2B", key: h.tenant.key)
+            #expect((plus.json["meta"] as? [String: Any])?["query"] as? String == "Le ad+")
             let blank = try await server.request(.GET, "/v2/search?q=%20", key: h.tenant.key)
             #expect((blank.json["meta"] as? [String: Any])?["query"] as? String == " ")
             #expect((blank.data["creators"] as? [Any])?.isEmpty == true)

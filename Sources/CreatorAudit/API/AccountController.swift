@@ -34,7 +34,8 @@ struct AccountController {
                                         sortOptions: AccountRepository.sortOptions, defaultSort: "added_at")
         // A filter naming a creator the organization does not have answers like that creator: 404 (README,
         // "Tenancy"), so a list never confirms — or echoes — another organization's id.
-        if let creatorID = filters.creatorID.flatMap({ CreatorID($0) }), try await context.store.creators.find(creatorID) == nil {
+        if let creatorID = filters.creatorID.flatMap({ CreatorID($0) }),
+           try await context.store.creators.find(creatorID) == nil {
             throw DomainError.notFound("creator")
         }
         let result = try await context.store.accounts.page(filters, page.query)

@@ -57,7 +57,7 @@ struct AnalyticsController {
                 requested = AnalyticsRequest.accountVideoIDs(&body)
             } else {
                 AnalyticsRequest.refusePlatformIDs(&body, field: kind.field)
-                requested = AnalyticsRequest.ids(&body, field: kind.field).map { RequestedID(given: .string($0), id: $0) }
+                requested = AnalyticsRequest.ids(&body, field: kind.field).map(RequestedID.init(uuid:))
             }
             let window = AnalyticsRequest.window(&body, default: "30d")
             try body.validate()
@@ -65,15 +65,15 @@ struct AnalyticsController {
             let resolved = try await resolve(requested, context)
             let ids = Self.unique(resolved.compactMap(\.id))
             let service = AnalyticsService(store: context.store)
-            var entries: [(String, JSONOut)] = []
+            let entries: [(String, JSONOut)]
             switch kind {
             case .accounts:
                 let totals = try await service.accountTotals(ids: ids, window: window)
-                for id in ids { if let total = totals[id] { entries.append((id, AnalyticsJSON.totals(total, followers: true))) } }
+                entries = ids.compactMap { id in totals[id].map { (id, AnalyticsJSON.totals($0, followers: true)) } }
             case .videos, .accountVideos:
                 let source: VideoSource = kind == .videos ? .individual : .account
                 let amounts = try await service.videoAmounts(ids: ids, source: source, window: window)
-                for id in ids { if let amount = amounts[id] { entries.append((id, .object(AnalyticsJSON.amounts(amount)))) } }
+                entries = ids.compactMap { id in amounts[id].map { (id, .object(AnalyticsJSON.amounts($0))) } }
             }
             let found = Set(entries.map(\.0))
             let notFound = resolved.filter { $0.id.map { !found.contains($0) } ?? true }.map(\.given)
@@ -109,7 +109,8 @@ struct AnalyticsController {
             let windows = AnalyticsRequest.deltaWindows(&body)
             try body.validate()
             // Any video the organization tracks, added one by one or discovered on an account.
-            let deltas = try await AnalyticsService(store: context.store).viewDeltas(ids: ids, source: nil, windows: windows)
+            let service = AnalyticsService(store: context.store)
+            let deltas = try await service.viewDeltas(ids: ids, source: nil, windows: windows)
             var entries: [(String, JSONOut)] = []
             for id in ids {
                 guard let perWindow = deltas[id] else { continue }
@@ -244,11 +245,16 @@ struct RequestedID: Sendable {
         self.platform = platform
         self.platformID = platformID
     }
+
+    /// One of our ids (a lowercase UUID), sent as such.
+    init(uuid: String) { self.init(given: .string(uuid), id: uuid) }
 }
 
 /// Reading analytics requests: id lists, windows, delta windows — every problem collected as a field error.
 enum AnalyticsRequest {
-    static let platformIDFields: [(String, Platform)] = [("instagram_post_ids", .instagram), ("tiktok_video_ids", .tiktok)]
+    static let platformIDFields: [(String, Platform)] = [
+        ("instagram_post_ids", .instagram), ("tiktok_video_ids", .tiktok),
+    ]
 
     /// 1–200 UUIDs (the bound counts the list as sent); repeated ids answered once.
     static func ids(_ body: inout JSONBody, field: String) -> [String] {
@@ -277,7 +283,7 @@ enum AnalyticsRequest {
         if let value = body.fields["video_ids"] {
             sent = true
             if let items = list(&body, field: "video_ids", value: value, allowEmpty: true) {
-                requested += uuids(&body, field: "video_ids", items: items).map { RequestedID(given: .string($0), id: $0) }
+                requested += uuids(&body, field: "video_ids", items: items).map(RequestedID.init(uuid:))
             }
         }
         for (field, platform) in platformIDFields {
@@ -287,8 +293,8 @@ enum AnalyticsRequest {
             var seen = Set<String>()
             for (index, item) in items.enumerated() {
                 guard let (given, canonical) = platformID(item) else {
-                    body.errors.append(FieldError(field: "\(field)[\(index)]",
-                                                  message: "must be a platform id: a non-negative integer or a string of digits"))
+                    let message = "must be a platform id: a non-negative integer or a string of digits"
+                    body.errors.append(FieldError(field: "\(field)[\(index)]", message: message))
                     continue
                 }
                 if seen.insert(canonical).inserted {
@@ -297,9 +303,11 @@ enum AnalyticsRequest {
             }
         }
         if !sent {
-            body.errors.append(FieldError(field: "video_ids", message: "is required, unless instagram_post_ids or tiktok_video_ids is sent"))
+            body.errors.append(FieldError(
+                field: "video_ids", message: "is required, unless instagram_post_ids or tiktok_video_ids is sent"))
         } else if requested.isEmpty && body.errors.isEmpty {
-            body.errors.append(FieldError(field: "video_ids", message: "at least one id is required (video_ids, instagram_post_ids or tiktok_video_ids)"))
+            let message = "needs at least one id (in video_ids, instagram_post_ids or tiktok_video_ids)"
+            body.errors.append(FieldError(field: "video_ids", message: message))
         }
         return requested
     }
@@ -309,7 +317,7 @@ enum AnalyticsRequest {
         switch item {
         case .integer(let number) where number >= 0:
             return (.int(number), String(number))
-        case .string(let text) where (1...32).contains(text.utf8.count) && text.utf8.allSatisfy({ (48...57).contains($0) }):
+        case .string(let text) where VideoIdentifier.isNumeric(text[...], 1...32):
             let trimmed = text.drop { $0 == "0" }
             return (.string(text), trimmed.isEmpty ? "0" : String(trimmed))
         default:
@@ -317,13 +325,16 @@ enum AnalyticsRequest {
         }
     }
 
-    private static func list(_ body: inout JSONBody, field: String, value: JSONValue, allowEmpty: Bool) -> [JSONValue]? {
+    private static func list(
+        _ body: inout JSONBody, field: String, value: JSONValue, allowEmpty: Bool
+    ) -> [JSONValue]? {
         guard case .array(let items) = value else {
             body.errors.append(FieldError(field: field, message: "must be an array"))
             return nil
         }
         guard items.count <= 200, allowEmpty || !items.isEmpty else {
-            body.errors.append(FieldError(field: field, message: allowEmpty ? "must have at most 200 entries" : "must have 1 to 200 entries"))
+            let bound = allowEmpty ? "at most 200" : "1 to 200"
+            body.errors.append(FieldError(field: field, message: "must have \(bound) entries"))
             return nil
         }
         return items

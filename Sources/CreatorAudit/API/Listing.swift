@@ -15,9 +15,22 @@ struct QueryReader {
     var echoed: [(String, JSONOut)] = []
 
     init(_ request: Request) {
+        self.items = Self.decode(request.uri.query ?? "")
+    }
+
+    /// `application/x-www-form-urlencoded`, as browsers and HTTP libraries send a query: `+` is a space, `%XX` a
+    /// byte of UTF-8 (kept as sent when it does not decode); the last of repeated names wins.
+    static func decode(_ query: String) -> [String: String] {
         var items: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { items[String(name)] = String(value) }
-        self.items = items
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func text(_ raw: Substring) -> String {
+                let spaced = raw.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            items[text(parts[0])] = parts.count > 1 ? text(parts[1]) : ""
+        }
+        return items
     }
 
     mutating func limit(range: ClosedRange<Int>, default defaultValue: Int) -> Int {

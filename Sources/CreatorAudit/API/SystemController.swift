@@ -22,8 +22,8 @@ struct SystemController {
             (try? await database.ping()) != nil
         }
         guard healthy else { throw APIError(.serviceUnavailable, "The database is unreachable.") }
-        return JSONReply.conditional(.object([("data", .object([("status", .string("ok")), ("type", .string("health"))]))]),
-                                     request: request)
+        let body = JSONOut.object([("data", .object([("status", .string("ok")), ("type", .string("health"))]))])
+        return JSONReply.conditional(body, request: request)
     }
 
     func meta(_ request: Request) -> Response {

@@ -38,7 +38,8 @@ struct VideoController {
                                         sortOptions: VideoRepository.sortOptions, defaultSort: "added_at")
         // A filter naming an account the organization does not have answers like that account: 404 (README,
         // "Tenancy"), so a list never confirms — or echoes — another organization's id.
-        if let accountID = filters.accountID.flatMap({ AccountID($0) }), try await context.store.accounts.find(accountID) == nil {
+        if let accountID = filters.accountID.flatMap({ AccountID($0) }),
+           try await context.store.accounts.find(accountID) == nil {
             throw DomainError.notFound("account")
         }
         let result = try await context.store.videos.page(source: source, filters, page.query)
@@ -100,7 +101,9 @@ struct VideoController {
     func delete(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try context.pathID(VideoID.self)
         return try await Idempotency.run(request: request, context: context) {
-            guard try await context.store.videos.delete(id, source: .individual) else { throw DomainError.notFound("video") }
+            guard try await context.store.videos.delete(id, source: .individual) else {
+                throw DomainError.notFound("video")
+            }
             return .noContent
         }
     }

@@ -60,17 +60,25 @@ struct VideoIdentifier: Equatable {
         }
     }
 
+    /// `[A-Za-z0-9_-]{5,64}`
     static func isShortcode(_ text: Substring) -> Bool {
-        (5...64).contains(text.utf8.count) && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        (5...64).contains(text.utf8.count) && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == 0x5F || $0 == 0x2D }
     }
 
+    /// `[0-9]{lengths}`
     static func isNumeric(_ text: Substring, _ lengths: ClosedRange<Int>) -> Bool {
-        lengths.contains(text.utf8.count) && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        lengths.contains(text.utf8.count) && text.utf8.allSatisfy(isDigit)
     }
+
+    /// `[A-Za-z0-9._]+` (a username segment; `allowEmpty` for TikTok's `@` alone).
+    static func isUserSegment(_ text: Substring, allowEmpty: Bool) -> Bool {
+        (allowEmpty || !text.isEmpty) && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == 0x2E || $0 == 0x5F }
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+        isDigit(byte) || (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte)
     }
 
     /// `[http[s]://][label.]*DOMAIN/PATH[?…|#…]` → the path's segments after the leading `/` (one trailing `/`
@@ -79,7 +87,8 @@ struct VideoIdentifier: Equatable {
         let scalars = text.unicodeScalars
         let end = scalars.firstIndex { $0 == "?" || $0 == "#" } ?? scalars.endIndex
         // A query or fragment is ignored, but may hold no blank (the document's pattern says the same).
-        guard !scalars[end...].contains(where: { ["\u{20}", "\t", "\r", "\n", "\u{0}"].contains($0) }) else { return nil }
+        let forbidden: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n", "\u{0}"]
+        guard !scalars[end...].contains(where: forbidden.contains) else { return nil }
         let head = String(scalars[..<end])
         guard head.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         var rest = Substring(head)
@@ -103,15 +112,12 @@ struct VideoIdentifier: Equatable {
         // `/KIND/CODE`, or `/USER/KIND/CODE` (a post URL under its author's profile).
         let kinds: Set<Substring> = ["p", "reel", "reels", "tv"]
         let tail = segments.suffix(2)
-        guard tail.count == 2, kinds.contains(tail[tail.startIndex]), isShortcode(tail[tail.startIndex + 1]) else { return nil }
-        if segments.count == 3 {
-            guard !segments[0].isEmpty, segments[0].utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") })
-            else { return nil }
-        } else if segments.count != 2 {
-            return nil
-        }
+        guard tail.count == 2, kinds.contains(tail[tail.startIndex]), isShortcode(tail[tail.startIndex + 1]),
+              segments.count == 2 || (segments.count == 3 && isUserSegment(segments[0], allowEmpty: false))
+        else { return nil }
         let code = String(tail[tail.startIndex + 1])
-        return VideoIdentifier(externalID: code, shortcode: code, url: "https://www.instagram.com/p/\(code)/", accountUsername: nil)
+        return VideoIdentifier(
+            externalID: code, shortcode: code, url: "https://www.instagram.com/p/\(code)/", accountUsername: nil)
     }
 
     static func tiktok(_ text: String) -> VideoIdentifier? {
@@ -119,9 +125,9 @@ struct VideoIdentifier: Equatable {
               segments[1] == "video", isNumeric(segments[2], 8...25)
         else { return nil }
         let user = segments[0].dropFirst()
-        guard user.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }) else { return nil }
+        guard isUserSegment(user, allowEmpty: true) else { return nil }
         let name = user.lowercased()
-        return VideoIdentifier(externalID: String(segments[2]), shortcode: nil,
-                               url: "https://www.tiktok.com/@\(name)/video/\(segments[2])", accountUsername: name.isEmpty ? nil : name)
+        let url = "https://www.tiktok.com/@\(name)/video/\(segments[2])"
+        return VideoIdentifier(externalID: String(segments[2]), shortcode: nil, url: url, accountUsername: name.isEmpty ? nil : name)
     }
 }

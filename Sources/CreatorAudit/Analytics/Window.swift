@@ -46,8 +46,8 @@ public struct Window: Sendable, Equatable {
         if let length = fixedPeriods[period] {
             // A preset and explicit dates contradict each other: which one was meant is not ours to guess.
             for case let (name, _?) in dates where parsed[name] != nil {
-                errors.append(FieldError(
-                    field: name, message: "cannot be combined with period=\(period); send period=custom or leave period out"))
+                errors.append(FieldError(field: name, message:
+                    "cannot be combined with period=\(period); send period=custom or leave period out"))
             }
             guard errors.count == before else { return nil }
             return Window(period: period, startDay: today - length + 1, endDay: today)

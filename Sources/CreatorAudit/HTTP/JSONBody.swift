@@ -97,7 +97,8 @@ struct JSONBody {
         let text = trim ? Self.trimmingBlanks(raw) : raw
         guard raw.unicodeScalars.count <= length.upperBound, text.unicodeScalars.count >= length.lowerBound else {
             let blanks = trim && length.lowerBound > 0 ? ", not only blanks" : ""
-            errors.append(FieldError(field: field, message: "must be \(length.lowerBound) to \(length.upperBound) characters\(blanks)"))
+            let message = "must be \(length.lowerBound) to \(length.upperBound) characters\(blanks)"
+            errors.append(FieldError(field: field, message: message))
             return nil
         }
         guard !raw.unicodeScalars.contains("\u{0}") else {
@@ -112,7 +113,8 @@ struct JSONBody {
     static func trimmingBlanks(_ text: String) -> String {
         let scalars = text.unicodeScalars
         let isBlank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) })
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+              let last = scalars.lastIndex(where: { !isBlank($0) })
         else { return "" }
         return String(scalars[first...last])
     }
