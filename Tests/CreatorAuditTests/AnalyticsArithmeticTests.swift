@@ -119,8 +119,12 @@ struct AnalyticsArithmeticTests {
         #expect(UTCDay.of(Timestamp(seconds: 86_399)) == 0 && UTCDay.of(Timestamp(seconds: 86_400)) == 1)
         #expect(UTCDay.parse("2026-03-01") == UTCDay.of(Timestamp(seconds: 1_772_323_200)))
         #expect(UTCDay.date(UTCDay.parse("2024-02-29")!) == "2024-02-29")
-        for bad in ["2026-02-30", "2025-02-29", "2026-13-01", "26-03-01", "2026-3-1", "2026-03-01T00:00:00Z", "1969-12-31"] {
+        for bad in ["2026-02-30", "2025-02-29", "2026-13-01", "26-03-01", "2026-3-1", "2026-03-01T00:00:00Z", "0000-01-01",
+                    "2026-03-01\n", "+2026-03-01"] {
             #expect(UTCDay.parse(bad) == nil, "\(bad)")
         }
+        // Any real date of years 1–9999 is a date (JSON Schema's `format: date`, which the document promises).
+        #expect(UTCDay.parse("1969-12-31") == -1)
+        #expect(UTCDay.parse("0001-01-01").map(UTCDay.date) == "0001-01-01")
     }
 }

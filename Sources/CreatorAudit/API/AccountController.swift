@@ -32,6 +32,12 @@ struct AccountController {
         let codec = CursorCodec(key: try await secrets.cursorKey())
         let page = try PageRequest.read(&reader, organizationID: context.organizationID, path: "/v2/accounts", codec: codec,
                                         sortOptions: AccountRepository.sortOptions, defaultSort: "added_at")
+        // A filter naming a creator the organization does not have answers like that creator: 404 (README,
+        // "Tenancy"), so a list never confirms — or echoes — another organization's id.
+        if let creatorID = filters.creatorID.flatMap({ CreatorID($0) }),
+           try await context.store.creators.find(creatorID) == nil {
+            throw DomainError.notFound("creator")
+        }
         let result = try await context.store.accounts.page(filters, page.query)
         return page.response(result, codec: codec, request: request, publicURL: publicURL, json: Self.json)
     }
@@ -72,36 +78,41 @@ struct AccountController {
 
     func update(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try context.pathID(AccountID.self)
-        var body = try await JSONBody.read(request, context: context)
-        let category = body.nullableString("category", length: 1...100)
-        let metadata = body.metadata()
-        let isActive = body.bool("is_active")
-        let interval = body.integer("scrape_interval_hours", range: 1...168)
-        let maxPosts = body.nullableInteger("max_recent_posts_per_account", range: 1...500)
-        let lookback = body.nullableInteger("post_lookback_days", range: 1...365)
-        try body.validate()
-        let updated = try await context.store.accounts.update(id) { account in
-            if let category { account.category = category }
-            if let metadata { account.metadata = metadata }
-            if let isActive {
-                account.isActive = isActive
-                account.pausedByCreator = false  // an explicit choice overrides a creator's pause
+        return try await Idempotency.run(request: request, context: context) { body in
+            let category = body.nullableString("category", length: 1...100)
+            let metadata = body.metadata()
+            let isActive = body.bool("is_active")
+            let interval = body.integer("scrape_interval_hours", range: 1...168)
+            let maxPosts = body.nullableInteger("max_recent_posts_per_account", range: 1...500)
+            let lookback = body.nullableInteger("post_lookback_days", range: 1...365)
+            try body.validate()
+            let updated = try await context.store.accounts.update(id) { account in
+                if let category { account.category = category }
+                if let metadata { account.metadata = metadata }
+                if let isActive {
+                    account.isActive = isActive
+                    account.pausedByCreator = false  // an explicit choice overrides a creator's pause
+                }
+                if let interval { account.scrapeIntervalHours = interval }
+                if let maxPosts { account.maxRecentPostsPerAccount = maxPosts }
+                if let lookback { account.postLookbackDays = lookback }
             }
-            if let interval { account.scrapeIntervalHours = interval }
-            if let maxPosts { account.maxRecentPostsPerAccount = maxPosts }
-            if let lookback { account.postLookbackDays = lookback }
+            return .ok(.object([("data", Self.json(updated))]))
         }
-        return JSONReply.make(.object([("data", Self.json(updated))]))
     }
 
     func delete(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
-        guard try await context.store.accounts.delete(try context.pathID(AccountID.self)) else {
-            throw DomainError.notFound("account")
+        let id = try context.pathID(AccountID.self)
+        return try await Idempotency.run(request: request, context: context) {
+            guard try await context.store.accounts.delete(id) else { throw DomainError.notFound("account") }
+            return .noContent
         }
-        return Response(status: .noContent)
     }
 
-    /// Usernames: a leading `@` is dropped, case is folded; letters, digits, `.` and `_`, 1–100 characters.
+    /// Usernames: a leading `@` is dropped, case is folded; letters, digits, `.` and `_`, 1–100 characters; blanks
+    /// (space, tab, CR, LF) around it are ignored — exactly the document's `usernamePattern`.
+    static let usernamePattern = #"^[ \t\r\n]*@?[A-Za-z0-9._]{1,100}[ \t\r\n]*$"#
+
     static func username(_ body: inout JSONBody, platform: Platform?) -> String? {
         guard let value = body.fields["username"] else {
             body.errors.append(FieldError(field: "username", message: "is required"))
@@ -111,7 +122,7 @@ struct AccountController {
             body.errors.append(FieldError(field: "username", message: "must be a string"))
             return nil
         }
-        guard let username = Username.normalize(text) else {
+        guard let username = Username.normalize(JSONBody.trimmingBlanks(text), trimming: []) else {
             body.errors.append(FieldError(field: "username", message: "must be 1 to 100 letters, digits, dots or underscores"))
             return nil
         }
@@ -128,6 +139,8 @@ struct AccountController {
             ("name", .optional(account.name)),
             ("description", .optional(account.description)),
             ("profile_pic_url", .optional(account.profilePicURL)),
+            // This server keeps the platform's own URL and copies no media, so the "original" is the same URL.
+            ("profile_pic_url_original", .optional(account.profilePicURL)),
             ("is_verified", .bool(account.isVerified)),
             ("is_active", .bool(account.isActive)),
             ("is_unavailable", .bool(account.isUnavailable)),
@@ -150,6 +163,9 @@ struct AccountController {
             ("share_count", .int(totals.shares ?? 0)),
             ("play_count", .int(totals.plays ?? 0)),
             ("saved_count", .optional(totals.saves)),
+            // Cross-posted reels' plays on Facebook, plays on Instagram alone, likes on Facebook: no platform source
+            // reports them separately, so they are unknown (README, "Fields of the published reference").
+            ("fb_play_count", .null), ("ig_play_count", .null), ("fb_like_count", .null),
             ("engagement_rate", .optional(account.engagementRate)),
             ("max_recent_posts_per_account", .optional(account.maxRecentPostsPerAccount)),
             ("post_lookback_days", .optional(account.postLookbackDays)),

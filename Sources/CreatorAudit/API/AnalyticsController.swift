@@ -49,48 +49,82 @@ struct AnalyticsController {
         var field: String { self == .accounts ? "account_ids" : "video_ids" }
     }
 
+    /// These POSTs only read, but they are writes by method: an `Idempotency-Key` replays them like any other.
     func batch(_ request: Request, _ context: TenantRequestContext, kind: BatchKind) async throws -> Response {
-        var body = try await JSONBody.read(request, context: context)
-        let ids = AnalyticsRequest.ids(&body, field: kind.field)
-        let window = AnalyticsRequest.window(&body, default: "30d")
-        try body.validate()
-        guard let window else { throw APIError.validation(body.errors) }
-        let service = AnalyticsService(store: context.store)
-        var entries: [(String, JSONOut)] = []
-        switch kind {
-        case .accounts:
-            let totals = try await service.accountTotals(ids: ids, window: window)
-            for id in ids { if let total = totals[id] { entries.append((id, AnalyticsJSON.totals(total, followers: true))) } }
-        case .videos, .accountVideos:
-            let amounts = try await service.videoAmounts(ids: ids, source: kind == .videos ? .individual : .account, window: window)
-            for id in ids { if let amount = amounts[id] { entries.append((id, .object(AnalyticsJSON.amounts(amount)))) } }
+        try await Idempotency.run(request: request, context: context) { body in
+            let requested: [RequestedID]
+            if kind == .accountVideos {
+                requested = AnalyticsRequest.accountVideoIDs(&body)
+            } else {
+                AnalyticsRequest.refusePlatformIDs(&body, field: kind.field)
+                requested = AnalyticsRequest.ids(&body, field: kind.field).map(RequestedID.init(uuid:))
+            }
+            let window = AnalyticsRequest.window(&body, default: "30d")
+            try body.validate()
+            guard let window else { throw APIError.validation(body.errors) }
+            let resolved = try await resolve(requested, context)
+            let ids = Self.unique(resolved.compactMap(\.id))
+            let service = AnalyticsService(store: context.store)
+            let entries: [(String, JSONOut)]
+            switch kind {
+            case .accounts:
+                let totals = try await service.accountTotals(ids: ids, window: window)
+                entries = ids.compactMap { id in totals[id].map { (id, AnalyticsJSON.totals($0, followers: true)) } }
+            case .videos, .accountVideos:
+                let source: VideoSource = kind == .videos ? .individual : .account
+                let amounts = try await service.videoAmounts(ids: ids, source: source, window: window)
+                entries = ids.compactMap { id in amounts[id].map { (id, .object(AnalyticsJSON.amounts($0))) } }
+            }
+            let found = Set(entries.map(\.0))
+            let notFound = resolved.filter { $0.id.map { !found.contains($0) } ?? true }.map(\.given)
+            return .ok(.object([
+                ("data", .object(entries)),
+                ("meta", .object(AnalyticsJSON.meta(window) + [("not_found", .array(notFound))])),
+            ]))
         }
-        let found = Set(entries.map(\.0))
-        return JSONReply.make(.object([
-            ("data", .object(entries)),
-            ("meta", .object(AnalyticsJSON.meta(window) + [("not_found", .array(ids.filter { !found.contains($0) }.map { .string($0) }))])),
-        ]))
+    }
+
+    /// Platform ids become our ids (the organization's account videos only); a UUID is its own id.
+    private func resolve(_ requested: [RequestedID], _ context: TenantRequestContext) async throws -> [RequestedID] {
+        var resolved = requested
+        for platform in Platform.allCases {
+            let wanted = requested.compactMap { $0.platform == platform ? $0.platformID : nil }
+            guard !wanted.isEmpty else { continue }
+            let ours = try await context.store.videos.ids(source: .account, platform: platform, externalIDs: wanted)
+            for index in resolved.indices where resolved[index].platform == platform {
+                resolved[index].id = resolved[index].platformID.flatMap { ours[$0]?.description }
+            }
+        }
+        return resolved
+    }
+
+    static func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     func deltas(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
-        var body = try await JSONBody.read(request, context: context)
-        let ids = AnalyticsRequest.ids(&body, field: "video_ids")
-        let windows = AnalyticsRequest.deltaWindows(&body)
-        try body.validate()
-        let deltas = try await AnalyticsService(store: context.store).viewDeltas(ids: ids, source: .individual, windows: windows)
-        var entries: [(String, JSONOut)] = []
-        for id in ids {
-            guard let perWindow = deltas[id] else { continue }
-            entries.append((id, .object(windows.map { ("\($0)d", .optional(perWindow[$0] ?? nil)) })))
+        try await Idempotency.run(request: request, context: context) { body in
+            let ids = AnalyticsRequest.ids(&body, field: "video_ids")
+            let windows = AnalyticsRequest.deltaWindows(&body)
+            try body.validate()
+            // Any video the organization tracks, added one by one or discovered on an account.
+            let service = AnalyticsService(store: context.store)
+            let deltas = try await service.viewDeltas(ids: ids, source: nil, windows: windows)
+            var entries: [(String, JSONOut)] = []
+            for id in ids {
+                guard let perWindow = deltas[id] else { continue }
+                entries.append((id, .object(windows.map { ("\($0)d", .optional(perWindow[$0] ?? nil)) })))
+            }
+            let found = Set(entries.map(\.0))
+            return .ok(.object([
+                ("data", .object(entries)),
+                ("meta", .object([
+                    ("windows", .array(windows.map { .int($0) })), ("video_count", .int(found.count)),
+                    ("not_found", .array(ids.filter { !found.contains($0) }.map { .string($0) })),
+                ])),
+            ]))
         }
-        let found = Set(entries.map(\.0))
-        return JSONReply.make(.object([
-            ("data", .object(entries)),
-            ("meta", .object([
-                ("windows", .array(windows.map { .int($0) })), ("video_count", .int(found.count)),
-                ("not_found", .array(ids.filter { !found.contains($0) }.map { .string($0) })),
-            ])),
-        ]))
     }
 
     // MARK: Series
@@ -123,7 +157,7 @@ struct AnalyticsController {
 
     func overview(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         var reader = QueryReader(request)
-        let window = AnalyticsRequest.window(&reader, default: "7d", allowCustom: false)
+        let window = AnalyticsRequest.window(&reader, default: "7d")
         try reader.validate()
         guard let window else { throw APIError.validation(reader.errors) }
         let (current, previous) = try await AnalyticsService(store: context.store).overview(window: window)
@@ -197,29 +231,120 @@ struct AnalyticsController {
     }
 }
 
+/// One id of a batch request: as it was sent (echoed in `not_found`) and, once known, ours.
+struct RequestedID: Sendable {
+    let given: JSONOut
+    var id: String?
+    /// A platform post id (canonical digits) and its platform, to be looked up.
+    var platform: Platform?
+    var platformID: String?
+
+    init(given: JSONOut, id: String?, platform: Platform? = nil, platformID: String? = nil) {
+        self.given = given
+        self.id = id
+        self.platform = platform
+        self.platformID = platformID
+    }
+
+    /// One of our ids (a lowercase UUID), sent as such.
+    init(uuid: String) { self.init(given: .string(uuid), id: uuid) }
+}
+
 /// Reading analytics requests: id lists, windows, delta windows — every problem collected as a field error.
 enum AnalyticsRequest {
+    static let platformIDFields: [(String, Platform)] = [
+        ("instagram_post_ids", .instagram), ("tiktok_video_ids", .tiktok),
+    ]
+
     /// 1–200 UUIDs (the bound counts the list as sent); repeated ids answered once.
     static func ids(_ body: inout JSONBody, field: String) -> [String] {
-        for legacy in ["instagram_post_ids", "tiktok_video_ids"] where body.has(legacy) {
-            body.errors.append(FieldError(field: legacy, message: "is not supported; send \(field) (UUIDs)"))
-        }
         guard let value = body.fields[field] else {
             body.errors.append(FieldError(field: field, message: "is required"))
             return []
         }
+        guard let items = list(&body, field: field, value: value, allowEmpty: false) else { return [] }
+        return uuids(&body, field: field, items: items)
+    }
+
+    /// The platform-id lists belong to `POST /v2/account-videos/metrics` only; elsewhere they would be silently
+    /// answered as nothing, so they are refused.
+    static func refusePlatformIDs(_ body: inout JSONBody, field: String) {
+        for (name, _) in platformIDFields where body.has(name) {
+            body.errors.append(FieldError(field: name, message: "is not supported here; send \(field) (UUIDs)"))
+        }
+    }
+
+    /// `POST /v2/account-videos/metrics`: `video_ids` (our UUIDs), `instagram_post_ids` and `tiktok_video_ids`
+    /// (platform post ids, integers or strings of digits), in any combination; each list at most 200 entries, at
+    /// least one id in all. Repeated ids are answered once; every id keeps the form it was sent in.
+    static func accountVideoIDs(_ body: inout JSONBody) -> [RequestedID] {
+        var requested: [RequestedID] = []
+        var sent = false
+        if let value = body.fields["video_ids"] {
+            sent = true
+            if let items = list(&body, field: "video_ids", value: value, allowEmpty: true) {
+                requested += uuids(&body, field: "video_ids", items: items).map(RequestedID.init(uuid:))
+            }
+        }
+        for (field, platform) in platformIDFields {
+            guard let value = body.fields[field] else { continue }
+            sent = true
+            guard let items = list(&body, field: field, value: value, allowEmpty: true) else { continue }
+            var seen = Set<String>()
+            for (index, item) in items.enumerated() {
+                guard let (given, canonical) = platformID(item) else {
+                    let message = "must be a platform id: a non-negative integer or a string of digits"
+                    body.errors.append(FieldError(field: "\(field)[\(index)]", message: message))
+                    continue
+                }
+                if seen.insert(canonical).inserted {
+                    requested.append(RequestedID(given: given, id: nil, platform: platform, platformID: canonical))
+                }
+            }
+        }
+        if !sent {
+            body.errors.append(FieldError(
+                field: "video_ids", message: "is required, unless instagram_post_ids or tiktok_video_ids is sent"))
+        } else if requested.isEmpty && body.errors.isEmpty {
+            let message = "needs at least one id (in video_ids, instagram_post_ids or tiktok_video_ids)"
+            body.errors.append(FieldError(field: "video_ids", message: message))
+        }
+        return requested
+    }
+
+    /// An integer (within 64 bits) or a string of 1–32 digits → as sent, and its canonical digits.
+    static func platformID(_ item: JSONValue) -> (JSONOut, String)? {
+        switch item {
+        case .integer(let number) where number >= 0:
+            return (.int(number), String(number))
+        case .string(let text) where VideoIdentifier.isNumeric(text[...], 1...32):
+            let trimmed = text.drop { $0 == "0" }
+            return (.string(text), trimmed.isEmpty ? "0" : String(trimmed))
+        default:
+            return nil
+        }
+    }
+
+    private static func list(
+        _ body: inout JSONBody, field: String, value: JSONValue, allowEmpty: Bool
+    ) -> [JSONValue]? {
         guard case .array(let items) = value else {
-            body.errors.append(FieldError(field: field, message: "must be an array of UUIDs"))
-            return []
+            body.errors.append(FieldError(field: field, message: "must be an array"))
+            return nil
         }
-        guard (1...200).contains(items.count) else {
-            body.errors.append(FieldError(field: field, message: "must have 1 to 200 entries"))
-            return []
+        guard items.count <= 200, allowEmpty || !items.isEmpty else {
+            let bound = allowEmpty ? "at most 200" : "1 to 200"
+            body.errors.append(FieldError(field: field, message: "must have \(bound) entries"))
+            return nil
         }
+        return items
+    }
+
+    private static func uuids(_ body: inout JSONBody, field: String, items: [JSONValue]) -> [String] {
         var ids: [String] = []
         var seen = Set<String>()
         for (index, item) in items.enumerated() {
-            guard case .string(let raw) = item, let uuid = UUID(uuidString: raw) else {
+            guard case .string(let raw) = item, raw.utf8.count == 36, let uuid = UUID(uuidString: raw) else {
                 body.errors.append(FieldError(field: "\(field)[\(index)]", message: "must be a UUID"))
                 continue
             }
@@ -243,9 +368,9 @@ enum AnalyticsRequest {
                            default: defaultPeriod, errors: &body.errors)
     }
 
-    static func window(_ reader: inout QueryReader, default defaultPeriod: String, allowCustom: Bool = true) -> Window? {
+    static func window(_ reader: inout QueryReader, default defaultPeriod: String) -> Window? {
         Window.read(period: reader.items["period"], startDate: reader.items["start_date"], endDate: reader.items["end_date"],
-                    default: defaultPeriod, allowCustom: allowCustom, errors: &reader.errors)
+                    default: defaultPeriod, errors: &reader.errors)
     }
 
     /// `windows`: 1–10 integers from 1 to 365, duplicates ignored; default 1, 7, 14 and 30 days.

@@ -60,40 +60,46 @@ struct CreatorController {
 
     func update(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try context.pathID(CreatorID.self)
-        var body = try await JSONBody.read(request, context: context)
-        let name = body.string("name", length: 1...255)
-        let isActive = body.bool("is_active")
-        let metadata = body.metadata()
-        try body.validate()
-        let updated = try await context.store.creators.update(id) { creator in
-            if let name { creator.name = name }
-            if let isActive { creator.isActive = isActive }
-            if let metadata { creator.metadata = metadata }
+        return try await Idempotency.run(request: request, context: context) { body in
+            let name = body.string("name", length: 1...255)
+            let isActive = body.bool("is_active")
+            let metadata = body.metadata()
+            try body.validate()
+            let updated = try await context.store.creators.update(id) { creator in
+                if let name { creator.name = name }
+                if let isActive { creator.isActive = isActive }
+                if let metadata { creator.metadata = metadata }
+            }
+            return .ok(.object([("data", Self.json(updated))]))
         }
-        return JSONReply.make(.object([("data", Self.json(updated))]))
     }
 
     func delete(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
-        guard try await context.store.creators.delete(try context.pathID(CreatorID.self)) else {
-            throw DomainError.notFound("creator")
+        let id = try context.pathID(CreatorID.self)
+        return try await Idempotency.run(request: request, context: context) {
+            guard try await context.store.creators.delete(id) else { throw DomainError.notFound("creator") }
+            return .noContent
         }
-        return Response(status: .noContent)
     }
 
     func link(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try context.pathID(CreatorID.self)
         let accountID = try context.pathID(AccountID.self, "account_id")
-        let (account, created) = try await context.store.creators.link(id, account: accountID)
-        let body = JSONOut.object([("data", AccountController.json(account))])
-        if created {
-            return JSONReply.make(body, status: .created, headers: [(.location, publicURL + "/v2/accounts/" + account.id.description)])
+        return try await Idempotency.run(request: request, context: context) {
+            let (account, created) = try await context.store.creators.link(id, account: accountID)
+            let body = JSONOut.object([("data", AccountController.json(account))])
+            if created { return .created(body, location: publicURL + "/v2/accounts/" + account.id.description) }
+            return .ok(body)
         }
-        return JSONReply.make(body)
     }
 
     func unlink(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
-        try await context.store.creators.unlink(try context.pathID(CreatorID.self), account: try context.pathID(AccountID.self, "account_id"))
-        return Response(status: .noContent)
+        let id = try context.pathID(CreatorID.self)
+        let accountID = try context.pathID(AccountID.self, "account_id")
+        return try await Idempotency.run(request: request, context: context) {
+            try await context.store.creators.unlink(id, account: accountID)
+            return .noContent
+        }
     }
 
     static func json(_ creator: Creator) -> JSONOut {

@@ -1,7 +1,12 @@
-// `Idempotency-Key` on writes (README, "Idempotency"): scoped by (organization, method, route pattern, key) and kept
-// 24 h in the database, so it holds across nodes. A replay returns the original status and body with
-// `Idempotent-Replayed: true`; the same key with another body, or while the first is in flight → 409. 5xx answers are
-// not stored. A claim left by a request that died is taken over after its lease (Store/IdempotencyRepository.swift).
+// `Idempotency-Key` on every write — POST, PATCH, PUT and DELETE (README, "Idempotency"): scoped by (organization,
+// method, route pattern, key) and kept 24 h in the database, so it holds across nodes. A replay returns the original
+// status and body with `Idempotent-Replayed: true`; the same key with another request, or while the first is in
+// flight → 409. 5xx answers are not stored. A claim left by a request that died is taken over after its lease
+// (Store/IdempotencyRepository.swift).
+//
+// What "the same request" means: the SHA-256 of the raw body, and — on routes with path parameters — of those
+// parameters too, so one key sent to `DELETE /v2/accounts/A` and then to `DELETE /v2/accounts/B` (one route pattern,
+// two resources, no body) is a 409, never B answered with A's replay.
 import Crypto
 import Foundation
 import HTTPTypes
@@ -15,9 +20,15 @@ extension StoredReply {
         StoredReply(status: 201, body: body.serialized(), location: location)
     }
 
+    /// A 200 with a JSON body.
+    static func ok(_ body: JSONOut) -> StoredReply { StoredReply(status: 200, body: body.serialized(), location: nil) }
+
+    /// A 204 (deletes).
+    static let noContent = StoredReply(status: 204, body: [], location: nil)
+
     func response(replayed: Bool) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = status >= 400 ? "application/problem+json" : "application/json"
+        if !body.isEmpty { headers[.contentType] = status >= 400 ? "application/problem+json" : "application/json" }
         if let location { headers[.location] = location }
         if replayed { headers[.idempotentReplayed] = "true" }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
@@ -25,21 +36,52 @@ extension StoredReply {
 }
 
 enum Idempotency {
-    /// Reads the JSON body and runs `handle` at most once per idempotency key.
+    /// A write with a JSON body: reads it and runs `handle` at most once per idempotency key.
     static func run(
         request: Request, context: TenantRequestContext, handle: (inout JSONBody) async throws -> StoredReply
     ) async throws -> Response {
         let raw = try await JSONBody.collect(request, context: context)
-        return try await run(request: request, context: context, bodyHash: SHA256.hash(data: raw)) {
+        return try await once(request: request, context: context, digest: { requestHash(raw: raw, parameters: $0) }) {
             var body = try JSONBody.parse(raw)
             return try await handle(&body)
         }
     }
 
-    /// Runs `handle` at most once per idempotency key, for a body already read (and hashed) by the caller.
+    /// A write without a body (DELETE, the PUT that links an account): runs `handle` at most once per key. A body
+    /// sent anyway is not read, but it is part of what the key stands for.
+    static func run(
+        request: Request, context: TenantRequestContext, handle: () async throws -> StoredReply
+    ) async throws -> Response {
+        let raw = try await JSONBody.collect(request, context: context)
+        return try await once(request: request, context: context, digest: { requestHash(raw: raw, parameters: $0) }, handle)
+    }
+
+    /// A write whose body the caller has read (and hashed) itself, as it streamed in (`POST /v2/snapshots`).
     static func run(
         request: Request, context: TenantRequestContext, bodyHash: SHA256.Digest,
         handle: () async throws -> StoredReply
+    ) async throws -> Response {
+        try await once(request: request, context: context, digest: { parameters in
+            precondition(parameters.isEmpty, "a streamed body's route has no path parameters")
+            return Hex.encode(bodyHash)
+        }, handle)
+    }
+
+    /// The request's identity under one key: the raw body, prefixed by the path parameters when the route has any
+    /// (routes without keep the plain body hash, as records written before this rule have it).
+    static func requestHash(raw: [UInt8], parameters: [(name: String, value: String)]) -> String {
+        guard !parameters.isEmpty else { return Hex.encode(SHA256.hash(data: raw)) }
+        let target = parameters.sorted { $0.name < $1.name }.map { "\($0.name)=\($0.value.lowercased())" }
+        var hasher = SHA256()
+        hasher.update(data: Array(target.joined(separator: "&").utf8) + [0])
+        hasher.update(data: raw)
+        return Hex.encode(hasher.finalize())
+    }
+
+    /// `digest` makes the request hash from the route's path parameters (see `requestHash(raw:parameters:)`).
+    private static func once(
+        request: Request, context: TenantRequestContext,
+        digest: ([(name: String, value: String)]) -> String, _ handle: () async throws -> StoredReply
     ) async throws -> Response {
         guard let key = request.headers[.idempotencyKey] else {
             return try await handle().response(replayed: false)
@@ -51,10 +93,12 @@ enum Idempotency {
         let route = context.endpointPath ?? request.uri.path
         let method = request.method.rawValue
         let records = context.store.idempotency
+        let parameters = context.parameters.map { (name: String($0.key), value: String($0.value)) }
         let claimID: String
-        switch try await records.claim(method: method, route: route, key: key, requestHash: Hex.encode(bodyHash)) {
+        switch try await records.claim(method: method, route: route, key: key,
+                                       requestHash: digest(parameters)) {
         case .mismatch:
-            throw APIError.conflict("This Idempotency-Key was used with a different request body.")
+            throw APIError.conflict("This Idempotency-Key was used with a different request.")
         case .inFlight:
             throw APIError.conflict("A request with this Idempotency-Key is still being processed.")
         case .replay(let stored):

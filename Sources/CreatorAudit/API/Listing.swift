@@ -15,9 +15,22 @@ struct QueryReader {
     var echoed: [(String, JSONOut)] = []
 
     init(_ request: Request) {
+        self.items = Self.decode(request.uri.query ?? "")
+    }
+
+    /// `application/x-www-form-urlencoded`, as browsers and HTTP libraries send a query: `+` is a space, `%XX` a
+    /// byte of UTF-8 (kept as sent when it does not decode); the last of repeated names wins.
+    static func decode(_ query: String) -> [String: String] {
         var items: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { items[String(name)] = String(value) }
-        self.items = items
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func text(_ raw: Substring) -> String {
+                let spaced = raw.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            items[text(parts[0])] = parts.count > 1 ? text(parts[1]) : ""
+        }
+        return items
     }
 
     mutating func limit(range: ClosedRange<Int>, default defaultValue: Int) -> Int {
@@ -61,13 +74,15 @@ struct QueryReader {
         return normalized
     }
 
+    /// Free text as sent at most `maxLength` Unicode scalars (JSON Schema's count) and without NUL; surrounding
+    /// whitespace is ignored, and a blank value filters nothing.
     mutating func text(_ name: String, maxLength: Int) -> String? {
         guard let raw = items[name] else { return nil }
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= maxLength else {
-            errors.append(FieldError(field: name, message: "must be at most \(maxLength) characters"))
+        guard Self.isText(raw, maxLength: maxLength) else {
+            errors.append(FieldError(field: name, message: "must be at most \(maxLength) characters, without NUL"))
             return nil
         }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         echoed.append((name, .string(trimmed)))
         return trimmed
@@ -108,6 +123,10 @@ struct QueryReader {
         echoed.append(("order_by", .string(chosen.name)))
         echoed.append(("order_direction", .string(direction.rawValue)))
         return (chosen, direction)
+    }
+
+    static func isText(_ raw: String, maxLength: Int) -> Bool {
+        raw.unicodeScalars.count <= maxLength && !raw.unicodeScalars.contains("\u{0}")
     }
 
     mutating func includeTotal() -> Bool { bool("include_total", echo: false) ?? false }

@@ -19,21 +19,22 @@ struct OrganizationController {
         guard let organization = try await context.store.organization.find(context.organizationID) else {
             throw DomainError.notFound("organization")
         }
-        return JSONReply.make(.object([("data", Self.json(organization))]))
+        return JSONReply.conditional(.object([("data", Self.json(organization))]), request: request)
     }
 
     func update(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
-        var body = try await JSONBody.read(request, context: context)
-        let name = body.string("name", length: 1...255)
-        let maxPosts = body.integer("max_recent_posts_per_account", range: 1...500)
-        let lookback = body.integer("post_lookback_days", range: 1...365)
-        try body.validate()
-        let updated = try await context.store.organization.updateSettings(
-            context.organizationID, name: name, maxRecentPostsPerAccount: maxPosts, postLookbackDays: lookback,
-            actor: Actor(name: "api_key:\(context.key.keyID)", clientIP: context.clientAddress))
-        onChange()
-        guard let updated else { throw DomainError.notFound("organization") }
-        return JSONReply.make(.object([("data", Self.json(updated))]))
+        try await Idempotency.run(request: request, context: context) { body in
+            let name = body.string("name", length: 1...255)
+            let maxPosts = body.integer("max_recent_posts_per_account", range: 1...500)
+            let lookback = body.integer("post_lookback_days", range: 1...365)
+            try body.validate()
+            let updated = try await context.store.organization.updateSettings(
+                context.organizationID, name: name, maxRecentPostsPerAccount: maxPosts, postLookbackDays: lookback,
+                actor: Actor(name: "api_key:\(context.key.keyID)", clientIP: context.clientAddress))
+            onChange()
+            guard let updated else { throw DomainError.notFound("organization") }
+            return .ok(.object([("data", Self.json(updated))]))
+        }
     }
 
     static func json(_ organization: Organization) -> JSONOut {

@@ -13,13 +13,13 @@ struct SearchController {
     func search(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         var reader = QueryReader(request)
         let limit = reader.limit(range: 1...25, default: 10)
+        // `meta.query` echoes `q` as sent; the search itself ignores surrounding blanks (a blank `q` finds nothing).
+        let sent = reader.items["q"] ?? ""
         var query = ""
-        if let raw = reader.items["q"] {
-            if raw.count > 128 {
-                reader.errors.append(FieldError(field: "q", message: "must be at most 128 characters"))
-            } else {
-                query = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+        if !QueryReader.isText(sent, maxLength: 128) {
+            reader.errors.append(FieldError(field: "q", message: "must be at most 128 characters, without NUL"))
+        } else {
+            query = sent.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         try reader.validate()
         let hits = query.isEmpty ? SearchHits() : try await context.store.search.search(query, limit: limit)
@@ -39,7 +39,7 @@ struct SearchController {
                 ]) })),
             ])),
             ("meta", .object([
-                ("query", .string(query)),
+                ("query", .string(sent)),
                 ("limit_per_section", .int(limit)),
                 ("effective_caps", .object([("accounts", .int(limit)), ("creators", .int(limit)), ("videos", .int(limit))])),
             ])),

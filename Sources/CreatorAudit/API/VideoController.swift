@@ -36,6 +36,12 @@ struct VideoController {
         let path = source == .individual ? "/v2/videos" : "/v2/account-videos"
         let page = try PageRequest.read(&reader, organizationID: context.organizationID, path: path, codec: codec,
                                         sortOptions: VideoRepository.sortOptions, defaultSort: "added_at")
+        // A filter naming an account the organization does not have answers like that account: 404 (README,
+        // "Tenancy"), so a list never confirms — or echoes — another organization's id.
+        if let accountID = filters.accountID.flatMap({ AccountID($0) }),
+           try await context.store.accounts.find(accountID) == nil {
+            throw DomainError.notFound("account")
+        }
         let result = try await context.store.videos.page(source: source, filters, page.query)
         return page.response(result, codec: codec, request: request, publicURL: publicURL, json: Self.json)
     }
@@ -78,24 +84,28 @@ struct VideoController {
 
     func update(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try context.pathID(VideoID.self)
-        var body = try await JSONBody.read(request, context: context)
-        let metadata = body.metadata()
-        let isActive = body.bool("is_active")
-        let interval = body.integer("scrape_interval_hours", range: 1...168)
-        try body.validate()
-        let updated = try await context.store.videos.update(id, source: .individual) { video in
-            if let metadata { video.metadata = metadata }
-            if let isActive { video.isActive = isActive }
-            if let interval { video.scrapeIntervalHours = interval }
+        return try await Idempotency.run(request: request, context: context) { body in
+            let metadata = body.metadata()
+            let isActive = body.bool("is_active")
+            let interval = body.integer("scrape_interval_hours", range: 1...168)
+            try body.validate()
+            let updated = try await context.store.videos.update(id, source: .individual) { video in
+                if let metadata { video.metadata = metadata }
+                if let isActive { video.isActive = isActive }
+                if let interval { video.scrapeIntervalHours = interval }
+            }
+            return .ok(.object([("data", Self.json(updated))]))
         }
-        return JSONReply.make(.object([("data", Self.json(updated))]))
     }
 
     func delete(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
-        guard try await context.store.videos.delete(try context.pathID(VideoID.self), source: .individual) else {
-            throw DomainError.notFound("video")
+        let id = try context.pathID(VideoID.self)
+        return try await Idempotency.run(request: request, context: context) {
+            guard try await context.store.videos.delete(id, source: .individual) else {
+                throw DomainError.notFound("video")
+            }
+            return .noContent
         }
-        return Response(status: .noContent)
     }
 
     static func json(_ video: Video) -> JSONOut {
@@ -110,11 +120,17 @@ struct VideoController {
             ("url", .string(video.url)),
             ("account_id", .optional(video.accountID?.description)),
             ("account_username", .optional(video.accountUsername)),
+            // The platform's id of the posting account is not recorded; platform-specific extras have none yet.
+            ("platform_account_id", .null), ("platform_data", .object([])),
             ("description", .optional(video.description)),
             ("create_time", .timestamp(video.createTime)),
             ("media_type", .optional(video.mediaType)),
             ("duration", .optional(video.duration)),
             ("cover_image_url", .optional(video.coverImageURL)),
+            // The platform's own URLs are kept and no media is copied, so the "original" cover is the same URL; the
+            // media file's URL is not collected (README, "Fields of the published reference").
+            ("cover_image_url_original", .optional(video.coverImageURL)),
+            ("video_url", .null), ("video_url_original", .null),
             ("is_active", .bool(video.isActive)),
             ("is_unavailable", .bool(video.isUnavailable)),
             ("scrape_interval_hours", .int(video.scrapeIntervalHours)),
@@ -129,6 +145,8 @@ struct VideoController {
             ("comment_count", .optional(c.comments)),
             ("share_count", .optional(c.shares)),
             ("saved_count", .optional(c.saves)),
+            // Lifetime totals with the stand-ins of docs/metrics.md (TikTok reports plays, which are its views).
+            ("total_views", .optional(c.effectiveViews)), ("total_plays", .optional(c.plays ?? c.views)),
             ("engagement_rate", .optional(video.engagementRate)),
             ("data_source", .string(video.dataSource)),
             ("collection", CollectionJSON.json(video.collection, status: video.collectionStatus)),

@@ -17,7 +17,7 @@ public enum UTCDay {
         let b = Array(text.utf8)
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
               let year = digits(b, 0, 4), let month = digits(b, 5, 2), let day = digits(b, 8, 2),
-              year >= 1970, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+              year >= 1, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
         return fromCivil(year: year, month: month, day: day)
     }

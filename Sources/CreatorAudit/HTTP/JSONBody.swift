@@ -84,19 +84,39 @@ struct JSONBody {
 
     func has(_ field: String) -> Bool { fields[field] != nil }
 
-    /// A string field; nil when absent. A present field of another type is an error.
+    /// A string field; nil when absent. A present field of another type is an error. Surrounding blanks (space, tab,
+    /// CR, LF) are dropped when `trim`; the text as sent is at most `length.upperBound` long and, trimmed, at least
+    /// `length.lowerBound`; NUL is refused (PostgreSQL cannot store it). Lengths count Unicode scalars, as JSON
+    /// Schema's `maxLength` does, so the OpenAPI document states exactly what is accepted.
     mutating func string(_ field: String, length: ClosedRange<Int>, trim: Bool = true) -> String? {
         guard let value = fields[field] else { return nil }
         guard case .string(let raw) = value else {
             errors.append(FieldError(field: field, message: "must be a string"))
             return nil
         }
-        let text = trim ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : raw
-        guard length.contains(text.count) else {
-            errors.append(FieldError(field: field, message: "must be \(length.lowerBound) to \(length.upperBound) characters"))
+        let text = trim ? Self.trimmingBlanks(raw) : raw
+        guard raw.unicodeScalars.count <= length.upperBound, text.unicodeScalars.count >= length.lowerBound else {
+            let blanks = trim && length.lowerBound > 0 ? ", not only blanks" : ""
+            let message = "must be \(length.lowerBound) to \(length.upperBound) characters\(blanks)"
+            errors.append(FieldError(field: field, message: message))
+            return nil
+        }
+        guard !raw.unicodeScalars.contains("\u{0}") else {
+            errors.append(FieldError(field: field, message: "must not contain NUL characters"))
             return nil
         }
         return text
+    }
+
+    /// The blanks a string field may carry around its text: space, tab, CR and LF (the document's pattern names
+    /// the same four).
+    static func trimmingBlanks(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        let isBlank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+              let last = scalars.lastIndex(where: { !isBlank($0) })
+        else { return "" }
+        return String(scalars[first...last])
     }
 
     mutating func integer(_ field: String, range: ClosedRange<Int>) -> Int? {
@@ -133,7 +153,7 @@ extension JSONBody {
             valid = false
         }
         for (key, entry) in object.sorted(by: { $0.key < $1.key }) {
-            guard !key.isEmpty, key.count <= Metadata.maximumKeyLength else {
+            guard !key.isEmpty, key.unicodeScalars.count <= Metadata.maximumKeyLength else {
                 errors.append(FieldError(field: "\(field).\(key.prefix(64))", message: "keys must be 1 to \(Metadata.maximumKeyLength) characters"))
                 valid = false
                 continue
@@ -143,7 +163,7 @@ extension JSONBody {
                 valid = false
                 continue
             }
-            guard text.count <= Metadata.maximumValueLength else {
+            guard text.unicodeScalars.count <= Metadata.maximumValueLength else {
                 errors.append(FieldError(field: "\(field).\(key)", message: "must be at most \(Metadata.maximumValueLength) characters"))
                 valid = false
                 continue

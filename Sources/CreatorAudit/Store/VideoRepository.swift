@@ -56,6 +56,27 @@ public struct VideoRepository: Sendable {
             }
     }
 
+    /// Our ids of the organization's videos of `source` on `platform` with these platform ids (`external_id`), by
+    /// platform id; ids it does not have are left out (`POST /v2/account-videos/metrics` with platform post ids).
+    func ids(source: VideoSource, platform: Platform, externalIDs: [String]) async throws -> [String: VideoID] {
+        guard !externalIDs.isEmpty else { return [:] }
+        return try await tenant.read { db in
+            var found: [String: VideoID] = [:]
+            for chunk in externalIDs.chunked(200) {
+                let rows = try await db.raw("""
+                    SELECT id, external_id FROM videos WHERE organization_id = \(bind: tenant.id)
+                        AND source = \(bind: source.rawValue) AND platform = \(bind: platform.rawValue)
+                        AND external_id IN (\(binds: Array(chunk)))
+                    """).all()
+                for row in rows {
+                    let r = row.reader("videos")
+                    found[try r.string("external_id")] = try r.id("id")
+                }
+            }
+            return found
+        }
+    }
+
     /// Tracks an individual video; the same platform video twice is a conflict.
     func create(_ video: Video) async throws -> Video {
         do {
