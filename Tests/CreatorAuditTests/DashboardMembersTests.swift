@@ -37,7 +37,7 @@ struct DashboardMembersTests {
             #expect(try await guest.post(path, [("password", String(repeating: "x", count: 73))], csrf: .none).status == 422)
             let accepted = try await guest.post(path, [("password", "a long enough password")], csrf: .none)
             #expect(accepted.status == 303)
-            #expect(accepted.header("Location") == "/keys")
+            #expect(accepted.header("Location") == "/")
             let page = try await guest.get("/keys")
             #expect(page.status == 200)
             #expect(page.body.contains("new.person@example.com"))

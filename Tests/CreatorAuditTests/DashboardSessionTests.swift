@@ -16,7 +16,7 @@ struct DashboardSessionTests {
 
             let response = try await browser.signIn(member.email, MemberFixtures.password)
             #expect(response.status == 303)
-            #expect(response.header("Location") == "/keys")
+            #expect(response.header("Location") == "/")
             let setCookie = try #require(response.header("Set-Cookie"))
             let attributes = setCookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             #expect(attributes.first?.hasPrefix("__Host-session=") == true)

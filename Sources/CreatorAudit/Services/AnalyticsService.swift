@@ -42,6 +42,12 @@ struct AnalyticsService: Sendable {
 
     /// Per-account totals (amounts over their videos, followers) for the organization's accounts among `ids`.
     func accountTotals(ids: [String], window: Window) async throws -> [String: WindowTotals] {
+        try await accountFigures(ids: ids, window: window).mapValues(\.totals)
+    }
+
+    /// Per-account totals, and how many of each account's videos were published by the window's end (the
+    /// dashboard's views per video), for the organization's accounts among `ids`.
+    func accountFigures(ids: [String], window: Window) async throws -> [String: AccountFigures] {
         let accountIDs = Array(try await store.accounts.existing(ids))
         guard !accountIDs.isEmpty else { return [:] }
         let videos = try await rollups.videos(accountIDs: accountIDs, includeIndividual: false)
@@ -52,12 +58,17 @@ struct AnalyticsService: Sendable {
             guard let accountID = accountOf[history.videoID] ?? nil else { continue }
             sums[accountID] = (sums[accountID] ?? Counters()) + WindowTotals.amounts(history, window: window)
         }
+        var published: [String: Int] = [:]
+        for video in videos where video.publicationDay.map({ $0 <= window.endDay }) ?? true {
+            if let accountID = video.accountID { published[accountID, default: 0] += 1 }
+        }
         let followers = try await rollups.followerHistories(accountIDs: accountIDs, firstDay: window.startDay - 1, lastDay: window.endDay)
-        var result: [String: WindowTotals] = [:]
+        var result: [String: AccountFigures] = [:]
         for history in followers {
             let (count, change) = WindowTotals.followers(history, window: window)
-            result[history.accountID] = WindowTotals(amounts: WindowTotals.zeroIfEmpty(sums[history.accountID]),
-                                                     followerCount: count, followerChange: change)
+            let totals = WindowTotals(amounts: WindowTotals.zeroIfEmpty(sums[history.accountID]),
+                                      followerCount: count, followerChange: change)
+            result[history.accountID] = AccountFigures(totals: totals, videos: published[history.accountID] ?? 0)
         }
         return result
     }

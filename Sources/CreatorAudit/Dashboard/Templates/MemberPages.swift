@@ -49,7 +49,7 @@ extension Templates {
           <p class="muted small">The link works once, for 7 days. Send it to the person yourself.</p>
           {{#has_pending}}
           <h3>Open invitations</h3>
-          <ul class="plain">{{#pending}}<li>{{email}} · {{role}} · by {{invited_by}} · expires {{expires}}</li>{{/pending}}</ul>
+          {{> invitation-list}}
           {{/has_pending}}
         </section>
         {{/can_manage}}
