@@ -21,7 +21,7 @@ struct SettingsController {
         /// Saves the name and the scraping defaults (audited).
         routes.on(.post, "settings") { request, context in try await save(request, context) }
         /// Revokes an open invitation (audited); back to the page it was revoked from.
-        routes.on(.post, "invitations/{id}/revoke") { request, context in
+        routes.on(.post, "settings/invitations/{id}/revoke") { request, context in
             let page = try DataPage(request, context, services)
             let (organizationID, role) = try page.session.requireManager()
             let form = try await FormData.read(request)

@@ -82,7 +82,7 @@ extension Templates {
     static let invitationList = """
         {{#has_pending}}
         <ul class="plain invitations">{{#pending}}<li>{{invitation_email}} · {{invitation_role}} · by {{invited_by}} · expires {{invitation_expires}}
-          <form method="post" action="/invitations/{{invitation_id}}/revoke" class="inline">
+          <form method="post" action="/settings/invitations/{{invitation_id}}/revoke" class="inline">
             <input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="return_to" value="{{invitations_return}}">
             <button type="submit" class="button small danger" aria-label="Revoke the invitation of {{invitation_email}}">Revoke</button></form></li>{{/pending}}</ul>
         {{/has_pending}}
