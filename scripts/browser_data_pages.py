@@ -72,7 +72,8 @@ class Data:
         axe.inject()
         results = axe.run(options='{"resultTypes": ["violations"]}')
         bad = [v for v in results.get("violations", []) if v.get("impact") in ("serious", "critical")]
-        detail = "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})" for v in bad)
+        detail = "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']} "
+                           f"{v['nodes'][0].get('html', '')[:160]})" for v in bad)
         self.check(f"axe: no serious or critical violations on {name}", not bad, detail)
         minor = [v["id"] for v in results.get("violations", []) if v not in bad]
         if minor:
@@ -270,7 +271,7 @@ def run(base, cert, demo, driver, check, click_and_load, shots):
     d.nav("Account videos")
     d.click(driver.find_element(By.CSS_SELECTOR, "#videos-table td[data-col=video] a"))
     check("the video page shows its counters and charts", "/account-videos/" in driver.current_url
-          and driver.find_elements(By.CSS_SELECTOR, "#latest-counters div")
+          and driver.find_elements(By.CSS_SELECTOR, "#latest-counters dl")
           and driver.find_elements(By.CSS_SELECTOR, ".charts svg.chart-svg"), driver.current_url)
     d.visit("video-detail")
     d.nav("Individual videos")

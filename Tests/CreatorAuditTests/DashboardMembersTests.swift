@@ -67,7 +67,7 @@ struct DashboardMembersTests {
                 try await db.raw("UPDATE invitations SET expires_at = \(bind: Timestamp.now.seconds - 1)").run()
             }
             #expect(try await administration.lookUpInvitation(token: token) == nil)
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.invitationUnusable) {
                 _ = try await administration.accept(token: token, password: "a long enough password", clientIP: nil)
             }
         }

@@ -69,9 +69,11 @@ enum Assets {
         .muted { color: var(--muted); }
         .small { font-size: .85rem; }
         .nowrap { white-space: nowrap; }
-        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+        /* Hidden on screen, read by screen readers (clip-path rather than the deprecated clip). */
+        .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden;
+          clip-path: inset(50%); white-space: nowrap; }
 
-        body.app { display: grid; grid-template-columns: 240px 1fr; min-height: 100vh; }
+        body.app { display: grid; grid-template-columns: 240px minmax(0, 1fr); min-height: 100vh; }
         .sidebar { background: var(--side); color: var(--side-text); padding: 1.2rem 1rem; display: flex; flex-direction: column; gap: 1.2rem; }
         .brand { display: flex; align-items: center; gap: .5rem; font-weight: 700; color: inherit; text-decoration: none; font-size: 1.05rem; }
         .sidebar .brand { color: #fff; }
@@ -86,7 +88,7 @@ enum Assets {
         .sidebar nav a.active { background: var(--brand); color: #fff; }
         .me { margin-top: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; font-size: .85rem; }
         .me .email { width: 100%; overflow-wrap: anywhere; color: #fff; }
-        .content { padding: 2rem 2.4rem; max-width: 1100px; width: 100%; }
+        .content { padding: 2rem 2.4rem; max-width: 1100px; width: 100%; min-width: 0; }
 
         .page-head { display: flex; justify-content: space-between; align-items: flex-end; margin-bottom: 1.2rem; }
         .panel { background: var(--panel); border: 1px solid var(--line); border-radius: .7rem; padding: 1.2rem 1.4rem; margin-bottom: 1.4rem; }
@@ -130,6 +132,7 @@ enum Assets {
         .key-head { display: flex; gap: .5rem; align-items: center; }
         .masked { display: inline-block; margin: .3rem 0 .5rem; background: #f2f4f7; padding: .15rem .45rem; border-radius: .3rem; }
         .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: .3rem 1rem; margin: 0; }
+        .facts dl { margin: 0; min-width: 0; }
         .facts dt { font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
         .facts dd { margin: 0; font-size: .9rem; }
         .usage { margin: 0; align-self: center; }
@@ -166,13 +169,13 @@ enum Assets {
         .crumbs { margin: 0 0 .3rem; font-size: .85rem; }
         .page-head.wrap { flex-wrap: wrap; gap: .8rem; }
         .page-head h1 .badge { vertical-align: middle; }
-        .split { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 1.4rem; }
+        .split { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(320px, 100%), 1fr)); gap: 0 1.4rem; }
         .panel.flush { padding: 0; overflow: hidden; }
         .panel.flush .table th:first-child, .panel.flush .table td:first-child { padding-left: 1.1rem; }
         .table-foot { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: .6rem;
           padding: .7rem 1.1rem; }
         .table-foot .pager { margin: 0; margin-left: auto; }
-        .table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+        .table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; position: relative; }
         .table.data td, .table.data th { white-space: nowrap; }
         .table.data td[data-col=account], .table.data td[data-col=video], .table.data td[data-col=name] { white-space: normal; min-width: 12rem; }
         .table .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -191,7 +194,7 @@ enum Assets {
         .columns { position: relative; }
         .columns summary, .custom-range summary { cursor: pointer; padding: .45rem .7rem; border: 1px solid #d0d5dd; border-radius: .4rem;
           background: #fff; font-size: .9rem; list-style-position: inside; }
-        .columns fieldset { position: absolute; z-index: 5; top: 2.6rem; left: 0; background: #fff; border: 1px solid var(--line);
+        .columns fieldset { position: absolute; z-index: 5; top: 2.6rem; right: 0; background: #fff; border: 1px solid var(--line);
           border-radius: .5rem; padding: .6rem .8rem; box-shadow: 0 8px 24px rgba(16,24,40,.12); min-width: 13rem;
           display: flex; flex-direction: column; gap: .35rem; }
         label.check { flex-direction: row; align-items: center; gap: .4rem; font-weight: 400; }
@@ -222,8 +225,8 @@ enum Assets {
           display: flex; flex-direction: column; gap: .1rem; }
         .metric-label { font-size: .78rem; color: var(--muted); }
         .metric-value { font-size: 1.25rem; font-variant-numeric: tabular-nums; }
-        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0 1.4rem; }
-        .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: .9rem; margin-bottom: 1.4rem; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 0 1.4rem; }
+        .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(250px, 100%), 1fr)); gap: .9rem; margin-bottom: 1.4rem; }
         .card-account { background: var(--panel); border: 1px solid var(--line); border-radius: .7rem; padding: .9rem 1rem; }
         .card-account h3 { margin-bottom: .3rem; }
         .card-account .facts { grid-template-columns: repeat(auto-fit, minmax(90px, 1fr)); margin: .5rem 0; }
@@ -258,8 +261,8 @@ enum Assets {
         .chart-table .table-scroll { max-height: 18rem; overflow: auto; margin-top: .4rem; }
 
         @media (max-width: 800px) {
-          body.app { grid-template-columns: 1fr; }
-          .sidebar { flex-direction: row; flex-wrap: wrap; align-items: center; }
+          body.app { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto 1fr; }
+          .sidebar { flex-direction: row; flex-wrap: wrap; align-items: center; gap: .6rem 1rem; padding: .8rem 1rem; min-width: 0; }
           .sidebar nav { flex-direction: row; flex-wrap: wrap; }
           .me { margin-top: 0; }
           .content { padding: 1.2rem; }
@@ -267,8 +270,7 @@ enum Assets {
           .sidebar nav { flex-wrap: nowrap; overflow-x: auto; width: 100%; }
           .sidebar nav a { white-space: nowrap; }
           .nav-rule { border-top: 0; border-left: 1px solid #344054; margin: .3rem .2rem; }
-          .charts { grid-template-columns: 1fr; }
-          .split { grid-template-columns: 1fr; }
+          .charts, .split { grid-template-columns: minmax(0, 1fr); }
           .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
           .kpi-value { font-size: 1.3rem; }
           .filters input[type=search] { min-width: 0; width: 100%; }

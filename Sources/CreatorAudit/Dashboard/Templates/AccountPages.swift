@@ -15,7 +15,7 @@ extension Templates {
         {{#can_manage}}<form method="post" action="/accounts/bulk" id="bulk-form">
         <input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="return_to" value="{{return_to}}">{{/can_manage}}
         <section class="panel flush">
-          <div class="table-scroll">
+          <div class="table-scroll">{{#can_manage}}<span id="select-label" class="visually-hidden">Select</span>{{/can_manage}}
           <table class="table data" id="accounts-table">
             <thead><tr>
               {{#can_manage}}<th scope="col" class="select"><span class="visually-hidden">Select</span></th>{{/can_manage}}
@@ -24,7 +24,7 @@ extension Templates {
             </tr></thead>
             <tbody>
             {{#rows}}<tr data-account="{{username}}">
-              {{#can_manage}}<td class="select"><input type="checkbox" name="id" value="{{id}}" aria-label="Select @{{username}}"></td>{{/can_manage}}
+              {{#can_manage}}<td class="select"><input type="checkbox" name="id" value="{{id}}" id="select-{{id}}" aria-labelledby="select-label row-{{id}}"><span id="row-{{id}}" class="visually-hidden">@{{username}}</span></td>{{/can_manage}}
               {{#cells}}<td class="{{#cell_numeric}}num{{/cell_numeric}}{{#cell_muted}} muted{{/cell_muted}}" data-col="{{cell_key}}">{{> cell}}</td>{{/cells}}
               {{#can_manage}}<td class="row-actions">{{#is_active}}<button type="submit" class="button small" formaction="/accounts/{{id}}/pause" aria-label="Pause @{{username}}">Pause</button>{{/is_active}}{{^is_active}}<button type="submit" class="button small" formaction="/accounts/{{id}}/resume" aria-label="Resume @{{username}}">Resume</button>{{/is_active}}</td>{{/can_manage}}
             </tr>{{/rows}}
@@ -104,8 +104,8 @@ extension Templates {
         <div class="split">
         <section class="panel">
           <h2>Profile</h2>
-          <dl class="facts">{{#totals}}<div><dt>{{total_label}}</dt><dd>{{total_value}}</dd></div>{{/totals}}
-            <div><dt>Added</dt><dd>{{added}}</dd></div></dl>
+          <div class="facts">{{#totals}}<dl><dt>{{total_label}}</dt><dd>{{total_value}}</dd></dl>{{/totals}}
+            <dl><dt>Added</dt><dd>{{added}}</dd></dl></div>
         </section>
         <section class="panel" id="creator-link">
           <h2>Creator</h2>
@@ -123,11 +123,11 @@ extension Templates {
         </div>
         <section class="panel" id="scraping">
           <h2>Scraping</h2>
-          <dl class="facts">
-            <div><dt>Recent posts read</dt><dd id="effective-max-recent">{{effective_max_recent}}</dd></div>
-            <div><dt>Post age limit</dt><dd id="effective-lookback">{{effective_lookback}}</dd></div>
-            <div><dt>Refreshed</dt><dd>{{interval_words}}</dd></div>
-          </dl>
+          <div class="facts">
+            <dl><dt>Recent posts read</dt><dd id="effective-max-recent">{{effective_max_recent}}</dd></dl>
+            <dl><dt>Post age limit</dt><dd id="effective-lookback">{{effective_lookback}}</dd></dl>
+            <dl><dt>Refreshed</dt><dd>{{interval_words}}</dd></dl>
+          </div>
           {{#can_manage}}
           <form method="post" action="/accounts/{{account_id}}/settings" class="create-key">
             <input type="hidden" name="csrf_token" value="{{csrf}}">

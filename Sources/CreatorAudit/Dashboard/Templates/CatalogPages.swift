@@ -8,7 +8,7 @@ extension Templates {
         {{#can_manage}}<form method="post" action="/creators/bulk" id="bulk-form">
         <input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="return_to" value="{{return_to}}">{{/can_manage}}
         <section class="panel flush">
-          <div class="table-scroll">
+          <div class="table-scroll">{{#can_manage}}<span id="select-label" class="visually-hidden">Select</span>{{/can_manage}}
           <table class="table data" id="creators-table">
             <thead><tr>
               {{#can_manage}}<th scope="col" class="select"><span class="visually-hidden">Select</span></th>{{/can_manage}}
@@ -17,7 +17,7 @@ extension Templates {
             </tr></thead>
             <tbody>
             {{#rows}}<tr data-creator="{{creator_name}}">
-              {{#can_manage}}<td class="select"><input type="checkbox" name="id" value="{{id}}" aria-label="Select {{creator_name}}"></td>{{/can_manage}}
+              {{#can_manage}}<td class="select"><input type="checkbox" name="id" value="{{id}}" id="select-{{id}}" aria-labelledby="select-label row-{{id}}"><span id="row-{{id}}" class="visually-hidden">{{creator_name}}</span></td>{{/can_manage}}
               {{#cells}}<td class="{{#cell_numeric}}num{{/cell_numeric}}" data-col="{{cell_key}}">{{> cell}}</td>{{/cells}}
               {{#can_manage}}<td class="row-actions">{{#is_active}}<button type="submit" class="button small" formaction="/creators/{{id}}/pause" aria-label="Pause {{creator_name}}">Pause</button>{{/is_active}}{{^is_active}}<button type="submit" class="button small" formaction="/creators/{{id}}/resume" aria-label="Resume {{creator_name}}">Resume</button>{{/is_active}}</td>{{/can_manage}}
             </tr>{{/rows}}
@@ -83,8 +83,8 @@ extension Templates {
           {{#cards}}<article class="card-account" data-account="{{username}}">
             <h3><a href="/accounts/{{account_id}}">@{{username}}</a> <span class="badge muted">{{platform_label}}</span></h3>
             <p><span class="badge {{status_class}}">{{status_label}}</span> <span class="muted small">{{fresh_text}}</span></p>
-            <dl class="facts"><div><dt>Followers</dt><dd>{{followers}}</dd></div><div><dt>Views in range</dt><dd>{{views_range}}</dd></div>
-              <div><dt>Engagement</dt><dd>{{rate_range}}</dd></div></dl>
+            <div class="facts"><dl><dt>Followers</dt><dd>{{followers}}</dd></dl><dl><dt>Views in range</dt><dd>{{views_range}}</dd></dl>
+              <dl><dt>Engagement</dt><dd>{{rate_range}}</dd></dl></div>
             {{#can_manage}}<form method="post" action="/creators/{{creator_id}}/accounts/{{account_id}}/remove">
               <input type="hidden" name="csrf_token" value="{{csrf}}">
               <button type="submit" class="button small" aria-label="Remove @{{username}} from {{creator_name}}">Remove</button></form>{{/can_manage}}
@@ -179,7 +179,7 @@ extension Templates {
         <section class="panel">
           <h2>Latest counters</h2>
           {{^has_counters}}<p class="empty">Not refreshed yet: the counters appear after the first refresh.</p>{{/has_counters}}
-          <dl class="facts" id="latest-counters">{{#latest}}<div data-counter="{{counter}}"><dt>{{counter_label}}</dt><dd>{{counter_text}}</dd></div>{{/latest}}</dl>
+          <div class="facts" id="latest-counters">{{#latest}}<dl data-counter="{{counter}}"><dt>{{counter_label}}</dt><dd>{{counter_text}}</dd></dl>{{/latest}}</div>
         </section>
         {{> range-picker}}
         <div class="metrics">

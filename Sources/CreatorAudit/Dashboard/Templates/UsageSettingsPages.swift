@@ -28,9 +28,9 @@ extension Templates {
           <h2 id="platforms-heading">Per platform</h2>
           <div class="cards">
             {{#platforms}}<article class="card-account" data-platform="{{platform_key}}"><h3>{{platform_label}}</h3>
-              <dl class="facts"><div><dt>Accounts</dt><dd>{{platform_accounts}}</dd></div>
-                <div><dt>Account videos</dt><dd>{{platform_account_videos}}</dd></div>
-                <div><dt>Individual videos</dt><dd>{{platform_individual_videos}}</dd></div></dl></article>{{/platforms}}
+              <div class="facts"><dl><dt>Accounts</dt><dd>{{platform_accounts}}</dd></dl>
+                <dl><dt>Account videos</dt><dd>{{platform_account_videos}}</dd></dl>
+                <dl><dt>Individual videos</dt><dd>{{platform_individual_videos}}</dd></dl></div></article>{{/platforms}}
           </div>
         </section>
         """
@@ -56,17 +56,17 @@ extension Templates {
           </form>
           {{/can_manage}}
           {{^can_manage}}
-          <dl class="facts"><div><dt>Name</dt><dd>{{org_name}}</dd></div><div><dt>Recent posts read per refresh</dt><dd>{{max_recent}}</dd></div>
-            <div><dt>Post age limit</dt><dd>{{lookback_words}}</dd></div></dl>
+          <div class="facts"><dl><dt>Name</dt><dd>{{org_name}}</dd></dl><dl><dt>Recent posts read per refresh</dt><dd>{{max_recent}}</dd></dl>
+            <dl><dt>Post age limit</dt><dd>{{lookback_words}}</dd></dl></div>
           {{/can_manage}}
           <p class="muted small">Each account is refreshed at its own interval (every 24 hours unless its page says otherwise).</p>
         </section>
         <section class="panel">
           <h2>Limits</h2>
-          <dl class="facts">
-            <div><dt>API rate limit</dt><dd id="rate-limit">{{rate_limit}} requests a minute per key</dd></div>
-            <div><dt>Account quota</dt><dd id="account-quota">{{quota}}</dd></div>
-          </dl>
+          <div class="facts">
+            <dl><dt>API rate limit</dt><dd id="rate-limit">{{rate_limit}} requests a minute per key</dd></dl>
+            <dl><dt>Account quota</dt><dd id="account-quota">{{quota}}</dd></dl>
+          </div>
           <p class="muted small">The operator sets these (<code>creatoraudit org set</code>); they are read-only here.</p>
         </section>
         {{#can_manage}}
