@@ -102,8 +102,9 @@ class Data:
         if name in self.axe_seen:
             return
         self.axe_seen.add(name)
-        self.axe(name)
+        # Screenshots first: axe scrolls elements into view (tables would be photographed scrolled sideways).
         self.screenshots(name)
+        self.axe(name)
 
     def nav(self, label):
         link = self.driver.find_element(By.XPATH, f"//nav[@aria-label='Dashboard']/a[normalize-space()='{label}']")

@@ -176,8 +176,12 @@ enum Assets {
           padding: .7rem 1.1rem; }
         .table-foot .pager { margin: 0; margin-left: auto; }
         .table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; position: relative; }
-        .table.data td, .table.data th { white-space: nowrap; }
-        .table.data td[data-col=account], .table.data td[data-col=video], .table.data td[data-col=name] { white-space: normal; min-width: 12rem; }
+        .table.data td { white-space: nowrap; }
+        .table.data th, .table.data td { padding: .5rem .45rem; }
+        .table.data td.row-actions { display: table-cell; }
+        .table.data td[data-col=account], .table.data td[data-col=video], .table.data td[data-col=name],
+        .table.data td[data-col=creator] { white-space: normal; min-width: 9rem; }
+        .table.data td[data-col=video] { min-width: 14rem; }
         .table .num { text-align: right; font-variant-numeric: tabular-nums; }
         .table th a { color: inherit; text-decoration: none; }
         .table th a:hover { color: var(--brand); }
@@ -243,6 +247,9 @@ enum Assets {
         .chart-svg { display: block; overflow: visible; }
         .chart-grid { stroke: #eaecf0; stroke-width: 1; }
         .chart-tick, .chart-date { fill: var(--muted); font-size: 11px; font-family: inherit; }
+        .chart-tick { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+        .chart-plot { overflow: visible; }
+        .chart-dot { fill: none; stroke-width: 6; stroke-linecap: round; }
         .chart-line { fill: none; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
         .chart-area { fill: var(--brand); opacity: .08; stroke: none; }
         .chart-hover { fill: transparent; }
@@ -264,12 +271,14 @@ enum Assets {
           body.app { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto 1fr; }
           .sidebar { flex-direction: row; flex-wrap: wrap; align-items: center; gap: .6rem 1rem; padding: .8rem 1rem; min-width: 0; }
           .sidebar nav { flex-direction: row; flex-wrap: wrap; }
+          .sidebar .org { display: flex; flex-wrap: wrap; gap: .2rem .6rem; align-items: baseline; }
           .me { margin-top: 0; }
           .content { padding: 1.2rem; }
           .key { grid-template-columns: 1fr; }
-          .sidebar nav { flex-wrap: nowrap; overflow-x: auto; width: 100%; }
-          .sidebar nav a { white-space: nowrap; }
-          .nav-rule { border-top: 0; border-left: 1px solid #344054; margin: .3rem .2rem; }
+          .sidebar nav { width: 100%; gap: .2rem; }
+          .sidebar nav a { white-space: nowrap; padding: .35rem .6rem; font-size: .9rem; }
+          .nav-rule { display: none; }
+          .chart-date.minor { display: none; }
           .charts, .split { grid-template-columns: minmax(0, 1fr); }
           .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
           .kpi-value { font-size: 1.3rem; }

@@ -95,6 +95,13 @@ enum Figure {
 
     /// A day's date and time, or the word for never.
     static func time(_ time: Timestamp?, never: String = "—") -> String { time.map(Pages.date) ?? never }
+
+    /// "2026-06-14 09:30" — tables, whose column header says UTC.
+    static func shortTime(_ time: Timestamp?, never: String = "—") -> String {
+        guard let time else { return never }
+        let iso = time.iso8601
+        return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5))
+    }
 }
 
 /// How fresh an account's or a video's numbers are — worded in this one place. The collector's read-only
@@ -105,8 +112,11 @@ enum Freshness {
     static func video(_ video: Video) -> [String: Any] { of(lastScrape: video.lastScrapeTime) }
 
     static func of(lastScrape: Timestamp?) -> [String: Any] {
-        guard let lastScrape else { return ["fresh_text": "Not yet refreshed", "fresh_pending": true] }
-        return ["fresh_text": "Refreshed " + Pages.date(lastScrape), "fresh_pending": false]
+        guard let lastScrape else {
+            return ["fresh_text": "Not yet refreshed", "fresh_short": "Not yet refreshed", "fresh_pending": true]
+        }
+        return ["fresh_text": "Refreshed " + Pages.date(lastScrape), "fresh_short": Figure.shortTime(lastScrape),
+                "fresh_pending": false]
     }
 }
 

@@ -79,6 +79,7 @@ struct LineChart: Sendable {
         let name = HTMLText.escape(accessibleName())
         var out = "<svg class=\"chart-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" height=\"\(height)\" "
             + "role=\"img\" aria-label=\"\(name)\"><title>\(name)</title>"
+        var ticks = ""
         if let grid = left ?? right {
             for (index, _) in grid.ticks.enumerated() {
                 let y = format(Self.topPadding + plotHeight * (1 - Double(index) / Double(grid.intervals)))
@@ -89,11 +90,12 @@ struct LineChart: Sendable {
                 for (index, tick) in scale.ticks.enumerated() {
                     let y = format(Self.topPadding + plotHeight * (1 - Double(index) / Double(scale.intervals)) - 4)
                     let anchor = axis == .left ? "x=\"0\" text-anchor=\"start\"" : "x=\"100%\" text-anchor=\"end\""
-                    out += "<text class=\"chart-tick\" \(anchor) y=\"\(y)\">\(member.format.compact(tick))</text>"
+                    ticks += "<text class=\"chart-tick\" \(anchor) y=\"\(y)\">\(member.format.compact(tick))</text>"
                 }
             }
         }
-        out += plot(left: left, right: right) + dateLabels() + "</svg>"
+        // The labels go over the lines (with a halo in the stylesheet), so a line never hides a number.
+        out += plot(left: left, right: right) + ticks + dateLabels() + "</svg>"
         return out
     }
 
@@ -121,6 +123,12 @@ struct LineChart: Sendable {
             }
             out += "<path class=\"chart-line s\(number)\" vector-effect=\"non-scaling-stroke\" d=\""
                 + path(segments, values: member.values, scale: scale) + "\"/>"
+            // A day known alone is a dot, drawn thicker than a line so it can be seen.
+            let dots = segments.filter { $0.count == 1 }
+            if !dots.isEmpty {
+                out += "<path class=\"chart-dot s\(number)\" vector-effect=\"non-scaling-stroke\" d=\""
+                    + path(dots, values: member.values, scale: scale) + "\"/>"
+            }
         }
         out += hoverTargets(width: width)
         return out + "</svg>"
@@ -199,7 +207,10 @@ struct LineChart: Sendable {
         for index in indices {
             let percent = days <= 1 ? 50 : Double(index) / Double(days - 1) * 100
             let anchor = indices.count == 1 ? "middle" : index == 0 ? "start" : index == days - 1 ? "end" : "middle"
-            out += "<text class=\"chart-date\" x=\"\(format(percent))%\" y=\"\(y)\" text-anchor=\"\(anchor)\">"
+            // Every other label in between is "minor": a phone shows only the others (the stylesheet hides these).
+            let position = indices.firstIndex(of: index) ?? 0
+            let minor = position % 2 == 1 && position != indices.count - 1 ? " minor" : ""
+            out += "<text class=\"chart-date\(minor)\" x=\"\(format(percent))%\" y=\"\(y)\" text-anchor=\"\(anchor)\">"
                 + ChartText.shortDate(firstDay + index) + "</text>"
         }
         return out

@@ -28,8 +28,8 @@ struct AccountsController {
         TableColumn(key: "rate_range", label: "Engagement rate", numeric: true),
         TableColumn(key: "views_total", label: "Total views", numeric: true, visible: false, storedSort: "view_count"),
         TableColumn(key: "likes_total", label: "Total likes", numeric: true, visible: false, storedSort: "like_count"),
-        TableColumn(key: "refreshed", label: "Last refresh", storedSort: "last_scrape_time", newestFirst: true),
-        TableColumn(key: "added", label: "Added", visible: false, storedSort: "added_at", newestFirst: true),
+        TableColumn(key: "refreshed", label: "Last refresh (UTC)", storedSort: "last_scrape_time", newestFirst: true),
+        TableColumn(key: "added", label: "Added (UTC)", visible: false, storedSort: "added_at", newestFirst: true),
     ]
 
     func addRoutes(to routes: Routes<AppRequestContext>) {
@@ -125,8 +125,7 @@ struct AccountsController {
             case "account":
                 cell.text = "@" + account.username
                 cell.href = "/accounts/\(account.id)"
-                cell.badge = PlatformChoice.label(account.platform)
-                cell.sub = account.name ?? ""
+                cell.sub = ([PlatformChoice.label(account.platform)] + (account.name.map { [$0] } ?? [])).joined(separator: " · ")
             case "platform": cell.text = PlatformChoice.label(account.platform)
             case "creator":
                 cell.text = account.creatorName ?? "—"
@@ -142,9 +141,9 @@ struct AccountsController {
             case "likes_total": cell.text = Figure.count(account.totals.likes ?? 0)
             case "refreshed":
                 let fresh = Freshness.account(account)
-                cell.text = fresh["fresh_text"] as? String ?? ""
+                cell.text = fresh["fresh_short"] as? String ?? ""
                 cell.muted = fresh["fresh_pending"] as? Bool ?? false
-            case "added": cell.text = Pages.date(account.addedAt)
+            case "added": cell.text = Figure.shortTime(account.addedAt)
             default: break
             }
             return cell.values

@@ -98,30 +98,31 @@ enum VideoTable {
         [
             TableColumn(key: "video", label: "Video", sortable: false),
             TableColumn(key: "account", label: "Account", visible: source == .account, sortable: false),
-            TableColumn(key: "published", label: "Published", storedSort: "create_time", newestFirst: true),
+            TableColumn(key: "published", label: "Published (UTC)", storedSort: "create_time", newestFirst: true),
             TableColumn(key: "views_total", label: "Views", numeric: true, storedSort: "view_count"),
             TableColumn(key: "likes_total", label: "Likes", numeric: true, storedSort: "like_count"),
             TableColumn(key: "plays_total", label: "Plays", numeric: true, visible: false, storedSort: "play_count"),
             TableColumn(key: "views_range", label: "Views in range", numeric: true, sortable: false),
             TableColumn(key: "rate", label: "Engagement rate", numeric: true, sortable: false),
-            TableColumn(key: "refreshed", label: "Last refresh", sortable: false),
-            TableColumn(key: "added", label: "Added", visible: false, storedSort: "added_at", newestFirst: true),
+            TableColumn(key: "refreshed", label: "Last refresh (UTC)", sortable: false),
+            TableColumn(key: "added", label: "Added (UTC)", visible: false, storedSort: "added_at", newestFirst: true),
         ]
     }
 
-    static func row(_ video: Video, amount: Counters?, state: TableState) -> [String: Any] {
+    /// `ofAccount`: rows on an account's page, which need not repeat its platform and username.
+    static func row(_ video: Video, amount: Counters?, state: TableState, ofAccount: Bool = false) -> [String: Any] {
         let cells = state.visible.map { column -> [String: Any] in
             var cell = TableCell(key: column.key, numeric: column.numeric)
             switch column.key {
             case "video":
                 cell.text = VideoRows.caption(video)
                 cell.href = VideoRows.href(video)
-                cell.badge = PlatformChoice.label(video.platform)
-                cell.sub = state.isVisible("account") ? "" : video.accountUsername.map { "@" + $0 } ?? ""
+                cell.badge = ofAccount ? "" : PlatformChoice.label(video.platform)
+                cell.sub = ofAccount || state.isVisible("account") ? "" : video.accountUsername.map { "@" + $0 } ?? ""
             case "account":
                 cell.text = video.accountUsername.map { "@" + $0 } ?? "—"
                 cell.href = video.accountID.map { "/accounts/\($0)" } ?? ""
-            case "published": cell.text = Figure.time(video.createTime)
+            case "published": cell.text = Figure.shortTime(video.createTime)
             case "views_total": cell.text = Figure.count(video.counters.effectiveViews)
             case "likes_total": cell.text = Figure.count(video.counters.likes)
             case "plays_total": cell.text = Figure.count(video.counters.plays)
@@ -129,9 +130,9 @@ enum VideoTable {
             case "rate": cell.text = Figure.rate(video.engagementRate)
             case "refreshed":
                 let fresh = Freshness.video(video)
-                cell.text = fresh["fresh_text"] as? String ?? ""
+                cell.text = fresh["fresh_short"] as? String ?? ""
                 cell.muted = fresh["fresh_pending"] as? Bool ?? false
-            case "added": cell.text = Pages.date(video.addedAt)
+            case "added": cell.text = Figure.shortTime(video.addedAt)
             default: break
             }
             return cell.values
@@ -154,7 +155,7 @@ enum VideoTable {
                                                             window: range.window)
         var values: [String: Any] = [
             "video_headers": state.visible.map { ["vh_label": $0.label, "vh_numeric": $0.numeric] },
-            "video_rows": result.items.map { row($0, amount: amounts[$0.id.description], state: state) },
+            "video_rows": result.items.map { row($0, amount: amounts[$0.id.description], state: state, ofAccount: true) },
             "has_video_rows": !result.items.isEmpty,
             "video_count_words": result.total.map { $0 == 1 ? "1 video" : "\(Figure.count($0)) videos" } ?? "",
             "all_videos_href": "/account-videos?account=\(accountID)",
