@@ -52,6 +52,8 @@ struct MetricsBench {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let summary: [String: Any] = [
             "api_key": key.token.secret, "organization_id": organization.id.description,
+            // The owner, for scripts/bench-dashboard's signed-in pages (the file is 0600, in the bench's data dir).
+            "email": created.ownerEmail, "password": created.ownerPassword,
             "video_ids": Array(videoIDs.prefix(200)), "account_id": accountIDs.first ?? "",
             "snapshots": snapshots, "seconds": seconds, "snapshots_per_second": Int(Double(snapshots) / seconds),
         ]

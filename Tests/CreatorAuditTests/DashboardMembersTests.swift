@@ -37,7 +37,7 @@ struct DashboardMembersTests {
             #expect(try await guest.post(path, [("password", String(repeating: "x", count: 73))], csrf: .none).status == 422)
             let accepted = try await guest.post(path, [("password", "a long enough password")], csrf: .none)
             #expect(accepted.status == 303)
-            #expect(accepted.header("Location") == "/keys")
+            #expect(accepted.header("Location") == "/")
             let page = try await guest.get("/keys")
             #expect(page.status == 200)
             #expect(page.body.contains("new.person@example.com"))
@@ -67,7 +67,7 @@ struct DashboardMembersTests {
                 try await db.raw("UPDATE invitations SET expires_at = \(bind: Timestamp.now.seconds - 1)").run()
             }
             #expect(try await administration.lookUpInvitation(token: token) == nil)
-            await #expect(throws: DomainError.self) {
+            await #expect(throws: DomainError.invitationUnusable) {
                 _ = try await administration.accept(token: token, password: "a long enough password", clientIP: nil)
             }
         }

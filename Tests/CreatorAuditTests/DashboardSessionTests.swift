@@ -16,7 +16,7 @@ struct DashboardSessionTests {
 
             let response = try await browser.signIn(member.email, MemberFixtures.password)
             #expect(response.status == 303)
-            #expect(response.header("Location") == "/keys")
+            #expect(response.header("Location") == "/")
             let setCookie = try #require(response.header("Set-Cookie"))
             let attributes = setCookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             #expect(attributes.first?.hasPrefix("__Host-session=") == true)
@@ -192,7 +192,7 @@ struct DashboardSessionTests {
             let (browser, _) = try await MemberFixtures.signedIn(server, organization, role: .owner)
             defer { Task { try? await browser.shutdown() } }
             for (path, status) in [("/sign-in", 303), ("/keys", 200), ("/members", 200), ("/audit", 200), ("/account", 200),
-                                   ("/", 303), ("/static/app.css", 200), ("/static/app.js", 200), ("/nowhere", 404),
+                                   ("/", 200), ("/static/app.css", 200), ("/static/app.js", 200), ("/nowhere", 404),
                                    ("/keys/not-a-uuid/delete", 404), ("/keys/\(UUID())/delete", 404)] {
                 let response = try await browser.get(path)
                 #expect(response.status == status, "\(path)")

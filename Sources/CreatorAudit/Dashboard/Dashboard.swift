@@ -37,5 +37,19 @@ struct Dashboard {
         MembersController(administration: administration, members: members, invitations: InvitationRepository(database: database),
                           sessions: sessions, publicURL: publicURL).addRoutes(to: signedIn)
         AuditController(audit: AuditRepository(database: database), members: members).addRoutes(to: signedIn)
+
+        // The data pages: every read through the session organization's TenantStore and AnalyticsService.
+        let data = DataPageServices(database: database, members: members, secrets: services.secrets)
+        OverviewController(services: data).addRoutes(to: signedIn)
+        AccountsController(services: data).addRoutes(to: signedIn)
+        AccountDetailController(services: data).addRoutes(to: signedIn)
+        CreatorsController(services: data).addRoutes(to: signedIn)
+        CreatorDetailController(services: data).addRoutes(to: signedIn)
+        VideosController(services: data).addRoutes(to: signedIn)
+        VideoDetailController(services: data).addRoutes(to: signedIn)
+        UsageController(services: data, keys: APIKeyRepository(database: database), usage: services.usage).addRoutes(to: signedIn)
+        SettingsController(services: data, administration: administration, invitations: InvitationRepository(database: database),
+                           onOrganizationChange: { [verifier = services.verifier] in verifier.invalidateAll() })
+            .addRoutes(to: signedIn)
     }
 }

@@ -108,8 +108,7 @@ struct KeysController {
         let window = UsageChart.window(endingAt: now)
         var enabled: [[String: Any]] = [], disabled: [[String: Any]] = []
         for key in try await keys.list(organizationID: organizationID) {
-            var counts = try await keys.usage(organizationID: organizationID, keyID: key.id, sinceDay: window[0])
-            for (day, count) in usage.pendingUsage(of: key.id)?.countsByDay ?? [:] { counts[day, default: 0] += count }
+            let counts = try await KeyUsageCounts.of(key, keys: keys, usage: usage, since: window[0])
             let row = Self.row(key, counts: counts, window: window, lastUsed: lastUsed(key), now: now)
             if key.status == .enabled { enabled.append(row) } else { disabled.append(row) }
         }

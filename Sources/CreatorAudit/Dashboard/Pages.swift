@@ -56,10 +56,8 @@ enum Pages {
                 ["id": organization.id.description, "name": organization.name,
                  "selected": organization.id == session.organizationID]
             },
-            "nav_keys": section == "keys",
-            "nav_members": section == "members",
-            "nav_audit": section == "audit",
-            "nav_account": section == "account",
+            // The sidebar marks the page's section (`nav_keys`, `nav_accounts`, …).
+            "nav_" + section: true,
         ]
         return html(library.render(layout, withTemplate: "layout") ?? "", status: status, showsSecret: showsSecret)
     }

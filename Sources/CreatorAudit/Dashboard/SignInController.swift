@@ -18,14 +18,12 @@ struct SignInController {
 
     /// Routes that work without a session (the session, if any, is loaded but not required).
     func addRoutes(to routes: Routes<AppRequestContext>) {
-        /// The dashboard's front door: the keys page when signed in, else the sign-in page.
-        routes.on(.get, "") { _, context in Pages.redirect(context.session == nil ? "/sign-in" : "/keys") }
-        /// The sign-in form.
+        /// The sign-in form (the overview at `/` sends anyone without a session here).
         routes.on(.get, "sign-in") { request, context in
-            if context.session != nil { return Pages.redirect("/keys") }
+            if context.session != nil { return Pages.redirect("/") }
             return signInPage(signedOut: request.uri.queryParameters["signed_out"] != nil)
         }
-        /// Checks email and password; on success a new session and a redirect to the keys page.
+        /// Checks email and password; on success a new session and a redirect to the overview.
         routes.on(.post, "sign-in") { request, context in try await signIn(request, context) }
         /// The page an invitation link opens.
         routes.on(.get, "invitations/{token}") { _, context in try await invitationPage(context) }
@@ -79,7 +77,7 @@ struct SignInController {
                     targetID: member.id.description, targetName: member.email, clientIP: clientIP), in: db)
             }
         }
-        var response = Pages.redirect("/keys")
+        var response = Pages.redirect("/")
         response.headers[.setCookie] = SessionCookie.set(secret)
         return response
     }

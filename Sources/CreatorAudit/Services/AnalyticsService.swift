@@ -43,17 +43,23 @@ struct AnalyticsService: Sendable {
     /// Per-account totals (amounts over their videos, followers) for the organization's accounts among `ids`: two
     /// level rows per account, whatever the number of its videos.
     func accountTotals(ids: [String], window: Window) async throws -> [String: WindowTotals] {
+        try await accountFigures(ids: ids, window: window).mapValues(\.totals)
+    }
+
+    /// Per-account totals, and how many videos each account had by the window's end (discovered by then: the
+    /// dashboard's views per video), for the organization's accounts among `ids`. Read from the account levels.
+    func accountFigures(ids: [String], window: Window) async throws -> [String: AccountFigures] {
         let accountIDs = Array(try await store.accounts.existing(ids))
         guard !accountIDs.isEmpty else { return [:] }
         let latest = max(window.endDay, UTCDay.today)
         let levels = try await store.levels.accountLevels(accountIDs, at: [window.startDay - 1, window.endDay, latest])
-        var result: [String: WindowTotals] = [:]
+        var result: [String: AccountFigures] = [:]
         for id in accountIDs {
             let accountLevels = levels[id] ?? Levels(rows: [])
             var totals = accountLevels.totals(window)
             // An account without any video has amounts of 0 (nothing happened), not unknown.
             if accountLevels.at(latest)[12] == 0 { totals.amounts = WindowTotals.zeroIfEmpty(nil) }
-            result[id] = totals
+            result[id] = AccountFigures(totals: totals, videos: Int(accountLevels.at(window.endDay)[12]))
         }
         return result
     }
