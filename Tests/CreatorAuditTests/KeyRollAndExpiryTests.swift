@@ -64,8 +64,8 @@ struct KeyRollAndExpiryTests {
     }
 
     @Test(
-        "a key already rolled cannot be rolled again while its successor exists (409 / CLI error); after the "
-            + "successor is deleted it can", arguments: TestEngines.all)
+        "a rolled key with a live successor cannot be rolled again (409, CLI error); once it is deleted it can",
+        arguments: TestEngines.all)
     func onePendingSuccessor(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let organization = try await Fixtures.organization(server.database)

@@ -56,8 +56,7 @@ struct SecretScanningTests {
     }
 
     @Test(
-        "a signed report disables the matching key at once, answers true/false positives, audits with the URL, and "
-            + "the dashboard flags the key and shows its owners a banner; no token reaches a log",
+        "a signed report disables the key at once, labels every token, audits the URL, flags the key; no token logged",
         arguments: TestEngines.all)
     func endToEnd(engine: DatabaseEngine) async throws {
         let signer = TestSigner()

@@ -3,6 +3,7 @@
 // Every reported token that is one of our keys disables that key at once (KeyLifecycle.reportExposed); the answer
 // labels each token as GitHub expects. A token is never logged, stored or echoed: only its SHA-256.
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 

@@ -24,8 +24,8 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: Int, _ started: ContinuousClock.Instant) {
-        metrics.recordRequest(
-            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status,
-            duration: .now - started)
+        // Hummingbird names a path no route matched `NotFound`; every such path is one label value.
+        let route = context.endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "unmatched"
+        metrics.recordRequest(route: route, method: request.method.rawValue, status: status, duration: .now - started)
     }
 }
