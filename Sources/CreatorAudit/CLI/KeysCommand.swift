@@ -157,7 +157,7 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a key (refused with 403 until re-enabled).")
+        static let configuration = CommandConfiguration(abstract: "Disable a key (the API refuses it until it is re-enabled).")
         @OptionGroup var storage: StorageOptions
         @Argument var keyID: String
         func run() async throws {
