@@ -20,7 +20,7 @@ struct MigrationTests {
                 "members": ["id", "email", "password_hash", "created_at"],
                 "memberships": ["organization_id", "member_id", "role", "created_at"],
                 "api_keys": ["id", "organization_id", "name", "key_hash", "masked", "scopes", "status", "created_at", "created_by",
-                             "expires_at", "last_used_at", "deleted_at"],
+                             "expires_at", "last_used_at", "deleted_at", "exposed_at", "exposed_url", "replaced_by"],
                 "api_key_usage": ["organization_id", "key_id", "day", "request_count"],
                 "audit_events": ["id", "organization_id", "occurred_at", "actor", "action", "target_type", "target_id", "target_name",
                                  "client_ip", "details"],

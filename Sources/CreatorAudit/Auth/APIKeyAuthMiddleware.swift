@@ -25,15 +25,20 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     let usage: UsageRecorder
     /// Failed authentications per minute and address before 429 (`serve --failed-auth-limit`; default 30).
     var failedAttemptsPerMinute: Int = Self.failedAttemptsPerMinute
+    /// Authentication outcomes and rate-limit refusals for the operator (Observability/ServerMetrics.swift).
+    var metrics: ServerMetrics?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let authorization = request.headers[.authorization] else {
+            metrics?.authentication(.missing)
             throw APIError(.unauthorized, "An API key is required: send Authorization: Bearer <key>.",
                            headers: ["WWW-Authenticate": Self.realm])
         }
         let throttleKey = "failed-auth:" + context.clientAddress
         if failureThrottle.peek(throttleKey) >= failedAttemptsPerMinute {
             let decision = failureThrottle.consume(throttleKey, limit: failedAttemptsPerMinute)
+            metrics?.authentication(.throttled)
+            metrics?.refused(by: .failedAuthentication)
             throw APIError(.rateLimited, "Too many failed authentications from this address; try again later.",
                            headers: ["Retry-After": String(decision.secondsToReset)])
         }
@@ -43,6 +48,7 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
             key = try await verifier.verify(token)
         } catch let failure as KeyVerificationFailure {
             _ = failureThrottle.consume(throttleKey, limit: failedAttemptsPerMinute)
+            metrics?.authentication(failure.outcome)
             switch failure {
             case .invalid:
                 throw APIError(.unauthorized, "The API key is not valid.",
@@ -65,6 +71,8 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
             (Self.rateLimit, "\"key\";r=" + remaining + ";t=" + String(decision.secondsToReset)),
         ])
         guard decision.allowed else {
+            metrics?.authentication(.ok)
+            metrics?.refused(by: .key)
             throw APIError(.rateLimited, "The API key's rate limit is exhausted for this minute.",
                            headers: ["Retry-After": String(decision.secondsToReset)])
         }
@@ -72,9 +80,11 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
 
         let needed = ScopePolicy.requiredScope(method: request.method, route: context.endpointPath ?? "")
         guard key.allows(needed) else {
+            metrics?.authentication(.insufficientScope)
             throw APIError(.insufficientScope, "The API key lacks the \(needed.rawValue) scope this request needs.",
                            headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\", scope=\"\(needed.rawValue)\""])
         }
+        metrics?.authentication(.ok)
         var context = context
         context.authenticated = (key, database.tenant(key.organizationID))
         return try await next(request, context)
@@ -113,10 +123,12 @@ struct AddressRateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let rateLimiter: RateLimiter
     let limit: Int
+    var metrics: ServerMetrics?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let decision = rateLimiter.consume("address:" + context.clientAddress, limit: limit)
         guard decision.allowed else {
+            metrics?.refused(by: .address)
             throw APIError(.rateLimited, "Too many requests from this address; try again later.",
                            headers: ["Retry-After": String(decision.secondsToReset)])
         }

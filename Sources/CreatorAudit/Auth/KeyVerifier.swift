@@ -37,6 +37,14 @@ public final class KeyVerifier: Sendable {
         var generation: UInt64 = 0
         /// Off while change notifications cannot be received: then every request reads the database.
         var enabled = true
+        /// For the operator's metrics (creatoraudit_key_cache_hits_total / _misses_total).
+        var statistics = CacheStatistics(hits: 0, misses: 0)
+    }
+
+    /// Verifications answered from the cache, and those that read the database, since this verifier started.
+    public struct CacheStatistics: Sendable, Equatable {
+        public var hits: Int64
+        public var misses: Int64
     }
 
     static let maximumAge: UInt64 = 60 * 1_000_000_000
@@ -56,8 +64,10 @@ public final class KeyVerifier: Sendable {
         let clock = DispatchTime.now().uptimeNanoseconds
         let (cached, generation) = state.withLockedValue { state -> (KeyAuthenticationRow?, UInt64) in
             guard let entry = state.entries[hash.hex], clock &- entry.loadedAt < Self.maximumAge else {
+                state.statistics.misses += 1
                 return (nil, state.generation)
             }
+            state.statistics.hits += 1
             return (entry.row, state.generation)
         }
         let row: KeyAuthenticationRow
@@ -103,4 +113,6 @@ public final class KeyVerifier: Sendable {
     }
 
     var cachedCount: Int { state.withLockedValue { $0.entries.count } }
+
+    public var cacheStatistics: CacheStatistics { state.withLockedValue { $0.statistics } }
 }

@@ -24,7 +24,8 @@ struct DemoCommand: AsyncParsableCommand {
         // The development certificate, so `curl --cacert DATA_DIR/tls/cert.pem` works before the first `serve`.
         let files = try CertificateFiles.resolve(dataDir: storage.resolvedDataDir, certificate: nil, key: nil)
         let suffix = String(UUID().uuidString.lowercased().prefix(8))
-        let (organization, key) = try await storage.withDatabase(logger: try storage.makeLogger()) { database in
+        let logger = try storage.makeLogger()
+        let (organization, key) = try await storage.withDatabase(logger: logger, creating: true) { database in
             let organization = try await Provisioning(database: database).createOrganization(
                 name: "Demo organization \(suffix)", ownerEmail: "demo-\(suffix)@example.com")
             let key = try await KeyLifecycle(database: database).create(

@@ -15,7 +15,8 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Option(help: "The organization to import into.") var org: String
     @Argument(help: "The file to import (.ndjson, .jsonl or .csv).") var file: String
-    @Flag(help: "Print the counts as one JSON object: accounts, videos, snapshots.") var json = false
+    @Flag(help: "Print the counts as one JSON object (accounts, videos, snapshots, snapshots_new, …_already_present).")
+    var json = false
 
     func run() async throws {
         guard let organizationID = OrganizationID(org) else { throw CLIError("'\(org)' is not an organization id") }
@@ -42,14 +43,18 @@ struct ImportCommand: AsyncParsableCommand {
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if json {
-            try printJSON(["accounts": counts.accounts, "videos": counts.videos, "snapshots": counts.snapshots])
+            try printJSON([
+                "accounts": counts.accounts, "videos": counts.videos, "snapshots": counts.snapshots,
+                "snapshots_new": counts.snapshotsNew, "snapshots_already_present": counts.snapshotsAlreadyPresent,
+            ])
         } else {
             let rate = seconds > 0 ? Int(Double(counts.snapshots) / seconds) : counts.snapshots
             print("""
                 Imported \(file) into \(organizationID) in \(String(format: "%.1f", seconds)) s:
                   accounts:  \(counts.accounts)
                   videos:    \(counts.videos)
-                  snapshots: \(counts.snapshots) (\(rate)/s)
+                  snapshots: \(counts.snapshots) (\(rate)/s): \(counts.snapshotsNew) new, \
+                \(counts.snapshotsAlreadyPresent) already present
                 """)
         }
     }

@@ -78,38 +78,57 @@ struct KeysCommand: AsyncParsableCommand {
         @Flag(help: "Print a JSON array.") var json = false
 
         struct Row: Encodable {
-            let id, name, masked_key, scopes, status, created_at, created_by: String
-            let last_used_at, expires_at: String?
+            let id, name, masked_key: String
+            let scopes: [String]
+            let status, created_at, created_by: String
+            let last_used_at, expires_at, exposed_at, exposed_url, replaced_by: String?
+
+            enum CodingKeys: String, CodingKey {
+                case id, name, masked_key, scopes, status, created_at, created_by, last_used_at, expires_at, exposed_at,
+                     exposed_url, replaced_by
+            }
+
+            /// Absent values are `null`, not missing keys: every row has the same fields.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(id, forKey: .id)
+                try container.encode(name, forKey: .name)
+                try container.encode(masked_key, forKey: .masked_key)
+                try container.encode(scopes, forKey: .scopes)
+                try container.encode(status, forKey: .status)
+                try container.encode(created_at, forKey: .created_at)
+                try container.encode(created_by, forKey: .created_by)
+                try container.encode(last_used_at, forKey: .last_used_at)
+                try container.encode(expires_at, forKey: .expires_at)
+                try container.encode(exposed_at, forKey: .exposed_at)
+                try container.encode(exposed_url, forKey: .exposed_url)
+                try container.encode(replaced_by, forKey: .replaced_by)
+            }
         }
 
         func run() async throws {
             guard let organizationID = OrganizationID(org) else { throw CLIError("'\(org)' is not an organization id") }
             let keys = try await storage.withDatabase(logger: try storage.makeLogger()) { database in
-                try await APIKeyRepository(database: database).list(organizationID: organizationID)
+                guard try await OrganizationRepository(database: database).find(organizationID) != nil else {
+                    throw CLIError("no organization has the id \(organizationID)")
+                }
+                return try await APIKeyRepository(database: database).list(organizationID: organizationID)
             }
             let now = Timestamp.now
             let rows = keys.map { key in
-                Row(id: key.id.description, name: key.name, masked_key: key.masked,
-                    scopes: key.scopes.map(\.rawValue).joined(separator: ","),
-                    status: key.isExpired(at: now) ? "expired" : key.status.rawValue,
-                    created_at: key.createdAt.iso8601, created_by: key.createdBy,
-                    last_used_at: key.lastUsedAt?.iso8601, expires_at: key.expiresAt?.iso8601)
+                Row(id: key.id.description, name: key.name, masked_key: key.masked, scopes: key.scopes.map(\.rawValue),
+                    status: key.state(at: now).rawValue, created_at: key.createdAt.iso8601, created_by: key.createdBy,
+                    last_used_at: key.lastUsedAt?.iso8601, expires_at: key.expiresAt?.iso8601,
+                    exposed_at: key.exposedAt?.iso8601, exposed_url: key.exposedURL,
+                    replaced_by: key.replacedBy?.description)
             }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-                return
-            }
-            if rows.isEmpty { print("No keys."); return }
-            let header = ["ID", "NAME", "KEY", "SCOPES", "STATUS", "CREATED", "LAST USED", "EXPIRES"]
-            let table = [header] + rows.map {
-                [$0.id, $0.name, $0.masked_key, $0.scopes, $0.status, $0.created_at, $0.last_used_at ?? "never", $0.expires_at ?? "never"]
-            }
-            let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-            for line in table {
-                print(line.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
-            }
+            if json { return try printJSON(rows) }
+            if rows.isEmpty { return print("No keys.") }
+            printTable(["ID", "NAME", "KEY", "SCOPES", "STATUS", "CREATED", "LAST USED", "EXPIRES"], rows.map {
+                [$0.id, $0.name, $0.masked_key, $0.scopes.joined(separator: ","),
+                 $0.status + ($0.exposed_at == nil ? "" : ", exposed"),
+                 $0.created_at, $0.last_used_at ?? "never", $0.expires_at ?? "never"]
+            })
         }
     }
 
@@ -138,7 +157,7 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a key (refused with 403 until re-enabled).")
+        static let configuration = CommandConfiguration(abstract: "Disable a key (the API refuses it until it is re-enabled).")
         @OptionGroup var storage: StorageOptions
         @Argument var keyID: String
         func run() async throws {
@@ -173,11 +192,23 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
         @Argument var keyID: String
         @Option(help: "How long the old key keeps working: 0h to 7d.") var overlap = "24h"
+        @Option(help: "The new key's lifetime (30d, 12h) or 'never'; default: the old key's lifetime.")
+        var expiresIn: String?
         @Flag(help: "Print the new key as one JSON object.") var json = false
         func run() async throws {
             let seconds = try parseDuration(overlap, option: "--overlap")
+            let expiry: KeyLifecycle.SuccessorExpiry
+            switch expiresIn?.lowercased() {
+            case nil: expiry = .sameLifetime
+            case "never"?: expiry = .never
+            case let text?:
+                let lifetime = try parseDuration(text, option: "--expires-in")
+                guard lifetime > 0 else { throw CLIError("--expires-in must be positive, or 'never'") }
+                expiry = .at(Timestamp.now.adding(seconds: lifetime))
+            }
             let (old, new) = try await withKey(storage, keyID) {
-                try await $0.roll(organizationID: $1, id: $2, overlapSeconds: seconds, actor: .cli)
+                try await $0.roll(
+                    organizationID: $1, id: $2, overlapSeconds: seconds, successorExpiry: expiry, actor: .cli)
             }
             if !json { print("Old key \(old.id) expires \(old.expiresAt?.iso8601 ?? "now").") }
             try KeysCommand.printCreated(new, json: json)

@@ -3,7 +3,7 @@ import Foundation
 
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "Manage organizations.", subcommands: [Create.self, Set.self])
+        commandName: "org", abstract: "Manage organizations.", subcommands: [Create.self, Set.self, List.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an organization and its owner.")
@@ -14,7 +14,7 @@ struct OrgCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try storage.makeLogger()
-            let created = try await storage.withDatabase(logger: logger) { database in
+            let created = try await storage.withDatabase(logger: logger, creating: true) { database in
                 try await Provisioning(database: database).createOrganization(name: name, ownerEmail: ownerEmail)
             }
             if json {
@@ -38,13 +38,18 @@ struct OrgCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set an organization's rate limit and account quota.")
         @OptionGroup var storage: StorageOptions
         @Argument(help: "The organization's id.") var orgID: String
-        @Option(help: "Requests per minute per API key.") var rateLimit: Int?
-        @Option(help: "Maximum tracked accounts, or 'none'.") var accountQuota: String?
+        // `.unconditional`: `--rate-limit -5` reaches the check below (and its explanation) instead of being taken
+        // for an unknown option.
+        @Option(parsing: .unconditional, help: "Requests per minute per API key, 1 to 10000000.") var rateLimit: Int?
+        @Option(parsing: .unconditional, help: "Maximum tracked accounts (0 or more), or 'none'.")
+        var accountQuota: String?
 
         func run() async throws {
             guard let id = OrganizationID(orgID) else { throw CLIError("'\(orgID)' is not an organization id") }
             if let rateLimit, !(1...10_000_000).contains(rateLimit) {
-                throw CLIError("--rate-limit must be between 1 and 10000000")
+                throw CLIError(
+                    "--rate-limit \(rateLimit): the limit is requests per minute per key, "
+                        + "a whole number from 1 to 10000000")
             }
             var quota: Int??
             if let accountQuota {
@@ -53,7 +58,9 @@ struct OrgCommand: AsyncParsableCommand {
                 } else if let value = Int(accountQuota), value >= 0 {
                     quota = .some(value)
                 } else {
-                    throw CLIError("--account-quota must be a non-negative number or 'none'")
+                    throw CLIError(
+                        "--account-quota \(accountQuota): give the most accounts the organization may track "
+                            + "(0 or more), or 'none'")
                 }
             }
             guard rateLimit != nil || quota != nil else { throw CLIError("nothing to set: give --rate-limit and/or --account-quota") }
@@ -63,6 +70,46 @@ struct OrgCommand: AsyncParsableCommand {
             }
             guard let organization else { throw CLIError("no organization has the id \(id)") }
             print("\(organization.name): rate limit \(organization.rateLimit) requests/min per key, account quota \(organization.accountQuota.map(String.init) ?? "none")")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the organizations with their limits.")
+        @OptionGroup var storage: StorageOptions
+        @Flag(help: "Print a JSON array.") var json = false
+
+        struct Row: Encodable {
+            let id: String
+            let name: String
+            let rate_limit: Int
+            let account_quota: Int?
+            let created_at: String
+
+            enum CodingKeys: String, CodingKey { case id, name, rate_limit, account_quota, created_at }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(id, forKey: .id)
+                try container.encode(name, forKey: .name)
+                try container.encode(rate_limit, forKey: .rate_limit)
+                try container.encode(account_quota, forKey: .account_quota)  // null when unlimited
+                try container.encode(created_at, forKey: .created_at)
+            }
+        }
+
+        func run() async throws {
+            let organizations = try await storage.withDatabase(logger: try storage.makeLogger()) { database in
+                try await OrganizationRepository(database: database).all()
+            }
+            let rows = organizations.map {
+                Row(id: $0.id.description, name: $0.name, rate_limit: $0.rateLimit, account_quota: $0.accountQuota,
+                    created_at: $0.createdAt.iso8601)
+            }
+            if json { return try printJSON(rows) }
+            if rows.isEmpty { return print("No organizations.") }
+            printTable(["ID", "NAME", "RATE LIMIT", "ACCOUNT QUOTA", "CREATED"], rows.map {
+                [$0.id, $0.name, "\($0.rate_limit)/min per key", $0.account_quota.map(String.init) ?? "none",
+                 $0.created_at]
+            })
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import NIOSSL
 
 struct ServeCommand: AsyncParsableCommand {
@@ -24,6 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
     var noCollector = false
     @OptionGroup var collectorOptions: CollectorOptions
     @OptionGroup var sources: SourceOptions
+    @Option(help: "Port of the Prometheus metrics listener (plain HTTP, GET /metrics; env CREATORAUDIT_METRICS_PORT).")
+    var metricsPort: Int?
+    @Option(help: "Address of the metrics listener (default 127.0.0.1; env CREATORAUDIT_METRICS_HOST).")
+    var metricsHost: String?
+    @Option(help: "File or URL of the keys signing leak reports (docs/secret-scanning.md; env …_SECRET_SCANNING_KEYS).")
+    var secretScanningKeys: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -83,7 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
         settings.port = port
         settings.publicRateLimit = publicRateLimit
         settings.failedAuthLimit = failedAuthLimit
+        try await configureOperations(&settings, environment: environment, logger: logger)
         let services = AppServices(database: database)
+        // Code using the swift-metrics API reports into the same registry as ours (Observability/ServerMetrics.swift).
+        MetricsSystem.bootstrap(services.metrics.factory)
         let storageDescription = (try? storage.location().description) ?? ""
         let fingerprintLine = fingerprint.map { "TLS certificate SHA-256 fingerprint: \($0)" }
         let app = try buildApplication(services: services, settings: settings, logger: logger, collector: collector) {
@@ -123,6 +133,36 @@ enum CertificateFiles {
         default:
             throw CLIError("--tls-cert and --tls-key go together")
         }
+    }
+}
+
+extension ServeCommand {
+    /// The metrics listener and the secret-scanning keys (README, "Operations"; docs/secret-scanning.md).
+    func configureOperations(
+        _ settings: inout ServerSettings, environment: [String: String], logger: Logger
+    ) async throws {
+        if let text = metricsPort.map(String.init) ?? environment["CREATORAUDIT_METRICS_PORT"], !text.isEmpty {
+            guard let port = Int(text), (0...65535).contains(port) else {
+                throw CLIError("--metrics-port must be a port number (0 to 65535)")
+            }
+            settings.metricsPort = port
+            settings.metricsHost = metricsHost ?? environment["CREATORAUDIT_METRICS_HOST"] ?? "127.0.0.1"
+            let host = settings.metricsHost
+            settings.onMetricsRunning = { port in
+                FileHandle.standardOutput.write(Data("Metrics: http://\(host):\(port)/metrics\n".utf8))
+            }
+        }
+        let source = secretScanningKeys ?? environment["CREATORAUDIT_SECRET_SCANNING_KEYS"]
+        guard let text = source, !text.isEmpty else { return }
+        let keyring = SecretScanningKeyring(source: SecretScanningKeySource(text))
+        do {
+            try await keyring.load()
+        } catch {
+            // A file the operator names must be right now; a URL may be briefly unreachable (read again on demand).
+            if case .file = keyring.source { throw CLIError("--secret-scanning-keys: \(error)") }
+            logger.warning("secret-scanning keys not read yet", metadata: ["source": "\(text)", "error": "\(error)"])
+        }
+        settings.secretScanningKeys = keyring
     }
 }
 

@@ -110,6 +110,8 @@ enum Assets {
         .badge { display: inline-block; font-size: .75rem; padding: .1rem .5rem; border-radius: 1rem; background: #eef4ff; color: var(--brand-dark); }
         .badge.muted { background: #f2f4f7; color: var(--muted); }
         .badge.warn { background: var(--warn-bg); color: var(--warn); }
+        .badge.danger { background: #fef3f2; color: var(--danger); }
+        .exposed-banner { border: 1px solid #fda29b; background: #fef3f2; } .exposed-banner h2 { color: var(--danger); }
 
         input[type=text], input[type=email], input[type=password], select {
           font: inherit; padding: .45rem .6rem; border: 1px solid #d0d5dd; border-radius: .4rem; background: #fff; color: var(--text); }

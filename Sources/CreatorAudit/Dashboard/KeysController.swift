@@ -58,8 +58,11 @@ struct KeysController {
         routes.on(.get, "keys/{id}/roll") { _, context in
             let (organizationID, session) = try manager(context)
             let key = try await findKey(organizationID, context)
+            let lifetime = key.expiresAt.map { ($0.seconds - key.createdAt.seconds) / 86400 }
             return try await page("key-roll", title: "Roll \(key.name)", session, [
                 "id": key.id.description, "name": key.name, "masked": key.masked,
+                "same_lifetime": lifetime.map { "the same lifetime as this key (\(max(1, $0)) days)" }
+                    ?? "never, like this key",
             ])
         }
         /// Rolls a key: a new one with the same name and scopes (shown once); the old one expires after the overlap.
@@ -69,8 +72,19 @@ struct KeysController {
             guard let hours = form["overlap_hours"].flatMap(Int64.init) else {
                 throw APIError.validation([FieldError(field: "overlap", message: "must be between 0 hours and 7 days")])
             }
+            let expiry: KeyLifecycle.SuccessorExpiry
+            switch form["expires_in"] ?? "same" {
+            case "same", "": expiry = .sameLifetime
+            case "never": expiry = .never
+            case let days:
+                guard let count = Int64(days), (1...3650).contains(count) else {
+                    throw APIError.validation([FieldError(field: "expires_in", message: "must be a number of days")])
+                }
+                expiry = .at(Timestamp.now.adding(seconds: count * 86400))
+            }
             let (old, new) = try await lifecycle.roll(
-                organizationID: organizationID, id: try keyID(context), overlapSeconds: hours * 3600, actor: session.actor(context))
+                organizationID: organizationID, id: try keyID(context), overlapSeconds: hours * 3600,
+                successorExpiry: expiry, actor: session.actor(context))
             try await showOnce(new, session: session, oldExpiry: old.expiresAt)
             return Pages.redirect("/keys/created")
         }
@@ -106,15 +120,26 @@ struct KeysController {
         let organizationID = try session.requireOrganization()
         let now = Timestamp.now
         let window = UsageChart.window(endingAt: now)
-        var enabled: [[String: Any]] = [], disabled: [[String: Any]] = []
-        for key in try await keys.list(organizationID: organizationID) {
+        var enabled: [[String: Any]] = [], expired: [[String: Any]] = [], disabled: [[String: Any]] = []
+        var exposed: [[String: Any]] = []
+        let all = try await keys.list(organizationID: organizationID)
+        let ids = Set(all.map(\.id))
+        for key in all {
             let counts = try await KeyUsageCounts.of(key, keys: keys, usage: usage, since: window[0])
-            let row = Self.row(key, counts: counts, window: window, lastUsed: lastUsed(key), now: now)
-            if key.status == .enabled { enabled.append(row) } else { disabled.append(row) }
+            var row = Self.row(key, counts: counts, window: window, lastUsed: lastUsed(key), now: now)
+            // One pending successor at a time (README, "API keys"): a key whose successor exists offers no roll.
+            row["can_roll"] = key.state(at: now) != .expired && !(key.replacedBy.map { ids.contains($0) } ?? false)
+            switch key.state(at: now) {
+            case .enabled: enabled.append(row)
+            case .expired: expired.append(row)
+            case .disabled, .deleted: disabled.append(row)
+            }
+            if key.exposedAt != nil { exposed.append(row) }
         }
         var values: [String: Any] = [
-            "enabled": enabled, "disabled_keys": disabled,
-            "enabled_count": enabled.count, "disabled_count": disabled.count,
+            "enabled": enabled, "expired_keys": expired, "disabled_keys": disabled,
+            "enabled_count": enabled.count, "expired_count": expired.count, "disabled_count": disabled.count,
+            "exposed_keys": exposed, "any_exposed": !exposed.isEmpty,
         ]
         if let notice = request.uri.queryParameters["notice"].flatMap({ Self.notices[String($0)] }) { values["notice"] = notice }
         return try await page("keys", title: "API keys", session, values)
@@ -128,9 +153,21 @@ struct KeysController {
             "last_used": lastUsed.map(Pages.date) ?? "never",
             "expires": key.expiresAt.map(Pages.date) ?? "never",
             "expired": key.isExpired(at: now), "disabled": key.status != .enabled,
+            // Re-enabling an expired key would not make it work: that section offers rename and delete only.
+            "can_enable": key.status == .disabled && !key.isExpired(at: now),
+            "can_disable": key.status == .enabled && !key.isExpired(at: now),
+            "exposed": key.exposedAt != nil, "exposed_at": key.exposedAt.map(Pages.date) ?? "",
+            "exposed_url": key.exposedURL.flatMap(Self.linkable) ?? "",
             "chart": UsageChart.svg(counts: counts, days: window),
             "requests_30d": Self.requests(window.reduce(0) { $0 + (counts[$1] ?? 0) }),
         ]
+    }
+
+    /// A reported URL is shown as a link only when it is http(s) (it comes from a signed report, but still from
+    /// outside).
+    static func linkable(_ url: String) -> String? {
+        let lowered = url.lowercased()
+        return lowered.hasPrefix("https://") || lowered.hasPrefix("http://") ? url : nil
     }
 
     static func requests(_ count: Int) -> String { count == 1 ? "1 request" : "\(count) requests" }

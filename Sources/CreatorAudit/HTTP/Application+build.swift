@@ -32,6 +32,13 @@ public struct ServerSettings: Sendable {
     public var usageFlushInterval: Duration = .seconds(10)
     public var changePollInterval: Duration = .milliseconds(200)
     public var idleTimeout: TimeAmount = .seconds(60)
+    /// The metrics listener (Observability/MetricsListener.swift): nil for none; 0 for any free port.
+    public var metricsPort: Int?
+    public var metricsHost: String = "127.0.0.1"
+    /// Told the metrics listener's bound port once it listens.
+    public var onMetricsRunning: @Sendable (Int) async -> Void = { _ in }
+    /// The keys that sign leak reports (docs/secret-scanning.md); nil: the route answers 404.
+    public var secretScanningKeys: SecretScanningKeyring?
 
     public init(transport: TransportMode, publicURL: String) {
         self.transport = transport
@@ -50,6 +57,8 @@ public struct AppServices: Sendable {
     public let routes = RouteTable()
     public let lifecycle: KeyLifecycle
     public let secrets: InstanceSecrets
+    /// This server's Prometheus registry (README, "Operations").
+    public let metrics = ServerMetrics()
 
     public init(database: Database) {
         self.database = database
@@ -58,11 +67,13 @@ public struct AppServices: Sendable {
         self.usage = UsageRecorder(database: database)
         self.lifecycle = KeyLifecycle(database: database, onChange: { verifier.invalidateAll() })
         self.secrets = InstanceSecrets(database: database)
+        metrics.observe(verifier: verifier, database: database)
     }
 }
 
 public func buildRouter(services: AppServices, settings: ServerSettings, logger: Logger) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
     router.add(middleware: ProblemMiddleware(routes: services.routes, logger: logger, htmlErrorPage: Pages.error))
     if case .behindProxy(let proxies) = settings.transport {
         router.add(middleware: TransportMiddleware(trustedProxies: proxies, behindProxy: true))
@@ -74,14 +85,18 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     let root = Routes(group: router.group(), prefix: "", table: services.routes)
     let v2 = root.group("v2", middleware: JSONOnlyMiddleware())
     let open = v2.group(middleware: AddressRateLimitMiddleware(
-        rateLimiter: services.addressRateLimiter, limit: settings.publicRateLimit))
+        rateLimiter: services.addressRateLimiter, limit: settings.publicRateLimit, metrics: services.metrics))
     SystemController(database: services.database, publicURL: settings.publicURL).addRoutes(to: open)
     DocsController().addRoutes(to: open)
+    SecretScanningController(
+        keyring: settings.secretScanningKeys, lifecycle: services.lifecycle, metrics: services.metrics
+    ).addRoutes(to: open)
 
     // Every handler below runs with a TenantRequestContext: an authenticated key and its organization's store.
     let api = v2.group(middleware: APIKeyAuthMiddleware(
         verifier: services.verifier, database: services.database, rateLimiter: services.keyRateLimiter,
-        failureThrottle: services.failureThrottle, usage: services.usage, failedAttemptsPerMinute: settings.failedAuthLimit))
+        failureThrottle: services.failureThrottle, usage: services.usage, failedAttemptsPerMinute: settings.failedAuthLimit,
+        metrics: services.metrics))
         .transformed(to: TenantRequestContext.self)
     let publicURL = settings.publicURL
     WhoamiController().addRoutes(to: api)
@@ -119,6 +134,11 @@ public func buildApplication(
                                 pollInterval: settings.changePollInterval),
         UsageFlushService(recorder: services.usage, interval: settings.usageFlushInterval, logger: logger),
         IdempotencyPurgeService(database: services.database, logger: logger))
+    if let metricsPort = settings.metricsPort {
+        app.addServices(MetricsListener.application(
+            metrics: services.metrics, host: settings.metricsHost, port: metricsPort, logger: logger,
+            onRunning: settings.onMetricsRunning))
+    }
     // Last added, so it stops first after the server: refreshes in flight finish while the database is open.
     if let collector { app.addServices(collector) }
     return app

@@ -36,7 +36,13 @@ struct Importer: Sendable {
         /// Created by this import (accounts and videos already tracked are referred to, not counted).
         var accounts = 0
         var videos = 0
+        /// Snapshot lines read.
         var snapshots = 0
+        /// Snapshots stored by this import, and those the organization had already (the same subject and instant):
+        /// a re-imported file adds nothing. A line for a video tracked both individually and from its account
+        /// stores one snapshot for each.
+        var snapshotsNew = 0
+        var snapshotsAlreadyPresent = 0
         var records = 0
     }
 
@@ -184,11 +190,15 @@ private final class ImportSession {
         videoBatch = videoBatch.map { ($0.videoID.description, $0) }
             .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1)
         if !accountBatch.isEmpty {
-            try await writer.write(accounts: accountBatch, refreshLatest: false, in: db)
+            let added = try await writer.write(accounts: accountBatch, refreshLatest: false, in: db)
+            counts.snapshotsNew += added
+            counts.snapshotsAlreadyPresent += accountBatch.count - added
             accountBatch.removeAll(keepingCapacity: true)
         }
         if !videoBatch.isEmpty {
-            try await writer.write(videos: videoBatch, refreshLatest: false, in: db)
+            let added = try await writer.write(videos: videoBatch, refreshLatest: false, in: db)
+            counts.snapshotsNew += added
+            counts.snapshotsAlreadyPresent += videoBatch.count - added
             videoBatch.removeAll(keepingCapacity: true)
         }
     }

@@ -19,8 +19,25 @@ public struct APIKeyRecord: Sendable, Equatable {
     public let createdBy: String
     public var expiresAt: Timestamp?
     public var lastUsedAt: Timestamp?
+    /// When a secret-scanning report matched this key, and where it was found (docs/secret-scanning.md).
+    public var exposedAt: Timestamp? = nil
+    public var exposedURL: String? = nil
+    /// The key a roll made from this one (README, "API keys": one pending successor at a time).
+    public var replacedBy: APIKeyID? = nil
 
     public func isExpired(at now: Timestamp) -> Bool { expiresAt.map { $0 <= now } ?? false }
+
+    /// What the dashboard and `keys list` show: an expired key is "expired" whatever its status (re-enabling it
+    /// would not make it work), then "disabled", then "enabled".
+    public func state(at now: Timestamp) -> APIKeyState {
+        if status == .deleted { return .deleted }
+        if isExpired(at: now) { return .expired }
+        return status == .disabled ? .disabled : .enabled
+    }
+}
+
+public enum APIKeyState: String, Sendable {
+    case enabled, expired, disabled, deleted
 }
 
 /// What authentication needs about a key, read in one query with its organization.
@@ -40,7 +57,7 @@ public struct APIKeyRepository: Sendable {
 
     static let columns = """
         k.id, k.organization_id, k.name, k.masked, k.scopes, k.status, k.created_at, k.created_by,
-        k.expires_at, k.last_used_at
+        k.expires_at, k.last_used_at, k.exposed_at, k.exposed_url, k.replaced_by
         """
 
     func insert(_ key: APIKeyRecord, hash: KeyHash, in db: any SQLDatabase) async throws {
@@ -81,6 +98,17 @@ public struct APIKeyRepository: Sendable {
             WHERE k.organization_id = \(bind: organizationID.description) AND k.id = \(bind: id.description)
                 AND k.status <> 'deleted'
             """).first().map(Self.decode)
+    }
+
+    /// Leak reports (docs/secret-scanning.md): the keys, deleted ones included, whose hashes are among `hashes`.
+    func find(hashes: [KeyHash], in db: any SQLDatabase) async throws -> [(hash: KeyHash, key: APIKeyRecord)] {
+        guard !hashes.isEmpty else { return [] }
+        return try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns), k.key_hash FROM api_keys k
+            WHERE k.key_hash IN (\(binds: hashes.map(\.hex)))
+            """).all().map { row in
+                (KeyHash(hex: try row.reader("api_keys").value("key_hash", as: String.self)), try Self.decode(row))
+            }
     }
 
     /// Operator CLI only (`keys disable KEY_ID` names no organization): which organization owns this key.
@@ -147,7 +175,10 @@ public struct APIKeyRepository: Sendable {
             createdAt: Timestamp(seconds: try row.reader("api_keys").value("created_at", as: Int64.self)),
             createdBy: try row.reader("api_keys").value("created_by", as: String.self),
             expiresAt: try row.reader("api_keys").optional("expires_at", as: Int64.self).map(Timestamp.init(seconds:)),
-            lastUsedAt: try row.reader("api_keys").optional("last_used_at", as: Int64.self).map(Timestamp.init(seconds:)))
+            lastUsedAt: try row.reader("api_keys").optional("last_used_at", as: Int64.self).map(Timestamp.init(seconds:)),
+            exposedAt: try row.reader("api_keys").optional("exposed_at", as: Int64.self).map(Timestamp.init(seconds:)),
+            exposedURL: try row.reader("api_keys").optional("exposed_url", as: String.self),
+            replacedBy: try row.reader("api_keys").optionalID("replaced_by", as: APIKeyID.self))
     }
 }
 

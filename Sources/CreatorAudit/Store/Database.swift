@@ -75,6 +75,8 @@ public final class Database: Sendable {
     public let sqlitePath: String?
     private let backend: Backend
     let logger: Logger
+    /// Connections in use and waiting, and how long each unit of work held one (the operator's metrics).
+    public let instruments = DatabaseInstruments()
 
     private enum Backend: Sendable {
         case sqlite(SQLiteBackend)
@@ -110,23 +112,28 @@ public final class Database: Sendable {
     /// Runs statements outside a transaction (each statement is atomic on its own). `scope` says which tables the
     /// statements may touch (Store/QueryScope.swift); tenant data goes through `tenant(_:)` instead.
     func read<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let lease = instruments.begin(.read)
+        defer { lease.end() }
         switch backend {
-        case .sqlite(let sqlite): return try await body(ScopedSQLDatabase.wrap(sqlite.reader(), scope))
+        case .sqlite(let sqlite): return try await body(lease.acquired(ScopedSQLDatabase.wrap(sqlite.reader(), scope)))
         case .postgres(let postgres):
             return try await postgres.client.withConnection {
-                try await body(ScopedSQLDatabase.wrap($0.sql(queryLogLevel: nil), scope))
+                try await body(lease.acquired(ScopedSQLDatabase.wrap($0.sql(queryLogLevel: nil), scope)))
             }
         }
     }
 
     /// Runs `body` in one transaction: everything or nothing.
     func write<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let lease = instruments.begin(.write)
+        defer { lease.end() }
         switch backend {
-        case .sqlite(let sqlite): return try await sqlite.transaction { try await body(ScopedSQLDatabase.wrap($0, scope)) }
+        case .sqlite(let sqlite):
+            return try await sqlite.transaction { try await body(lease.acquired(ScopedSQLDatabase.wrap($0, scope))) }
         case .postgres(let postgres):
             do {
                 return try await postgres.client.withTransaction(logger: logger) { connection in
-                    try await body(ScopedSQLDatabase.wrap(connection.sql(queryLogLevel: nil), scope))
+                    try await body(lease.acquired(ScopedSQLDatabase.wrap(connection.sql(queryLogLevel: nil), scope)))
                 }
             } catch let error as PostgresTransactionError {
                 // Callers see their own errors (APIError…), as they do on SQLite.
@@ -141,9 +148,11 @@ public final class Database: Sendable {
     /// Codable row decoding, which was a third of a timeseries request's CPU (perf, release build). The SQL is
     /// the same text for both engines, serialized by SQLKit; binds may be `String`, `Int` or `Int64`.
     func readValues(scope: QueryScope, _ query: SQLQueryString) async throws -> [[DatabaseValue]] {
+        let lease = instruments.begin(.read)
+        defer { lease.end() }
         switch backend {
         case .sqlite(let sqlite):
-            let connection = sqlite.readerConnection()
+            let connection = lease.acquired(sqlite.readerConnection())
             var serializer = SQLSerializer(database: connection.sql(queryLogLevel: nil))
             query.serialize(to: &serializer)
             try Self.check(serializer, scope)
@@ -163,7 +172,7 @@ public final class Database: Sendable {
             }
         case .postgres(let postgres):
             return try await postgres.client.withConnection { connection in
-                var serializer = SQLSerializer(database: connection.sql(queryLogLevel: nil))
+                var serializer = SQLSerializer(database: lease.acquired(connection).sql(queryLogLevel: nil))
                 query.serialize(to: &serializer)
                 try Self.check(serializer, scope)
                 var bindings = PostgresBindings(capacity: serializer.binds.count)

@@ -23,7 +23,7 @@ public enum Migrations {
     static var all: [Migration] {
         [
             foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject, collectorSources,
-            collectorQueue, subjectLevels,
+            collectorQueue, subjectLevels, keyExposureAndRolls,
         ]
     }
 
@@ -189,6 +189,22 @@ public enum Migrations {
             }
         }
         return applied
+    }
+
+    /// Whether this database holds a CreatorAudit schema at all (the CLI refuses to start a new one by accident).
+    /// Asking whether a table exists differs between the engines; this is the one place that knows how.
+    public static func isInitialized(on database: Database) async throws -> Bool {
+        try await database.read { db in
+            switch database.engine {
+            case .sqlite:
+                return try await db.raw(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").first() != nil
+            case .postgres:
+                // `to_regclass` follows the search path, so a schema per deployment (or per test) is honoured.
+                return try await db.raw("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first()?
+                    .reader("schema_migrations").value("present", as: Bool.self) ?? false
+            }
+        }
     }
 
     /// Versions recorded in the database, for tests and `migrate` output.

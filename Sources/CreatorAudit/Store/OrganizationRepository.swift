@@ -41,6 +41,13 @@ public struct OrganizationRepository: Sendable {
         }
     }
 
+    /// Operator CLI only (`org list`): every organization, oldest first.
+    public func all() async throws -> [Organization] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM organizations ORDER BY created_at, id").all().map(Self.decode)
+        }
+    }
+
     /// The operator's limits (`creatoraudit org set`). Cached key data carries the rate limit, so nodes are told.
     public func setLimits(_ id: OrganizationID, rateLimit: Int?, accountQuota: Int??) async throws -> Organization? {
         try await database.write { db in

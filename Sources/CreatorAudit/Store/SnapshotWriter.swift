@@ -32,19 +32,38 @@ public struct SnapshotWriter: Sendable {
         return "\(unsafeRaw: text)"
     }
 
-    /// Stores account snapshots. `refreshLatest: false` leaves the accounts' latest counters to one later
+    /// Runs a multi-row `INSERT … ON CONFLICT DO NOTHING` and returns how many rows it inserted (the rest were stored
+    /// already: a re-imported file). The engines report that differently; this is the one place that knows.
+    private func insertCounting(_ insert: SQLQueryString, in db: any SQLDatabase) async throws -> Int {
+        switch tenant.database.engine {
+        case .postgres:
+            return try await db.raw("WITH inserted AS (\(insert) RETURNING 1) SELECT COUNT(*) AS n FROM inserted")
+                .first()?.reader("snapshots").int("n") ?? 0
+        case .sqlite:
+            try await db.raw(insert).run()
+            return try await db.raw("SELECT changes() AS n").first()?.reader("snapshots").int("n") ?? 0
+        }
+    }
+
+    /// Stores account snapshots; returns how many were new (a snapshot of the same account and instant is kept
+    /// once). `refreshLatest: false` leaves the accounts' latest counters to one later
     /// `refreshLatest(accountIDs:in:)` (an import touching the same accounts in every batch).
-    public func write(accounts: [AccountSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
+    @discardableResult
+    public func write(accounts: [AccountSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws -> Int {
         var changes = LevelChanges()
-        try await write(accounts: accounts, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
+        let inserted = try await write(
+            accounts: accounts, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
         try await tenant.levels.apply(changes, in: db)
+        return inserted
     }
 
     /// The same, leaving the levels' changes to the caller (see `write(videos:refreshLatest:addingLevelChangesTo:in:)`).
+    @discardableResult
     func write(
         accounts: [AccountSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
         in db: any SQLDatabase
-    ) async throws {
+    ) async throws -> Int {
+        var inserted = 0
         let organization = "'" + tenant.id + "'"
         let ids = Array(Set(accounts.map(\.accountID.description))).sorted()
         for chunk in ids.chunked(500) {
@@ -64,10 +83,10 @@ public struct SnapshotWriter: Sendable {
                  Self.number(snapshot.followerCount), Self.number(snapshot.followingCount),
                  Self.number(snapshot.profilePostCount)]
             }
-            try await db.raw("""
+            inserted += try await insertCounting("""
                 INSERT INTO account_snapshots (organization_id, account_id, observed_at, follower_count, following_count,
                     profile_post_count) VALUES \(raw) ON CONFLICT (account_id, observed_at) DO NOTHING
-                """).run()
+                """, in: db)
 
             let daily = Self.rows(Self.lastPerDay(batch, key: { $0.accountID.description }, time: \.observedAt)) { snapshot in
                 [organization, Self.id(snapshot.accountID), Self.number(Int64(UTCDay.of(snapshot.observedAt))),
@@ -95,6 +114,7 @@ public struct SnapshotWriter: Sendable {
         if refreshLatest {
             try await self.refreshLatest(accountIDs: ids, in: db)
         }
+        return inserted
     }
 
     /// Copies each account's newest snapshot onto the account row (latest counters, first and last scrape time).
@@ -116,12 +136,14 @@ public struct SnapshotWriter: Sendable {
         }
     }
 
-    /// Stores video snapshots. `refreshLatest: false` leaves the videos' latest counters (and their accounts'
-    /// totals) to one later `refreshLatest(videoIDs:in:)`.
-    public func write(videos: [VideoSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
+    /// Stores video snapshots; returns how many were new. `refreshLatest: false` leaves the videos' latest counters
+    /// (and their accounts' totals) to one later `refreshLatest(videoIDs:in:)`.
+    @discardableResult
+    public func write(videos: [VideoSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws -> Int {
         var changes = LevelChanges()
-        try await write(videos: videos, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
+        let inserted = try await write(videos: videos, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
         try await tenant.levels.apply(changes, in: db)
+        return inserted
     }
 
     /// The same, except that the difference the write makes to the subjects' levels is added to `changes` instead
@@ -129,10 +151,12 @@ public struct SnapshotWriter: Sendable {
     /// organization's level rows are shared by every writer of the organization, so on PostgreSQL concurrent
     /// writers of one organization queue on them until they commit; the less of a transaction follows them, the
     /// more of them get through (the collector's refreshes, docs/collection.md).
+    @discardableResult
     func write(
         videos: [VideoSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
         in db: any SQLDatabase
-    ) async throws {
+    ) async throws -> Int {
+        var inserted = 0
         let organization = "'" + tenant.id + "'"
         var byVideo: [String: [VideoSnapshot]] = [:]
         for snapshot in videos { byVideo[snapshot.videoID.description, default: []].append(snapshot) }
@@ -147,10 +171,10 @@ public struct SnapshotWriter: Sendable {
                         Self.number(c.plays), Self.number(c.likes), Self.number(c.comments), Self.number(c.shares),
                         Self.number(c.saves)]
             }
-            try await db.raw("""
+            inserted += try await insertCounting("""
                 INSERT INTO video_snapshots (organization_id, video_id, observed_at, view_count, play_count, like_count,
                     comment_count, share_count, saved_count) VALUES \(raw) ON CONFLICT (video_id, observed_at) DO NOTHING
-                """).run()
+                """, in: db)
 
         }
         // Rollups and the organization's daily amounts for the whole call at once: one read of the videos' state
@@ -159,6 +183,7 @@ public struct SnapshotWriter: Sendable {
         if refreshLatest {
             try await self.refreshLatest(videoIDs: ids, in: db)
         }
+        return inserted
     }
 
     /// A video's rollup state before a write: its publication day, first row and latest row.

@@ -22,6 +22,7 @@ public struct TenantStore: Sendable {
     }
 
     /// One transaction: everything or nothing.
+    @discardableResult
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await database.write(scope: .tenant(organizationID), body)
     }

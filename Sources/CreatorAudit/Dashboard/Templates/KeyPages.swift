@@ -5,6 +5,7 @@ extension Templates {
           <div class="key-main">
             <div class="key-head">
               <h3 class="key-name">{{name}}</h3>
+              {{#exposed}}<span class="badge danger">exposed</span>{{/exposed}}
               {{#expired}}<span class="badge warn">expired</span>{{/expired}}
               {{#disabled}}<span class="badge muted">disabled</span>{{/disabled}}
             </div>
@@ -29,15 +30,15 @@ extension Templates {
               <button type="submit" class="button small">Rename</button>
             </form>
             <div class="buttons">
-              {{#disabled}}
+              {{#can_enable}}
               <form method="post" action="/keys/{{id}}/enable"><input type="hidden" name="csrf_token" value="{{csrf}}">
                 <button type="submit" class="button small">Re-enable</button></form>
-              {{/disabled}}
-              {{^disabled}}
+              {{/can_enable}}
+              {{#can_disable}}
               <form method="post" action="/keys/{{id}}/disable"><input type="hidden" name="csrf_token" value="{{csrf}}">
                 <button type="submit" class="button small">Disable</button></form>
-              {{/disabled}}
-              <a class="button small" href="/keys/{{id}}/roll">Roll…</a>
+              {{/can_disable}}
+              {{#can_roll}}<a class="button small" href="/keys/{{id}}/roll">Roll…</a>{{/can_roll}}
               <a class="button small danger" href="/keys/{{id}}/delete">Delete…</a>
             </div>
           </div>
@@ -53,6 +54,18 @@ extension Templates {
           </div>
         </header>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        {{#any_exposed}}{{#can_manage}}
+        <section class="panel exposed-banner" id="exposed-banner" role="alert">
+          <h2>Keys found in public</h2>
+          <p>Secret scanning found these keys published where anyone can read them, and disabled them at once.
+          Roll each one to get a replacement with the same name and scopes, deploy it, then delete the exposed key.</p>
+          <ul>
+            {{#exposed_keys}}<li><strong>{{name}}</strong> <code>{{masked}}</code> — found {{exposed_at}}
+              {{#exposed_url}}at <a href="{{exposed_url}}" rel="noopener noreferrer">{{exposed_url}}</a>{{/exposed_url}}
+            </li>{{/exposed_keys}}
+          </ul>
+        </section>
+        {{/can_manage}}{{/any_exposed}}
         {{^can_manage}}<p class="notice">You are a <strong>member</strong> of this organization: you can see its keys but not change them.</p>{{/can_manage}}
         {{#can_manage}}
         <section class="panel">
@@ -83,6 +96,11 @@ extension Templates {
           <h2>Enabled <span class="count">{{enabled_count}}</span></h2>
           {{#enabled}}{{> key-row}}{{/enabled}}
           {{^enabled}}<p class="empty">No enabled keys.</p>{{/enabled}}
+        </section>
+        <section class="keys" id="expired-keys">
+          <h2>Expired <span class="count">{{expired_count}}</span></h2>
+          {{#expired_keys}}{{> key-row}}{{/expired_keys}}
+          {{^expired_keys}}<p class="empty">No expired keys.</p>{{/expired_keys}}
         </section>
         <section class="keys" id="disabled-keys">
           <h2>Disabled <span class="count">{{disabled_count}}</span></h2>
@@ -144,6 +162,15 @@ extension Templates {
                 <option value="24" selected>24 hours</option>
                 <option value="72">3 days</option>
                 <option value="168">7 days</option>
+              </select>
+            </label>
+            <label>The new key expires
+              <select name="expires_in">
+                <option value="same" selected>{{same_lifetime}}</option>
+                <option value="never">never</option>
+                <option value="30">in 30 days</option>
+                <option value="90">in 90 days</option>
+                <option value="365">in 1 year</option>
               </select>
             </label>
             <div class="buttons">
