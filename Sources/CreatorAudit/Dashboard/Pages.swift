@@ -96,7 +96,7 @@ enum Pages {
     }
 
     /// Whether a path belongs to the JSON API (RFC 9457 problems) rather than the dashboard (HTML pages).
-    static func isAPIPath(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") }
+    static func isAPIPath(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") || path == "/mcp" }
 
     /// The dashboard's error page: status, title and our own wording — never a stack trace or an input value.
     static func error(_ error: APIError, requestID: String) -> Response {

@@ -78,9 +78,10 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     SystemController(database: services.database, publicURL: settings.publicURL).addRoutes(to: open)
     DocsController().addRoutes(to: open)
 
-    let authenticated = v2.group(middleware: APIKeyAuthMiddleware(
+    let keyAuth = APIKeyAuthMiddleware(
         verifier: services.verifier, rateLimiter: services.keyRateLimiter,
-        failureThrottle: services.failureThrottle, usage: services.usage, failedAttemptsPerMinute: settings.failedAuthLimit))
+        failureThrottle: services.failureThrottle, usage: services.usage, failedAttemptsPerMinute: settings.failedAuthLimit)
+    let authenticated = v2.group(middleware: keyAuth)
     WhoamiController().addRoutes(to: authenticated)
     OrganizationController(database: services.database, onChange: { [verifier = services.verifier] in verifier.invalidateAll() })
         .addRoutes(to: authenticated)
@@ -91,7 +92,11 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     SearchController(database: services.database).addRoutes(to: authenticated)
     AnalyticsController(database: services.database).addRoutes(to: authenticated)
 
+    // MCP (docs/mcp.md): tool calls run through this same router, once every route is in it.
+    let inProcessAPI = InProcessAPI()
+    MCPController(services: services, settings: settings, keyAuth: keyAuth, api: inProcessAPI).addRoutes(to: root)
     Dashboard(services: services, publicURL: settings.publicURL).addRoutes(to: root)
+    inProcessAPI.install(router.buildResponder())
     return router
 }
 

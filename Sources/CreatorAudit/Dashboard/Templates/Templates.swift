@@ -4,6 +4,6 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "bare": bare, "error": error, "sign-in": signIn, "invitation": invitation,
         "keys": keys, "key-row": keyRow, "key-created": keyCreated, "key-delete": keyDelete, "key-roll": keyRoll,
-        "members": members, "invitation-created": invitationCreated, "audit": audit, "account": account,
+        "mcp-card": mcpCard, "members": members, "invitation-created": invitationCreated, "audit": audit, "account": account,
     ]
 }

@@ -1,0 +1,266 @@
+// The MCP endpoint (docs/mcp.md): MCP's Streamable HTTP transport at `POST /mcp` on the API's own listener and TLS.
+// Every request is authenticated like an API request (same verifier, cache, failed-auth throttle); a tool call
+// is then run as the API request it stands for, through the application's router (InProcessAPI), so scopes, rate
+// limits, usage counting, idempotency, tenancy and logging are the API's own. Answers are single JSON objects
+// (no server-initiated messages exist, so there is no SSE stream: GET /mcp is 405, as the transport allows), and
+// session ids are signed rather than stored (MCPSessionID), so DELETE /mcp is 405 too.
+//
+// Which requests count against the key's rate limit and usage: each POST to /mcp counts once. A tool call that
+// reaches the API is counted by the API request it makes (not twice); everything else (initialize, tools/list,
+// search_tools, get_help, notifications, refusals) is counted here.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import MCP
+
+struct MCPController {
+    static let apiKeyHeader = HTTPField.Name("x-creatoraudit-api-key")!
+    static let serverName = "creatoraudit"
+    static let instructions = """
+        CreatorAudit's API v2 as tools, acting as the organization of your API key. Start with get_api_key_info. \
+        Only a few tools are listed: search_tools finds the tool of any endpoint, and call_v2_endpoint calls any /v2 \
+        path. Read get_help before interpreting metrics (windows, amounts, engagement rate). Results are the API's \
+        JSON; a failed call returns the API's problem document.
+        """
+
+    /// Nil when the OpenAPI document is missing (a binary copied without its resources): /mcp then answers 503.
+    let catalog: ToolCatalog?
+    let keyAuth: APIKeyAuthMiddleware
+    let api: InProcessAPI
+    let sessions: MCPSessions
+    /// `https://host[:port]` of --public-url: the only browser Origin accepted (MCP transport, "Security Warning").
+    let origin: String
+
+    init(catalog: ToolCatalog?, keyAuth: APIKeyAuthMiddleware, api: InProcessAPI, sessions: MCPSessions, origin: String) {
+        self.catalog = catalog
+        self.keyAuth = keyAuth
+        self.api = api
+        self.sessions = sessions
+        self.origin = origin
+    }
+
+    init(services: AppServices, settings: ServerSettings, keyAuth: APIKeyAuthMiddleware, api: InProcessAPI) {
+        self.init(catalog: ToolCatalog.bundled, keyAuth: keyAuth, api: api, sessions: MCPSessions(secrets: services.secrets),
+                  origin: SameOriginMiddleware.origin(of: settings.publicURL))
+    }
+
+    func addRoutes(to root: Routes) {
+        /// MCP messages (JSON-RPC 2.0, one per request) from an agent's MCP client.
+        root.group(middleware: JSONOnlyMiddleware()).on(.post, "mcp") { request, context in
+            try await post(request, context)
+        }
+    }
+
+    func post(_ request: HummingbirdCore.Request, _ context: AppRequestContext) async throws -> HummingbirdCore.Response {
+        // DNS-rebinding defence the transport requires; agents' clients send no Origin at all.
+        if let sent = request.headers[.origin], sent.lowercased() != origin.lowercased() {
+            throw APIError(.forbidden, "Requests from this Origin are not accepted.")
+        }
+        guard let catalog else {
+            throw APIError(.serviceUnavailable, "The API description is missing from this installation, so MCP has no tools.")
+        }
+        let authorization = Self.credential(request.headers)
+        let key = try await keyAuth.authenticate(authorization: authorization, context: context)
+        let token = authorization.flatMap(APIKeyAuthMiddleware.bearerToken) ?? ""
+
+        let bytes = try await JSONBody.collect(request, context: context)
+        let message: IncomingMessage
+        do {
+            guard JSONBody.depth(of: bytes) <= JSONBody.maximumDepth else { throw IncomingMessage.NotJSONRPC() }
+            message = try IncomingMessage.decode(bytes)
+        } catch {
+            try keyAuth.admit(key, context: context)
+            return Self.unreadable(bytes)
+        }
+        let callsAPI = Self.callsAPI(message, catalog: catalog)
+        if !callsAPI { try keyAuth.admit(key, context: context) }
+
+        let signer = try await sessions.current()
+        if message.method == Initialize.name, case .request(let id) = message.kind {
+            return try initialize(message, id: id, sessionID: signer.issue(for: key.keyID), catalog: catalog)
+        }
+        guard let sessionID = request.headers[MCPReply.sessionHeader] else {
+            return MCPReply.error(MCPReply.invalidRequest, "Mcp-Session-Id is required: send initialize first.",
+                                  id: message.id, status: .badRequest)
+        }
+        // Another key's session, an expired installation secret or a made-up id: all unknown, as the spec says.
+        guard signer.verify(sessionID, for: key.keyID) else {
+            return MCPReply.error(MCPReply.invalidRequest, "No such session: send initialize again.",
+                                  id: message.id, status: .notFound)
+        }
+        if let version = request.headers[MCPReply.protocolVersionHeader], !Version.supported.contains(version) {
+            return MCPReply.error(MCPReply.invalidRequest, "MCP-Protocol-Version \(Self.printable(version)) is not "
+                                  + "supported.", id: message.id, status: .badRequest, sessionID: sessionID)
+        }
+        guard case .request(let id) = message.kind else { return MCPReply.accepted(sessionID: sessionID) }
+
+        switch message.method {
+        case Ping.name?:
+            return try MCPReply.result(Ping.self, id: id, Empty(), sessionID: sessionID)
+        case ListTools.name?:
+            let all = request.uri.queryParameters["tools"].map { $0 == "all" } ?? false
+            return try MCPReply.result(ListTools.self, id: id, .init(tools: catalog.listed(all: all)), sessionID: sessionID)
+        case CallTool.name?:
+            guard case .callTool(let parameters) = message.parameters else { break }
+            guard catalog.entry(named: parameters.name) != nil else {
+                // The transport specification's answer to an unknown tool: a JSON-RPC error, not a tool error.
+                return MCPReply.error(MCPReply.invalidParams, "Unknown tool \(Self.printable(parameters.name)): "
+                                      + "search_tools finds the tools.", id: id, sessionID: sessionID)
+            }
+            let result = try await callTool(
+                parameters, catalog: catalog, key: key, token: token, request: request, context: context)
+            return try MCPReply.result(CallTool.self, id: id, result, sessionID: sessionID)
+        default:
+            return MCPReply.error(MCPReply.methodNotFound, "\(Self.printable(message.method ?? "")) is not supported.",
+                                  id: id, sessionID: sessionID)
+        }
+        return MCPReply.error(MCPReply.invalidParams, Self.invalidReason(message), id: id, sessionID: sessionID)
+    }
+
+    func initialize(_ message: IncomingMessage, id: ID, sessionID: String, catalog: ToolCatalog) throws
+        -> HummingbirdCore.Response
+    {
+        guard case .initialize(let parameters) = message.parameters else {
+            return MCPReply.error(MCPReply.invalidParams, Self.invalidReason(message), id: id)
+        }
+        let requested = parameters.protocolVersion
+        let result = Initialize.Result(
+            protocolVersion: Version.supported.contains(requested) ? requested : Version.latest,
+            capabilities: .init(tools: .init(listChanged: false)),
+            serverInfo: .init(name: Self.serverName, version: catalog.apiVersion, title: "CreatorAudit"),
+            instructions: Self.instructions)
+        return try MCPReply.result(Initialize.self, id: id, result, sessionID: sessionID)
+    }
+
+    /// One tool call of a known tool. Argument problems found before the API is reached, and the API's own
+    /// refusals, are tool errors carrying a problem document.
+    func callTool(
+        _ parameters: CallTool.Parameters, catalog: ToolCatalog, key: AuthenticatedKey, token: Substring,
+        request: HummingbirdCore.Request, context: AppRequestContext
+    ) async throws -> CallTool.Result {
+        let arguments = parameters.arguments ?? [:]
+        let call: APICall
+        do {
+            switch catalog.entry(named: parameters.name) {
+            case nil:
+                throw APIError(.notFound, "There is no tool of this name.")
+            case .meta(.searchTools):
+                return try Self.text(searchTools(arguments, catalog: catalog).serialized())
+            case .meta(.getHelp):
+                return try Self.text(Array(help(arguments, catalog: catalog).utf8))
+            case .meta(.getAPIKeyInfo):
+                if let problem = ToolArguments.unknown(arguments, allowed: [], tool: parameters.name).first {
+                    throw APIError.validation([problem])
+                }
+                call = APICall(method: .get, target: "/v2/whoami")
+            case .meta(.callV2Endpoint):
+                call = try ToolArguments.call(endpoint: arguments, catalog: catalog)
+            case .operation(let operation):
+                call = try ToolArguments.call(operation, arguments)
+            }
+        } catch let error as APIError {
+            // Refused before reaching the API: this request was not counted yet.
+            if Self.callsAPI(parameters.name, catalog: catalog) { try keyAuth.admit(key, context: context) }
+            let problem = ProblemMiddleware.problemBody(error, instance: request.uri.path, requestID: context.requestID)
+            return Self.text(problem, isError: true)
+        }
+        let answer = try await api.send(call, token: token, outer: request, context: context)
+        context.facts.addHeaders(InProcessAPI.rateLimitHeaders.compactMap { name in answer.headers[name].map { (name, $0) } })
+        let body = answer.body.isEmpty ? Array("{\"status\":\(answer.status)}".utf8) : answer.body
+        return Self.text(body, isError: answer.status >= 400)
+    }
+
+    func searchTools(_ arguments: [String: Value], catalog: ToolCatalog) throws -> JSONOut {
+        var errors = ToolArguments.unknown(arguments, allowed: ["query", "limit"], tool: "search_tools")
+        let query: String
+        switch arguments["query"] {
+        case .string(let text)? where text.count <= 200: query = text
+        case nil, .null?: query = ""
+        default:
+            errors.append(FieldError(field: "query", message: "must be a string of at most 200 characters"))
+            query = ""
+        }
+        var limit = 10
+        switch arguments["limit"] {
+        case nil, .null?: break
+        case .int(let value)? where (1...50).contains(value): limit = value
+        default: errors.append(FieldError(field: "limit", message: "must be an integer from 1 to 50"))
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        let hits = catalog.search(query, limit: limit)
+        return .object([
+            ("query", .string(query)), ("tools", .array(hits.map(catalog.summary))),
+            ("note", .string("Call a tool by its name, or use call_v2_endpoint with its method and path.")),
+        ])
+    }
+
+    func help(_ arguments: [String: Value], catalog: ToolCatalog) throws -> String {
+        var errors = ToolArguments.unknown(arguments, allowed: ["topic"], tool: "get_help")
+        var topic: MCPHelp.Topic?
+        switch arguments["topic"] {
+        case nil, .null?: break
+        case .string(let name)? where MCPHelp.Topic(rawValue: name) != nil: topic = MCPHelp.Topic(rawValue: name)
+        default:
+            let names = MCPHelp.Topic.allCases.map(\.rawValue).joined(separator: ", ")
+            errors.append(FieldError(field: "topic", message: "must be one of \(names)"))
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        return MCPHelp.text(topic, catalog: catalog)
+    }
+
+    // MARK: Helpers
+
+    /// `x-creatoraudit-api-key: <key>` (for clients that keep `Authorization` for themselves), else `Authorization`.
+    static func credential(_ headers: HTTPFields) -> String? {
+        if let key = headers[apiKeyHeader] { return "Bearer " + key.trimmingCharacters(in: .whitespaces) }
+        return headers[.authorization]
+    }
+
+    /// Whether this message is a tool call that will be run as an API request (which counts it).
+    static func callsAPI(_ message: IncomingMessage, catalog: ToolCatalog) -> Bool {
+        guard case .request = message.kind, case .callTool(let parameters) = message.parameters else { return false }
+        return callsAPI(parameters.name, catalog: catalog)
+    }
+
+    static func callsAPI(_ tool: String, catalog: ToolCatalog) -> Bool {
+        switch catalog.entry(named: tool) {
+        case .operation?, .meta(.getAPIKeyInfo)?, .meta(.callV2Endpoint)?: return true
+        case .meta(.searchTools)?, .meta(.getHelp)?, nil: return false
+        }
+    }
+
+    static func text(_ bytes: [UInt8], isError: Bool = false) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: String(decoding: bytes, as: UTF8.self), annotations: nil, _meta: nil)],
+                        isError: isError)
+    }
+
+    /// A body that is not one JSON-RPC message: unparseable JSON, a batch, or JSON that is not JSON-RPC 2.0.
+    static func unreadable(_ bytes: [UInt8]) -> HummingbirdCore.Response {
+        let first = bytes.first { ![9, 10, 13, 32].contains($0) }
+        if (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))) == nil {
+            return MCPReply.error(MCPReply.parseError, "The body is not JSON (or is nested deeper than 32 levels).",
+                                  id: nil, status: .badRequest)
+        }
+        let detail = first == UInt8(ascii: "[") ? "Batches are not supported: send one message per request."
+            : "The body is not a JSON-RPC 2.0 message."
+        return MCPReply.error(MCPReply.invalidRequest, detail, id: nil, status: .badRequest)
+    }
+
+    static func invalidReason(_ message: IncomingMessage) -> String {
+        if case .invalid(let reason) = message.parameters { return reason }
+        return "Invalid parameters."
+    }
+
+    /// A client-supplied string echoed in an error: printable ASCII only, at most 64 characters.
+    static func printable(_ text: String) -> String {
+        String(String(text.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }).prefix(64))
+    }
+}
+
+extension IncomingMessage {
+    var id: ID? {
+        if case .request(let id) = kind { return id }
+        return nil
+    }
+}

@@ -1,0 +1,128 @@
+// JSON-RPC 2.0 messages of the MCP endpoint, with the SDK's types for what they carry. A posted message is decoded
+// once: the envelope and, for the methods we serve, the typed parameters (Initialize.Parameters,
+// CallTool.Parameters) from the same decoder.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import MCP
+import NIOCore
+
+struct IncomingMessage: Decodable, Sendable {
+    enum Kind: Sendable {
+        case request(ID)
+        case notification
+        /// A client's answer to a server request; we send none, so these are acknowledged and dropped.
+        case response
+    }
+
+    enum Parameters: Sendable {
+        case none
+        case initialize(Initialize.Parameters)
+        case callTool(CallTool.Parameters)
+        /// The method's parameters did not decode (JSON-RPC "invalid params").
+        case invalid(String)
+    }
+
+    let kind: Kind
+    let method: String?
+    let parameters: Parameters
+
+    private enum Keys: String, CodingKey { case jsonrpc, id, method, params, result, error }
+
+    struct NotJSONRPC: Error {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        guard try container.decodeIfPresent(String.self, forKey: .jsonrpc) == "2.0" else { throw NotJSONRPC() }
+        var id: ID?
+        if container.contains(.id), try !container.decodeNil(forKey: .id) { id = try container.decode(ID.self, forKey: .id) }
+        method = try container.decodeIfPresent(String.self, forKey: .method)
+        switch (method, id) {
+        case (nil, _):
+            guard container.contains(.result) || container.contains(.error) else { throw NotJSONRPC() }
+            kind = .response
+        case (_?, let id?): kind = .request(id)
+        case (_?, nil): kind = .notification
+        }
+        switch method {
+        case Initialize.name?:
+            do {
+                parameters = .initialize(
+                    try container.decodeIfPresent(Initialize.Parameters.self, forKey: .params)
+                        ?? Initialize.Parameters(capabilities: .init(), clientInfo: .init(name: "unknown", version: "0")))
+            } catch {
+                parameters = .invalid("initialize needs protocolVersion, capabilities and clientInfo.")
+            }
+        case CallTool.name?:
+            do {
+                parameters = .callTool(try container.decode(CallTool.Parameters.self, forKey: .params))
+            } catch {
+                parameters = .invalid("tools/call needs a tool name and an object of arguments.")
+            }
+        default:
+            parameters = .none
+        }
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> IncomingMessage {
+        try JSONDecoder().decode(IncomingMessage.self, from: Data(bytes))
+    }
+}
+
+/// Answers of the MCP endpoint.
+enum MCPReply {
+    static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
+    static let protocolVersionHeader = HTTPField.Name("MCP-Protocol-Version")!
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A JSON-RPC result for request `id` (HTTP 200, `application/json`).
+    static func result<M: MCP.Method>(_ method: M.Type, id: ID, _ result: M.Result, sessionID: String? = nil) throws
+        -> HummingbirdCore.Response
+    {
+        json(Array(try encoder.encode(MCP.Response<M>(id: id, result: result))), status: .ok, sessionID: sessionID)
+    }
+
+    /// A JSON-RPC error. `status` is 200 for an error about a request the endpoint understood; the transport's own
+    /// refusals (no session, unknown session, unreadable message) use 4xx as the MCP transport specification asks.
+    static func error(
+        _ code: Int, _ message: String, id: ID?, status: HTTPTypes.HTTPResponse.Status = .ok, sessionID: String? = nil
+    ) -> HummingbirdCore.Response {
+        let idValue: JSONOut
+        switch id {
+        case .string(let string)?: idValue = .string(string)
+        case .number(let number)?: idValue = .int(Int64(number))
+        case nil: idValue = .null
+        }
+        let body = JSONOut.object([
+            ("jsonrpc", .string("2.0")), ("id", idValue),
+            ("error", .object([("code", .int(Int64(code))), ("message", .string(message))])),
+        ])
+        return json(body.serialized(), status: status, sessionID: sessionID)
+    }
+
+    /// 202 Accepted, no body: a notification or a response was received.
+    static func accepted(sessionID: String?) -> HummingbirdCore.Response {
+        var response = HummingbirdCore.Response(status: .accepted)
+        if let sessionID { response.headers[sessionHeader] = sessionID }
+        return response
+    }
+
+    static func json(_ bytes: [UInt8], status: HTTPTypes.HTTPResponse.Status, sessionID: String?) -> HummingbirdCore.Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if let sessionID { headers[sessionHeader] = sessionID }
+        return HummingbirdCore.Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // JSON-RPC error codes (MCPError's, as plain numbers for messages without a usable id).
+    static let parseError = -32700
+    static let invalidRequest = -32600
+    static let methodNotFound = -32601
+    static let invalidParams = -32602
+}
