@@ -3,6 +3,7 @@
 import Foundation
 import MCP
 import Testing
+
 @testable import CreatorAudit
 
 @Suite("MCP tools from the OpenAPI document")
@@ -77,8 +78,9 @@ struct MCPCatalogTests {
         var checked = 0
         for operation in catalog.operations {
             let method = operation.method.rawValue.lowercased()
-            let examples = document.root["paths"]?[operation.path]?[method]?["requestBody"]?["content"]?[
-                "application/json"]?["examples"]?.objectValue ?? [:]
+            let examples =
+                document.root["paths"]?[operation.path]?[method]?["requestBody"]?["content"]?[
+                    "application/json"]?["examples"]?.objectValue ?? [:]
             for (name, example) in examples {
                 let body = try #require(example["value"], "\(operation.name) \(name)")
                 var arguments = pathArguments(operation)
@@ -119,30 +121,42 @@ struct MCPCatalogTests {
         #expect(try !problems("get_accounts_metrics", ["body": .object(["account_ids": .string(Self.someID)])]).isEmpty)
         #expect(try !problems("get_accounts_metrics", ["body": .object(["account_ids": .array([])])]).isEmpty)
         #expect(try !problems("create_account", ["body": .object(["platform": .string("tiktok")])]).isEmpty)
-        #expect(try problems("get_accounts_metrics", ["body": .object(["account_ids": .array([.string(Self.someID)])])])
-            .isEmpty)
+        #expect(
+            try problems("get_accounts_metrics", ["body": .object(["account_ids": .array([.string(Self.someID)])])])
+                .isEmpty)
     }
 
     @Test("tool arguments become the API request: ids in the path, query parameters, the body, the idempotency key")
     func argumentsToRequest() throws {
         let catalog = try catalog()
         let timeseries = try #require(catalog.operations.first { $0.operationID == "getAccountTimeseries" })
-        let call = try ToolArguments.call(timeseries, ["id": .string(Self.someID), "period": .string("custom"),
-                                                       "start_date": .string("2026-01-01"), "end_date": .string("2026-01-31")])
+        let call = try ToolArguments.call(
+            timeseries,
+            [
+                "id": .string(Self.someID), "period": .string("custom"),
+                "start_date": .string("2026-01-01"), "end_date": .string("2026-01-31"),
+            ])
         #expect(call.method == .get)
-        #expect(call.target == "/v2/accounts/\(Self.someID)/timeseries?period=custom&start_date=2026-01-01&end_date=2026-01-31")
+        #expect(
+            call.target
+                == "/v2/accounts/\(Self.someID)/timeseries?period=custom&start_date=2026-01-01&end_date=2026-01-31")
         #expect(call.body == nil)
         let create = try #require(catalog.operations.first { $0.operationID == "createCreator" })
-        let post = try ToolArguments.call(create, ["body": .object(["name": .string("Jane")]),
-                                                   "idempotency_key": .string("k-1")])
+        let post = try ToolArguments.call(
+            create,
+            [
+                "body": .object(["name": .string("Jane")]),
+                "idempotency_key": .string("k-1"),
+            ])
         #expect(post.target == "/v2/creators" && post.idempotencyKey == "k-1")
         #expect(String(decoding: try #require(post.body), as: UTF8.self) == #"{"name":"Jane"}"#)
         let list = try #require(catalog.operations.first { $0.operationID == "listAccounts" })
         let page = try ToolArguments.call(list, ["q": .string("a b&c/é"), "is_active": .bool(true), "limit": .int(5)])
         #expect(page.target.hasPrefix("/v2/accounts?"))
         #expect(page.target.contains("q=a%20b%26c%2F%C3%A9") && page.target.contains("is_active=true"))
-        let dots = try ToolArguments.call(try #require(catalog.operations.first { $0.operationID == "getAccount" }),
-                                          ["id": .string("..")])
+        let dots = try ToolArguments.call(
+            try #require(catalog.operations.first { $0.operationID == "getAccount" }),
+            ["id": .string("..")])
         #expect(dots.target == "/v2/accounts/%2E%2E")
         #expect(throws: APIError.self) { try ToolArguments.call(list, ["token": .string("x")]) }
         #expect(throws: APIError.self) { try ToolArguments.call(timeseries, [:]) }
@@ -154,17 +168,20 @@ struct MCPCatalogTests {
         #expect(catalog.isDocumentedPath("/v2/accounts"))
         #expect(catalog.isDocumentedPath("/v2/accounts/\(Self.someID)/timeseries"))
         #expect(catalog.isDocumentedPath("/v2/creators/\(Self.someID)/accounts/\(Self.someID)"))
-        for path in ["/keys", "/v2", "/v2/", "/v2/../keys", "/v2/accounts/..", "/v2/accounts/%2e%2e", "/v2/accounts//",
-                     "/v2/nothing", "/v2/accounts/a/b/c", "/mcp", "v2/accounts", "/v2/accounts/a b"] {
+        for path in [
+            "/keys", "/v2", "/v2/", "/v2/../keys", "/v2/accounts/..", "/v2/accounts/%2e%2e", "/v2/accounts//",
+            "/v2/nothing", "/v2/accounts/a/b/c", "/mcp", "v2/accounts", "/v2/accounts/a b",
+        ] {
             #expect(!catalog.isDocumentedPath(path), "\(path)")
         }
         let arguments: [String: Value] = ["method": .string("GET"), "path": .string("/v2/accounts?api_key=x")]
         #expect(throws: APIError.self) { try ToolArguments.call(endpoint: arguments, catalog: catalog) }
-        let ok = try ToolArguments.call(endpoint: [
-            "method": .string("post"), "path": .string("/v2/videos/deltas"),
-            "body": .object(["video_ids": .array([.string(Self.someID)])]),
-            "query": .object(["x": .array([.int(1), .int(2)])]),
-        ], catalog: catalog)
+        let ok = try ToolArguments.call(
+            endpoint: [
+                "method": .string("post"), "path": .string("/v2/videos/deltas"),
+                "body": .object(["video_ids": .array([.string(Self.someID)])]),
+                "query": .object(["x": .array([.int(1), .int(2)])]),
+            ], catalog: catalog)
         #expect(ok.method == .post && ok.target == "/v2/videos/deltas?x=1&x=2")
     }
 

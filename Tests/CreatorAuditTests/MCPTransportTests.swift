@@ -2,12 +2,14 @@
 // API's, tool calls that are the API's own requests (scopes, tenancy, rate limits, idempotency, logging).
 import Foundation
 import Testing
+
 @testable import CreatorAudit
 
 @Suite("MCP endpoint")
 struct MCPTransportTests {
-    @Test("a client initializes, gets a session, lists the pinned tools and learns its organization from get_api_key_info",
-          arguments: TestEngines.all)
+    @Test(
+        "a client initializes, gets a session, lists the pinned tools and learns its organization (get_api_key_info)",
+        arguments: TestEngines.all)
     func initializeListWhoami(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
@@ -58,30 +60,36 @@ struct MCPTransportTests {
             #expect(listed.text == direct.body)
             #expect((listed.json["data"] as? [[String: Any]])?.first?["id"] as? String == accountID)
 
-            let metrics = try await client.result("get_accounts_metrics", ["body": ["account_ids": [accountID], "period": "7d"]])
+            let metrics = try await client.result(
+                "get_accounts_metrics", ["body": ["account_ids": [accountID], "period": "7d"]])
             let directMetrics = try await server.request(
-                .POST, "/v2/accounts/metrics", key: tenant.readKey, body: #"{"account_ids":["\#(accountID)"],"period":"7d"}"#)
+                .POST, "/v2/accounts/metrics", key: tenant.readKey,
+                body: #"{"account_ids":["\#(accountID)"],"period":"7d"}"#)
             #expect(!metrics.isError)
             #expect(metrics.text == directMetrics.body)
             #expect((metrics.data[accountID] as? [String: Any])?["views"] != nil)
 
-            let anyPath = try await client.result("call_v2_endpoint", [
-                "method": "GET", "path": "/v2/accounts/\(accountID)", "query": ["unused": true],
-            ])
+            let anyPath = try await client.result(
+                "call_v2_endpoint",
+                [
+                    "method": "GET", "path": "/v2/accounts/\(accountID)", "query": ["unused": true],
+                ])
             #expect(!anyPath.isError && anyPath.data["username"] as? String == "natgeo")
             let outside = try await client.result("call_v2_endpoint", ["method": "GET", "path": "/keys"])
             #expect(outside.isError && outside.code == "VALIDATION_ERROR")
         }
     }
 
-    @Test("a write tool with a read key is a tool error carrying the 403 INSUFFICIENT_SCOPE problem, naming write",
-          arguments: TestEngines.all)
+    @Test(
+        "a write tool with a read key is a tool error carrying the 403 INSUFFICIENT_SCOPE problem, naming write",
+        arguments: TestEngines.all)
     func scopeError(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
             let client = MCPTestClient(server, key: tenant.readKey)
             try await client.initialize()
-            let (http, result) = try await client.call("create_account", ["body": ["platform": "tiktok", "username": "x"]])
+            let (http, result) = try await client.call(
+                "create_account", ["body": ["platform": "tiktok", "username": "x"]])
             #expect(http.status == 200)
             let refused = try #require(result)
             #expect(refused.isError)
@@ -98,7 +106,9 @@ struct MCPTransportTests {
         }
     }
 
-    @Test("another organization's id answers NOT_FOUND, exactly like an id that does not exist", arguments: TestEngines.all)
+    @Test(
+        "another organization's id answers NOT_FOUND, exactly like an id that does not exist",
+        arguments: TestEngines.all)
     func tenancy(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let mine = try await Tenant.make(server)
@@ -120,8 +130,9 @@ struct MCPTransportTests {
         }
     }
 
-    @Test("authentication is the API's: no key 401, a key in the query 400, x-creatoraudit-api-key accepted",
-          arguments: TestEngines.all)
+    @Test(
+        "authentication is the API's: no key 401, a key in the query 400, x-creatoraudit-api-key accepted",
+        arguments: TestEngines.all)
     func authentication(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let tenant = try await Tenant.make(server)
@@ -149,8 +160,9 @@ struct MCPTransportTests {
         }
     }
 
-    @Test("a disabled key stops working in an open session within 1 s; re-enabled, it works again",
-          arguments: TestEngines.all)
+    @Test(
+        "a disabled key stops working in an open session within 1 s; re-enabled, it works again",
+        arguments: TestEngines.all)
     func disabledInSession(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
             let organization = try await Fixtures.organization(server.database)
@@ -159,7 +171,8 @@ struct MCPTransportTests {
             try await client.initialize()
             #expect(try await !client.result("get_api_key_info").isError)
 
-            _ = try await server.services.lifecycle.disable(organizationID: organization.id, id: created.record.id, actor: .cli)
+            _ = try await server.services.lifecycle.disable(
+                organizationID: organization.id, id: created.record.id, actor: .cli)
             let start = ContinuousClock.now
             var refused: TestResponse?
             while ContinuousClock.now - start < .seconds(3) {
@@ -175,7 +188,8 @@ struct MCPTransportTests {
             #expect(response.status == 403 && response.code == "FORBIDDEN")
             #expect(try await client.send("tools/list").status == 403)
 
-            _ = try await server.services.lifecycle.enable(organizationID: organization.id, id: created.record.id, actor: .cli)
+            _ = try await server.services.lifecycle.enable(
+                organizationID: organization.id, id: created.record.id, actor: .cli)
             #expect(try await !client.result("get_api_key_info").isError)
         }
     }
@@ -202,14 +216,17 @@ struct MCPTransportTests {
             #expect(unsupported.status == 400)
             let unknownMethod = try await client.send("resources/list")
             #expect((unknownMethod.json["error"] as? [String: Any])?["code"] as? Int == -32601)
-            let unknownTool = try await client.send("tools/call", ["name": "drop_tables", "arguments": [String: Any]()])
+            let unknownTool = try await client.send(
+                "tools/call", ["name": "drop_tables", "arguments": [String: Any]()])
             #expect((unknownTool.json["error"] as? [String: Any])?["code"] as? Int == -32602)
             #expect(try await client.post("not json").status == 400)
             #expect(try await client.post(#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#).status == 400)
 
-            let get = try await server.request(.GET, "/mcp", key: tenant.key, headers: [("Accept", "text/event-stream")])
+            let get = try await server.request(
+                .GET, "/mcp", key: tenant.key, headers: [("Accept", "text/event-stream")])
             #expect(get.status == 405 && get.header("Allow") == "POST")
-            let delete = try await server.request(.DELETE, "/mcp", key: tenant.key, headers: [("Mcp-Session-Id", session)])
+            let delete = try await server.request(
+                .DELETE, "/mcp", key: tenant.key, headers: [("Mcp-Session-Id", session)])
             #expect(delete.status == 405)
             let foreignOrigin = try await client.send("ping", headers: [("Origin", "https://evil.example")])
             #expect(foreignOrigin.status == 403)

@@ -32,7 +32,8 @@ struct MCPController {
     /// `https://host[:port]` of --public-url: the only browser Origin accepted (MCP transport, "Security Warning").
     let origin: String
 
-    init(catalog: ToolCatalog?, keyAuth: APIKeyAuthMiddleware, api: InProcessAPI, sessions: MCPSessions, origin: String) {
+    init(catalog: ToolCatalog?, keyAuth: APIKeyAuthMiddleware, api: InProcessAPI, sessions: MCPSessions, origin: String)
+    {
         self.catalog = catalog
         self.keyAuth = keyAuth
         self.api = api
@@ -41,8 +42,9 @@ struct MCPController {
     }
 
     init(services: AppServices, settings: ServerSettings, keyAuth: APIKeyAuthMiddleware, api: InProcessAPI) {
-        self.init(catalog: ToolCatalog.bundled, keyAuth: keyAuth, api: api, sessions: MCPSessions(secrets: services.secrets),
-                  origin: SameOriginMiddleware.origin(of: settings.publicURL))
+        self.init(
+            catalog: ToolCatalog.bundled, keyAuth: keyAuth, api: api, sessions: MCPSessions(secrets: services.secrets),
+            origin: SameOriginMiddleware.origin(of: settings.publicURL))
     }
 
     func addRoutes(to root: Routes) {
@@ -52,13 +54,15 @@ struct MCPController {
         }
     }
 
-    func post(_ request: HummingbirdCore.Request, _ context: AppRequestContext) async throws -> HummingbirdCore.Response {
+    func post(_ request: HummingbirdCore.Request, _ context: AppRequestContext) async throws -> HummingbirdCore.Response
+    {
         // DNS-rebinding defence the transport requires; agents' clients send no Origin at all.
         if let sent = request.headers[.origin], sent.lowercased() != origin.lowercased() {
             throw APIError(.forbidden, "Requests from this Origin are not accepted.")
         }
         guard let catalog else {
-            throw APIError(.serviceUnavailable, "The API description is missing from this installation, so MCP has no tools.")
+            throw APIError(
+                .serviceUnavailable, "The API description is missing from this installation, so MCP has no tools.")
         }
         let authorization = Self.credential(request.headers)
         let key = try await keyAuth.authenticate(authorization: authorization, context: context)
@@ -81,17 +85,21 @@ struct MCPController {
             return try initialize(message, id: id, sessionID: signer.issue(for: key.keyID), catalog: catalog)
         }
         guard let sessionID = request.headers[MCPReply.sessionHeader] else {
-            return MCPReply.error(MCPReply.invalidRequest, "Mcp-Session-Id is required: send initialize first.",
-                                  id: message.id, status: .badRequest)
+            return MCPReply.error(
+                MCPReply.invalidRequest, "Mcp-Session-Id is required: send initialize first.",
+                id: message.id, status: .badRequest)
         }
         // Another key's session, an expired installation secret or a made-up id: all unknown, as the spec says.
         guard signer.verify(sessionID, for: key.keyID) else {
-            return MCPReply.error(MCPReply.invalidRequest, "No such session: send initialize again.",
-                                  id: message.id, status: .notFound)
+            return MCPReply.error(
+                MCPReply.invalidRequest, "No such session: send initialize again.",
+                id: message.id, status: .notFound)
         }
         if let version = request.headers[MCPReply.protocolVersionHeader], !Version.supported.contains(version) {
-            return MCPReply.error(MCPReply.invalidRequest, "MCP-Protocol-Version \(Self.printable(version)) is not "
-                                  + "supported.", id: message.id, status: .badRequest, sessionID: sessionID)
+            return MCPReply.error(
+                MCPReply.invalidRequest,
+                "MCP-Protocol-Version \(Self.printable(version)) is not "
+                    + "supported.", id: message.id, status: .badRequest, sessionID: sessionID)
         }
         guard case .request(let id) = message.kind else { return MCPReply.accepted(sessionID: sessionID) }
 
@@ -100,25 +108,31 @@ struct MCPController {
             return try MCPReply.result(Ping.self, id: id, Empty(), sessionID: sessionID)
         case ListTools.name?:
             let all = request.uri.queryParameters["tools"].map { $0 == "all" } ?? false
-            return try MCPReply.result(ListTools.self, id: id, .init(tools: catalog.listed(all: all)), sessionID: sessionID)
+            return try MCPReply.result(
+                ListTools.self, id: id, .init(tools: catalog.listed(all: all)), sessionID: sessionID)
         case CallTool.name?:
             guard case .callTool(let parameters) = message.parameters else { break }
             guard catalog.entry(named: parameters.name) != nil else {
                 // The transport specification's answer to an unknown tool: a JSON-RPC error, not a tool error.
-                return MCPReply.error(MCPReply.invalidParams, "Unknown tool \(Self.printable(parameters.name)): "
-                                      + "search_tools finds the tools.", id: id, sessionID: sessionID)
+                return MCPReply.error(
+                    MCPReply.invalidParams,
+                    "Unknown tool \(Self.printable(parameters.name)): "
+                        + "search_tools finds the tools.", id: id, sessionID: sessionID)
             }
             let result = try await callTool(
                 parameters, catalog: catalog, key: key, token: token, request: request, context: context)
             return try MCPReply.result(CallTool.self, id: id, result, sessionID: sessionID)
         default:
-            return MCPReply.error(MCPReply.methodNotFound, "\(Self.printable(message.method ?? "")) is not supported.",
-                                  id: id, sessionID: sessionID)
+            return MCPReply.error(
+                MCPReply.methodNotFound, "\(Self.printable(message.method ?? "")) is not supported.",
+                id: id, sessionID: sessionID)
         }
         return MCPReply.error(MCPReply.invalidParams, Self.invalidReason(message), id: id, sessionID: sessionID)
     }
 
-    func initialize(_ message: IncomingMessage, id: ID, sessionID: String, catalog: ToolCatalog) throws
+    func initialize(
+        _ message: IncomingMessage, id: ID, sessionID: String, catalog: ToolCatalog
+    ) throws
         -> HummingbirdCore.Response
     {
         guard case .initialize(let parameters) = message.parameters else {
@@ -166,7 +180,8 @@ struct MCPController {
             return Self.text(problem, isError: true)
         }
         let answer = try await api.send(call, token: token, outer: request, context: context)
-        context.facts.addHeaders(InProcessAPI.rateLimitHeaders.compactMap { name in answer.headers[name].map { (name, $0) } })
+        context.facts.addHeaders(
+            InProcessAPI.rateLimitHeaders.compactMap { name in answer.headers[name].map { (name, $0) } })
         let body = answer.body.isEmpty ? Array("{\"status\":\(answer.status)}".utf8) : answer.body
         return Self.text(body, isError: answer.status >= 400)
     }
@@ -231,18 +246,22 @@ struct MCPController {
     }
 
     static func text(_ bytes: [UInt8], isError: Bool = false) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: String(decoding: bytes, as: UTF8.self), annotations: nil, _meta: nil)],
-                        isError: isError)
+        CallTool.Result(
+            content: [.text(text: String(decoding: bytes, as: UTF8.self), annotations: nil, _meta: nil)],
+            isError: isError)
     }
 
     /// A body that is not one JSON-RPC message: unparseable JSON, a batch, or JSON that is not JSON-RPC 2.0.
     static func unreadable(_ bytes: [UInt8]) -> HummingbirdCore.Response {
         let first = bytes.first { ![9, 10, 13, 32].contains($0) }
         if (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))) == nil {
-            return MCPReply.error(MCPReply.parseError, "The body is not JSON (or is nested deeper than 32 levels).",
-                                  id: nil, status: .badRequest)
+            return MCPReply.error(
+                MCPReply.parseError, "The body is not JSON (or is nested deeper than 32 levels).",
+                id: nil, status: .badRequest)
         }
-        let detail = first == UInt8(ascii: "[") ? "Batches are not supported: send one message per request."
+        let detail =
+            first == UInt8(ascii: "[")
+            ? "Batches are not supported: send one message per request."
             : "The body is not a JSON-RPC 2.0 message."
         return MCPReply.error(MCPReply.invalidRequest, detail, id: nil, status: .badRequest)
     }

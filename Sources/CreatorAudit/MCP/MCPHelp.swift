@@ -88,7 +88,8 @@ enum MCPHelp {
             groups[group, default: []].append(
                 "- `\(operation.name)` — \(operation.method.rawValue) \(operation.path): \(operation.summary)")
         }
-        var text = "# Tools\n\nEvery endpoint of the API is a tool. Those not listed up front are found with "
+        var text =
+            "# Tools\n\nEvery endpoint of the API is a tool. Those not listed up front are found with "
             + "search_tools and can be called by name or through call_v2_endpoint.\n\n"
             + "- `get_api_key_info` — the organization and key of this connection\n"
             + "- `search_tools` — find tools by words\n- `get_help` — this text\n"

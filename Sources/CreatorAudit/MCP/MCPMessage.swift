@@ -36,7 +36,9 @@ struct IncomingMessage: Decodable, Sendable {
         let container = try decoder.container(keyedBy: Keys.self)
         guard try container.decodeIfPresent(String.self, forKey: .jsonrpc) == "2.0" else { throw NotJSONRPC() }
         var id: ID?
-        if container.contains(.id), try !container.decodeNil(forKey: .id) { id = try container.decode(ID.self, forKey: .id) }
+        if container.contains(.id), try !container.decodeNil(forKey: .id) {
+            id = try container.decode(ID.self, forKey: .id)
+        }
         method = try container.decodeIfPresent(String.self, forKey: .method)
         switch (method, id) {
         case (nil, _):
@@ -50,7 +52,8 @@ struct IncomingMessage: Decodable, Sendable {
             do {
                 parameters = .initialize(
                     try container.decodeIfPresent(Initialize.Parameters.self, forKey: .params)
-                        ?? Initialize.Parameters(capabilities: .init(), clientInfo: .init(name: "unknown", version: "0")))
+                        ?? Initialize.Parameters(
+                            capabilities: .init(), clientInfo: .init(name: "unknown", version: "0")))
             } catch {
                 parameters = .invalid("initialize needs protocolVersion, capabilities and clientInfo.")
             }
@@ -82,7 +85,9 @@ enum MCPReply {
     }()
 
     /// A JSON-RPC result for request `id` (HTTP 200, `application/json`).
-    static func result<M: MCP.Method>(_ method: M.Type, id: ID, _ result: M.Result, sessionID: String? = nil) throws
+    static func result<M: MCP.Method>(
+        _ method: M.Type, id: ID, _ result: M.Result, sessionID: String? = nil
+    ) throws
         -> HummingbirdCore.Response
     {
         json(Array(try encoder.encode(MCP.Response<M>(id: id, result: result))), status: .ok, sessionID: sessionID)
@@ -113,11 +118,14 @@ enum MCPReply {
         return response
     }
 
-    static func json(_ bytes: [UInt8], status: HTTPTypes.HTTPResponse.Status, sessionID: String?) -> HummingbirdCore.Response {
+    static func json(
+        _ bytes: [UInt8], status: HTTPTypes.HTTPResponse.Status, sessionID: String?
+    ) -> HummingbirdCore.Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let sessionID { headers[sessionHeader] = sessionID }
-        return HummingbirdCore.Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return HummingbirdCore.Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     // JSON-RPC error codes (MCPError's, as plain numbers for messages without a usable id).

@@ -45,7 +45,9 @@ struct OperationTool: Sendable {
             if character.isUppercase, index > 0 {
                 let previous = characters[index - 1]
                 let nextIsLower = index + 1 < characters.count && characters[index + 1].isLowercase
-                if previous.isLowercase || previous.isNumber || (previous.isUppercase && nextIsLower) { out.append("_") }
+                if previous.isLowercase || previous.isNumber || (previous.isUppercase && nextIsLower) {
+                    out.append("_")
+                }
             }
             out.append(contentsOf: character.lowercased())
         }
@@ -73,8 +75,10 @@ struct OperationToolBuilder {
             for method in OpenAPIDocument.methods {
                 guard let operation = item[method] else { continue }
                 do {
-                    tools.append(try tool(path: path, method: method, operation: operation, shared: shared,
-                                          globalSecurity: globalSecurity))
+                    tools.append(
+                        try tool(
+                            path: path, method: method, operation: operation, shared: shared,
+                            globalSecurity: globalSecurity))
                 } catch let error as BuildError {
                     problems.append("\(method.uppercased()) \(path): \(error.reason)")
                 } catch {
@@ -93,8 +97,10 @@ struct OperationToolBuilder {
         document["paths"]?.objectValue.sorted { $0.key < $1.key } ?? []
     }
 
-    func tool(path: String, method: String, operation: JSONValue, shared: [JSONValue],
-              globalSecurity: [JSONValue]) throws -> OperationTool {
+    func tool(
+        path: String, method: String, operation: JSONValue, shared: [JSONValue],
+        globalSecurity: [JSONValue]
+    ) throws -> OperationTool {
         guard let operationID = operation["operationId"]?.stringValue, !operationID.isEmpty else {
             throw BuildError(reason: "no operationId")
         }
@@ -103,7 +109,8 @@ struct OperationToolBuilder {
         }
         var properties: [String: Value] = [:]
         var required: [String] = []
-        var pathParameters: [String] = [], queryParameters: [String] = []
+        var pathParameters: [String] = []
+        var queryParameters: [String] = []
         var takesIdempotencyKey = false
         for reference in shared + (operation["parameters"]?.arrayValue ?? []) {
             let parameter = inliner.resolve(reference)
@@ -136,13 +143,16 @@ struct OperationToolBuilder {
             }
             body = requestBody["required"]?.boolValue == true ? .required : .optional
             var inlined = inliner.inline(schema)
-            if let description = requestBody["description"]?.stringValue { inlined = Self.describe(inlined, description) }
+            if let description = requestBody["description"]?.stringValue {
+                inlined = Self.describe(inlined, description)
+            }
             properties[OperationTool.bodyArgument] = inlined
             if body == .required { required.append(OperationTool.bodyArgument) }
         }
         let names = pathParameters + queryParameters
         if Set(names).count != names.count || names.contains(OperationTool.bodyArgument)
-            || names.contains(OperationTool.idempotencyArgument) {
+            || names.contains(OperationTool.idempotencyArgument)
+        {
             throw BuildError(reason: "two inputs share a name")
         }
 
@@ -170,8 +180,10 @@ struct OperationToolBuilder {
             body: body, tool: tool)
     }
 
-    static func description(_ operation: JSONValue, method: HTTPTypes.HTTPRequest.Method, path: String, needsKey: Bool,
-                            scope: Scope) -> String {
+    static func description(
+        _ operation: JSONValue, method: HTTPTypes.HTTPRequest.Method, path: String, needsKey: Bool,
+        scope: Scope
+    ) -> String {
         var text = operation["summary"]?.stringValue ?? ""
         if let detail = operation["description"]?.stringValue, !detail.isEmpty {
             text += text.isEmpty ? detail : ". " + detail

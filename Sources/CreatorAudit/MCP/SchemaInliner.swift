@@ -42,7 +42,8 @@ final class SchemaInliner: Sendable {
                     unresolvedReferences.withLockedValue { _ = $0.insert(reference) }
                     return .object([:])
                 }
-                guard case .object(let resolved) = inline(target, depth: depth + 1, visiting: visiting.union([reference]))
+                guard
+                    case .object(let resolved) = inline(target, depth: depth + 1, visiting: visiting.union([reference]))
                 else { return .object([:]) }
                 result = resolved
             }

@@ -25,7 +25,7 @@ enum ToolArguments {
                 errors.append(FieldError(field: name, message: "is required"))
                 continue
             }
-            // "." and ".." would be dot segments, not values: spelled out, they stay one segment the API reads as an id.
+            // "." and ".." would be dot segments, not values: spelled out, they stay one segment (an id to the API).
             let isDotSegment = value == "." || value == ".."
             path += "/" + (isDotSegment ? value.replacingOccurrences(of: ".", with: "%2E") : percentEncode(value))
         }
@@ -34,25 +34,31 @@ enum ToolArguments {
             guard let value = arguments[name] else { continue }
             query += pairs(name, value, errors: &errors)
         }
-        let body = try encodeBody(arguments[OperationTool.bodyArgument], required: operation.body == .required,
-                                  errors: &errors)
+        let body = try encodeBody(
+            arguments[OperationTool.bodyArgument], required: operation.body == .required,
+            errors: &errors)
         let idempotencyKey = idempotency(arguments, errors: &errors)
         guard errors.isEmpty else { throw APIError.validation(errors) }
-        return APICall(method: operation.method, target: path + queryString(query), body: body,
-                       idempotencyKey: idempotencyKey)
+        return APICall(
+            method: operation.method, target: path + queryString(query), body: body,
+            idempotencyKey: idempotencyKey)
     }
 
     /// The request for call_v2_endpoint: any method on a path of the document.
     static func call(endpoint arguments: [String: Value], catalog: ToolCatalog) throws -> APICall {
-        var errors = unknown(arguments, allowed: ["method", "path", "query", "body", OperationTool.idempotencyArgument],
-                             tool: ToolCatalog.MetaTool.callV2Endpoint.rawValue)
+        var errors = unknown(
+            arguments, allowed: ["method", "path", "query", "body", OperationTool.idempotencyArgument],
+            tool: ToolCatalog.MetaTool.callV2Endpoint.rawValue)
         let method = arguments["method"]?.stringValue.flatMap { methods[$0.uppercased()] }
-        if method == nil { errors.append(FieldError(field: "method", message: "must be GET, POST, PUT, PATCH or DELETE")) }
+        if method == nil {
+            errors.append(FieldError(field: "method", message: "must be GET, POST, PUT, PATCH or DELETE"))
+        }
         let path = arguments["path"]?.stringValue ?? ""
         if path.contains("?") {
             errors.append(FieldError(field: "path", message: "must not carry a query string; use query"))
         } else if !catalog.isDocumentedPath(path) {
-            errors.append(FieldError(field: "path", message: "must be one of the API's /v2/ paths with its ids filled in"))
+            errors.append(
+                FieldError(field: "path", message: "must be one of the API's /v2/ paths with its ids filled in"))
         }
         var query: [(String, String)] = []
         switch arguments["query"] {

@@ -87,9 +87,11 @@ struct ToolCatalog: Sendable {
         var scored: [(score: Int, length: Int, index: Int, entry: Entry)] = []
         for (index, entry) in entries.enumerated() {
             let fields = searchFields(entry)
-            var score = 0, matched = 0
+            var score = 0
+            var matched = 0
             for word in words {
-                let wordScore = (fields.name.contains(word) ? 4 : 0) + (fields.title.contains(word) ? 2 : 0)
+                let wordScore =
+                    (fields.name.contains(word) ? 4 : 0) + (fields.title.contains(word) ? 2 : 0)
                     + (fields.route.contains(word) ? 2 : 0) + (fields.text.contains(word) ? 1 : 0)
                 if wordScore > 0 { matched += 1 }
                 score += wordScore
@@ -109,8 +111,10 @@ struct ToolCatalog: Sendable {
         let name = tool.name.replacingOccurrences(of: "_", with: " ")
         switch entry {
         case .operation(let operation):
-            return (name, operation.summary.lowercased(), (operation.method.rawValue + " " + operation.path).lowercased(),
-                    ((tool.description ?? "") + " " + operation.tags.joined(separator: " ")).lowercased())
+            return (
+                name, operation.summary.lowercased(), (operation.method.rawValue + " " + operation.path).lowercased(),
+                ((tool.description ?? "") + " " + operation.tags.joined(separator: " ")).lowercased()
+            )
         case .meta:
             return (name, (tool.title ?? "").lowercased(), "", (tool.description ?? "").lowercased())
         }
@@ -120,7 +124,8 @@ struct ToolCatalog: Sendable {
     func summary(of entry: Entry) -> JSONOut {
         let tool = self.tool(entry)
         var fields: [(String, JSONOut)] = [
-            ("name", .string(tool.name)), ("title", .optional(tool.title)), ("description", .optional(tool.description)),
+            ("name", .string(tool.name)), ("title", .optional(tool.title)),
+            ("description", .optional(tool.description)),
         ]
         if case .operation(let operation) = entry {
             fields.append(("method", .string(operation.method.rawValue)))
@@ -150,8 +155,9 @@ struct ToolCatalog: Sendable {
     /// RFC 3986 unreserved characters: letters, digits, `-._~`.
     static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             return true
         default:
             return false
@@ -173,15 +179,21 @@ struct ToolCatalog: Sendable {
             return MCP.Tool(
                 name: meta.rawValue, title: "Find tools",
                 description: "Finds the tools for any CreatorAudit API v2 endpoint by words (\"video timeseries\", "
-                    + "\"link creator account\", \"delete\"). Only a few tools are listed up front; every endpoint is a "
-                    + "tool. Each hit gives the tool's name, its HTTP method and path, the scope it needs and its input "
-                    + "schema: call it by name, or through call_v2_endpoint with that method and path.",
-                inputSchema: objectSchema([
-                    "query": .object(["type": .string("string"), "maxLength": .int(200),
-                                      "description": .string("Words to look for; empty lists every tool.")]),
-                    "limit": .object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(50),
-                                      "default": .int(10), "description": .string("At most this many tools.")]),
-                ], required: ["query"]),
+                    + "\"link creator account\", \"delete\"). Only a few tools are listed up front; every "
+                    + "endpoint is a tool. Each hit gives the tool's name, its HTTP method and path, the scope it "
+                    + "needs and its input schema: call it by name, or through call_v2_endpoint with that method "
+                    + "and path.",
+                inputSchema: objectSchema(
+                    [
+                        "query": .object([
+                            "type": .string("string"), "maxLength": .int(200),
+                            "description": .string("Words to look for; empty lists every tool."),
+                        ]),
+                        "limit": .object([
+                            "type": .string("integer"), "minimum": .int(1), "maximum": .int(50),
+                            "default": .int(10), "description": .string("At most this many tools."),
+                        ]),
+                    ], required: ["query"]),
                 annotations: readOnly)
         case .getHelp:
             return MCP.Tool(
@@ -190,37 +202,48 @@ struct ToolCatalog: Sendable {
                     + "engagement rate are computed, how lists page, what errors mean, and lists every tool by group. "
                     + "Read it before interpreting metrics.",
                 inputSchema: objectSchema([
-                    "topic": .object(["type": .string("string"), "enum": .array(MCPHelp.Topic.allCases.map { .string($0.rawValue) }),
-                                      "description": .string("One section; all of them when absent.")]),
+                    "topic": .object([
+                        "type": .string("string"), "enum": .array(MCPHelp.Topic.allCases.map { .string($0.rawValue) }),
+                        "description": .string("One section; all of them when absent."),
+                    ])
                 ]),
                 annotations: readOnly)
         case .callV2Endpoint:
             return MCP.Tool(
                 name: meta.rawValue, title: "Call any v2 endpoint",
                 description: "Calls any endpoint of the CreatorAudit API v2 by method and path, e.g. GET "
-                    + "/v2/creators/{id}/analytics with query {\"period\": \"90d\"}. The path must be one of the API's "
-                    + "paths (see search_tools) with the ids filled in. The key's scopes apply as for any request: reads "
-                    + "need `read`, writes `write`. The result is the API's JSON answer; an error is its problem document.",
-                inputSchema: objectSchema([
-                    "method": .object(["type": .string("string"),
-                                       "enum": .array(["GET", "POST", "PUT", "PATCH", "DELETE"].map(Value.string))]),
-                    "path": .object(["type": .string("string"), "pattern": .string("^/v2/"),
-                                     "description": .string("The path with ids filled in, without the query string.")]),
-                    "query": .object([
-                        "type": .string("object"),
-                        "description": .string("Query parameters; a list repeats the parameter."),
-                        "additionalProperties": .object([
-                            "type": .array(["string", "number", "integer", "boolean", "array"].map(Value.string)),
+                    + "/v2/creators/{id}/analytics with query {\"period\": \"90d\"}. The path must be one of the "
+                    + "API's paths (see search_tools) with the ids filled in. The key's scopes apply as for any "
+                    + "request: reads need `read`, writes `write`. The result is the API's JSON answer; an error is "
+                    + "its problem document.",
+                inputSchema: objectSchema(
+                    [
+                        "method": .object([
+                            "type": .string("string"),
+                            "enum": .array(["GET", "POST", "PUT", "PATCH", "DELETE"].map(Value.string)),
                         ]),
-                    ]),
-                    "body": .object(["type": .array(["object", "array"].map(Value.string)),
-                                     "description": .string("The JSON request body of a POST, PUT or PATCH.")]),
-                    OperationTool.idempotencyArgument: .object([
-                        "type": .string("string"), "minLength": .int(1), "maxLength": .int(255),
-                        "description": .string("Sent as Idempotency-Key: a retry with the same key and body gets the "
-                            + "first answer again."),
-                    ]),
-                ], required: ["method", "path"]),
+                        "path": .object([
+                            "type": .string("string"), "pattern": .string("^/v2/"),
+                            "description": .string("The path with ids filled in, without the query string."),
+                        ]),
+                        "query": .object([
+                            "type": .string("object"),
+                            "description": .string("Query parameters; a list repeats the parameter."),
+                            "additionalProperties": .object([
+                                "type": .array(["string", "number", "integer", "boolean", "array"].map(Value.string))
+                            ]),
+                        ]),
+                        "body": .object([
+                            "type": .array(["object", "array"].map(Value.string)),
+                            "description": .string("The JSON request body of a POST, PUT or PATCH."),
+                        ]),
+                        OperationTool.idempotencyArgument: .object([
+                            "type": .string("string"), "minLength": .int(1), "maxLength": .int(255),
+                            "description": .string(
+                                "Sent as Idempotency-Key: a retry with the same key and body gets the "
+                                    + "first answer again."),
+                        ]),
+                    ], required: ["method", "path"]),
                 annotations: MCP.Tool.Annotations(openWorldHint: false))
         }
     }

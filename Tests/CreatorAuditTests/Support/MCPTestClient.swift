@@ -13,12 +13,18 @@ final class MCPTestClient: @unchecked Sendable {
 
     init(_ server: TestServer, key: String?, header: String = "Authorization") {
         self.server = server
-        if let key { credential = [(header, header == "Authorization" ? "Bearer \(key)" : key)] } else { credential = [] }
+        if let key {
+            credential = [(header, header == "Authorization" ? "Bearer \(key)" : key)]
+        } else {
+            credential = []
+        }
     }
 
     /// One JSON-RPC message (`id` nil: a notification).
-    func send(_ method: String, _ params: [String: Any]? = nil, notification: Bool = false,
-              headers extra: [(String, String)] = []) async throws -> TestResponse {
+    func send(
+        _ method: String, _ params: [String: Any]? = nil, notification: Bool = false,
+        headers extra: [(String, String)] = []
+    ) async throws -> TestResponse {
         var message: [String: Any] = ["jsonrpc": "2.0", "method": method]
         if let params { message["params"] = params }
         if !notification {
@@ -38,21 +44,26 @@ final class MCPTestClient: @unchecked Sendable {
     /// initialize + notifications/initialized; returns the initialize response.
     @discardableResult
     func initialize(version: String = "2025-06-18") async throws -> TestResponse {
-        let response = try await send("initialize", [
-            "protocolVersion": version, "capabilities": [String: Any](),
-            "clientInfo": ["name": "creatoraudit-tests", "version": "1"],
-        ])
+        let response = try await send(
+            "initialize",
+            [
+                "protocolVersion": version, "capabilities": [String: Any](),
+                "clientInfo": ["name": "creatoraudit-tests", "version": "1"],
+            ])
         sessionID = response.header("Mcp-Session-Id")
         if response.status == 200 {
-            let accepted = try await send("notifications/initialized", notification: true,
-                                          headers: [("MCP-Protocol-Version", version)])
+            let accepted = try await send(
+                "notifications/initialized", notification: true,
+                headers: [("MCP-Protocol-Version", version)])
             #expect(accepted.status == 202)
         }
         return response
     }
 
     /// tools/call; the HTTP response and, when it is a JSON-RPC result, the tool result.
-    func call(_ tool: String, _ arguments: [String: Any] = [:]) async throws -> (http: TestResponse, result: ToolResult?) {
+    func call(
+        _ tool: String, _ arguments: [String: Any] = [:]
+    ) async throws -> (http: TestResponse, result: ToolResult?) {
         let response = try await send("tools/call", ["name": tool, "arguments": arguments])
         guard let result = response.json["result"] as? [String: Any] else { return (response, nil) }
         let text = ((result["content"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
@@ -60,7 +71,9 @@ final class MCPTestClient: @unchecked Sendable {
     }
 
     /// tools/call that must produce a tool result.
-    func result(_ tool: String, _ arguments: [String: Any] = [:], sourceLocation: SourceLocation = #_sourceLocation)
+    func result(
+        _ tool: String, _ arguments: [String: Any] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    )
         async throws -> ToolResult
     {
         let (http, result) = try await call(tool, arguments)

@@ -16,9 +16,13 @@ enum SchemaValidator {
 
         if let types = rules["type"] {
             let names = types.arrayValue?.compactMap(\.stringValue) ?? [types.stringValue].compactMap { $0 }
-            if !names.contains(where: { matches(instance, type: $0) }) { fail("is not \(names.joined(separator: " or "))") }
+            if !names.contains(where: { matches(instance, type: $0) }) {
+                fail("is not \(names.joined(separator: " or "))")
+            }
         }
-        if let options = rules["enum"]?.arrayValue, !options.contains(where: { same($0, instance) }) { fail("is not in enum") }
+        if let options = rules["enum"]?.arrayValue, !options.contains(where: { same($0, instance) }) {
+            fail("is not in enum")
+        }
         if let constant = rules["const"], !same(constant, instance) { fail("is not the constant") }
 
         if let number = numeric(instance) {
@@ -39,11 +43,17 @@ enum SchemaValidator {
                 let range = NSRange(string.startIndex..., in: string)
                 if regex.firstMatch(in: string, range: range) == nil { fail("does not match \(pattern)") }
             }
-            if let format = rules["format"]?.stringValue, !matches(string, format: format) { fail("is not a \(format)") }
+            if let format = rules["format"]?.stringValue, !matches(string, format: format) {
+                fail("is not a \(format)")
+            }
         }
         if case .array(let items) = instance {
-            if let minimum = rules["minItems"]?.intValue, items.count < minimum { fail("has fewer than \(minimum) items") }
-            if let maximum = rules["maxItems"]?.intValue, items.count > maximum { fail("has more than \(maximum) items") }
+            if let minimum = rules["minItems"]?.intValue, items.count < minimum {
+                fail("has fewer than \(minimum) items")
+            }
+            if let maximum = rules["maxItems"]?.intValue, items.count > maximum {
+                fail("has more than \(maximum) items")
+            }
             if let itemSchema = rules["items"] {
                 for (index, item) in items.enumerated() {
                     found += problems(item, itemSchema, at: "\(path)[\(index)]")
@@ -55,8 +65,12 @@ enum SchemaValidator {
             for name in rules["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where object[name] == nil {
                 fail("lacks \(name)")
             }
-            if let maximum = rules["maxProperties"]?.intValue, object.count > maximum { fail("has more than \(maximum) keys") }
-            if let minimum = rules["minProperties"]?.intValue, object.count < minimum { fail("has fewer than \(minimum) keys") }
+            if let maximum = rules["maxProperties"]?.intValue, object.count > maximum {
+                fail("has more than \(maximum) keys")
+            }
+            if let minimum = rules["minProperties"]?.intValue, object.count < minimum {
+                fail("has fewer than \(minimum) keys")
+            }
             for (name, value) in object.sorted(by: { $0.key < $1.key }) {
                 if let nameSchema = rules["propertyNames"] {
                     found += problems(.string(name), nameSchema, at: "\(path).\(name) (name)")
@@ -64,18 +78,23 @@ enum SchemaValidator {
                 if let propertySchema = properties[name] {
                     found += problems(value, propertySchema, at: "\(path).\(name)")
                 } else if let additional = rules["additionalProperties"] {
-                    if case .bool(false) = additional { fail("has unknown key \(name)") } else {
+                    if case .bool(false) = additional {
+                        fail("has unknown key \(name)")
+                    } else {
                         found += problems(value, additional, at: "\(path).\(name)")
                     }
                 }
             }
         }
         for sub in rules["allOf"]?.arrayValue ?? [] { found += problems(instance, sub, at: path) }
-        if let options = rules["anyOf"]?.arrayValue, !options.contains(where: { problems(instance, $0, at: path).isEmpty }) {
+        if let options = rules["anyOf"]?.arrayValue,
+            !options.contains(where: { problems(instance, $0, at: path).isEmpty })
+        {
             fail("matches none of anyOf")
         }
         if let options = rules["oneOf"]?.arrayValue,
-           options.filter({ problems(instance, $0, at: path).isEmpty }).count != 1 {
+            options.filter({ problems(instance, $0, at: path).isEmpty }).count != 1
+        {
             fail("does not match exactly one of oneOf")
         }
         if let negated = rules["not"], problems(instance, negated, at: path).isEmpty { fail("matches not") }
@@ -84,7 +103,8 @@ enum SchemaValidator {
 
     static func matches(_ value: Value, type: String) -> Bool {
         switch (type, value) {
-        case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object): return true
+        case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object):
+            return true
         case ("integer", .int): return true
         case ("integer", .double(let double)): return double.rounded() == double
         case ("number", .int), ("number", .double): return true
@@ -111,8 +131,9 @@ enum SchemaValidator {
         case "date":
             return string.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil
         case "date-time":
-            return string.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#,
-                                options: .regularExpression) != nil
+            return string.range(
+                of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#,
+                options: .regularExpression) != nil
         default: return true  // Formats are annotations unless known.
         }
     }

@@ -6,10 +6,12 @@ extension Templates {
     static let mcpCard = """
         <section class="panel mcp-card" id="mcp">
           <h2>Use with AI agents</h2>
-          <p class="muted">Agents that speak the Model Context Protocol — Claude Code, Codex, VS Code and others — can use
-          every API endpoint as a tool, with the key's scopes and this organization's data only. A <strong>read</strong>
-          key is enough to ask questions; tracking and deleting need <strong>write</strong>.</p>
-          {{^mcp_has_key}}<p class="muted">Replace <code>YOUR_API_KEY</code> with a key of this organization.</p>{{/mcp_has_key}}
+          <p class="muted">Agents that speak the Model Context Protocol — Claude Code, Codex, VS Code and others —
+          can use every API endpoint as a tool, with the key's scopes and this organization's data only. A
+          <strong>read</strong> key is enough to ask questions; tracking and deleting need <strong>write</strong>.</p>
+          {{^mcp_has_key}}
+          <p class="muted">Replace <code>YOUR_API_KEY</code> with a key of this organization.</p>
+          {{/mcp_has_key}}
           {{#mcp_has_key}}<p class="muted">These snippets contain the new key: paste them now.</p>{{/mcp_has_key}}
           <div class="secret-row">
             <span>Server URL</span> <code id="mcp-url" class="snippet-inline">{{mcp_url}}</code>
@@ -34,11 +36,15 @@ extension Templates {
             <button type="button" class="button small copy" data-copy="mcp-codex" hidden>Copy</button>
           </div>
           <h3>VS Code</h3>
-          <p class="muted"><code>.vscode/mcp.json</code> — VS Code asks for the key once and keeps it out of the file:</p>
+          <p class="muted"><code>.vscode/mcp.json</code> — VS Code asks for the key once and keeps it out of the
+          file:</p>
           <div class="snippet-row">
             <pre class="snippet" id="mcp-vscode">{
           "inputs": [
-            { "type": "promptString", "id": "creatoraudit-key", "description": "CreatorAudit API key", "password": true }
+            {
+              "type": "promptString", "id": "creatoraudit-key",
+              "description": "CreatorAudit API key", "password": true
+            }
           ],
           "servers": {
             "creatoraudit": {
