@@ -237,19 +237,23 @@ struct MCPTransportTests {
     func rateLimitCounting() async throws {
         try await TestServer.run(.sqlite) { server in
             let organization = try await Fixtures.organization(server.database)
-            try await Fixtures.setRateLimit(server.database, organization, 6)
+            try await Fixtures.setRateLimit(server.database, organization, 8)
             let key = try await Fixtures.key(server.services, organization).token.secret
             let client = MCPTestClient(server, key: key)
             let initialized = try await client.initialize()  // initialize + notifications/initialized: 2
-            #expect(initialized.header("X-RateLimit-Remaining") == "5")
+            #expect(initialized.header("X-RateLimit-Remaining") == "7")
             let listed = try await client.send("tools/list")  // 3
-            #expect(listed.header("X-RateLimit-Remaining") == "3")
+            #expect(listed.header("X-RateLimit-Remaining") == "5")
             let (call, _) = try await client.call("get_api_key_info")  // 4, counted by GET /v2/whoami
-            #expect(call.header("X-RateLimit-Remaining") == "2")
+            #expect(call.header("X-RateLimit-Remaining") == "4")
             let (help, _) = try await client.call("get_help", ["topic": "windows"])  // 5
-            #expect(help.header("X-RateLimit-Remaining") == "1")
-            _ = try await client.call("list_accounts")  // 6
-            let (limited, result) = try await client.call("list_accounts")  // 7: over the limit
+            #expect(help.header("X-RateLimit-Remaining") == "3")
+            let (health, _) = try await client.call("get_health")  // 6: /v2/health is per address, so counted here
+            #expect(health.header("X-RateLimit-Remaining") == "2")
+            let (invalid, _) = try await client.call("get_account", ["id": 1, "nonsense": true])  // 7, never sent
+            #expect(invalid.header("X-RateLimit-Remaining") == "1")
+            _ = try await client.call("list_accounts")  // 8
+            let (limited, result) = try await client.call("list_accounts")  // 9: over the limit
             let refused = try #require(result)
             #expect(limited.status == 200 && refused.isError && refused.code == "RATE_LIMITED")
             let direct = try await server.whoami(key)

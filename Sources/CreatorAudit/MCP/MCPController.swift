@@ -6,8 +6,8 @@
 // session ids are signed rather than stored (MCPSessionID), so DELETE /mcp is 405 too.
 //
 // Which requests count against the key's rate limit and usage: each POST to /mcp counts once. A tool call that
-// reaches the API is counted by the API request it makes (not twice); everything else (initialize, tools/list,
-// search_tools, get_help, notifications, refusals) is counted here.
+// reaches an authenticated API route is counted by the API request it makes (not twice); everything else
+// (initialize, tools/list, search_tools, get_help, notifications, refusals) is counted here.
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -77,57 +77,62 @@ struct MCPController {
             try keyAuth.admit(key, context: context)
             return Self.unreadable(bytes)
         }
-        let callsAPI = Self.callsAPI(message, catalog: catalog)
-        if !callsAPI { try keyAuth.admit(key, context: context) }
+        let (response, countedByAPI) = try await respond(
+            to: message, catalog: catalog, key: key, token: token, request: request, context: context)
+        // Counted once the answer is known, so each request counts exactly once (and is refused with 429 when over
+        // the limit). Nothing answered here has side effects: whatever writes went through the API, which counted.
+        if !countedByAPI { try keyAuth.admit(key, context: context) }
+        return response
+    }
 
+    /// The answer to one message, and whether an API request made for it was already counted.
+    func respond(
+        to message: IncomingMessage, catalog: ToolCatalog, key: AuthenticatedKey, token: Substring,
+        request: HummingbirdCore.Request, context: AppRequestContext
+    ) async throws -> (HummingbirdCore.Response, countedByAPI: Bool) {
         let signer = try await sessions.current()
         if message.method == Initialize.name, case .request(let id) = message.kind {
-            return try initialize(message, id: id, sessionID: signer.issue(for: key.keyID), catalog: catalog)
+            return (try initialize(message, id: id, sessionID: signer.issue(for: key.keyID), catalog: catalog), false)
         }
         guard let sessionID = request.headers[MCPReply.sessionHeader] else {
-            return MCPReply.error(
-                MCPReply.invalidRequest, "Mcp-Session-Id is required: send initialize first.",
-                id: message.id, status: .badRequest)
+            let detail = "Mcp-Session-Id is required: send initialize first."
+            return (MCPReply.error(MCPReply.invalidRequest, detail, id: message.id, status: .badRequest), false)
         }
-        // Another key's session, an expired installation secret or a made-up id: all unknown, as the spec says.
+        // Another key's session, another installation's or a made-up id: all unknown, as the specification says.
         guard signer.verify(sessionID, for: key.keyID) else {
-            return MCPReply.error(
-                MCPReply.invalidRequest, "No such session: send initialize again.",
-                id: message.id, status: .notFound)
+            let detail = "No such session: send initialize again."
+            return (MCPReply.error(MCPReply.invalidRequest, detail, id: message.id, status: .notFound), false)
         }
         if let version = request.headers[MCPReply.protocolVersionHeader], !Version.supported.contains(version) {
-            return MCPReply.error(
-                MCPReply.invalidRequest,
-                "MCP-Protocol-Version \(Self.printable(version)) is not "
-                    + "supported.", id: message.id, status: .badRequest, sessionID: sessionID)
+            let detail = "MCP-Protocol-Version \(Self.printable(version)) is not supported."
+            return (MCPReply.error(MCPReply.invalidRequest, detail, id: message.id, status: .badRequest), false)
         }
-        guard case .request(let id) = message.kind else { return MCPReply.accepted(sessionID: sessionID) }
+        guard case .request(let id) = message.kind else { return (MCPReply.accepted(sessionID: sessionID), false) }
 
         switch message.method {
         case Ping.name?:
-            return try MCPReply.result(Ping.self, id: id, Empty(), sessionID: sessionID)
+            return (try MCPReply.result(Ping.self, id: id, Empty(), sessionID: sessionID), false)
         case ListTools.name?:
             let all = request.uri.queryParameters["tools"].map { $0 == "all" } ?? false
-            return try MCPReply.result(
-                ListTools.self, id: id, .init(tools: catalog.listed(all: all)), sessionID: sessionID)
+            let tools = ListTools.Result(tools: catalog.listed(all: all))
+            return (try MCPReply.result(ListTools.self, id: id, tools, sessionID: sessionID), false)
         case CallTool.name?:
             guard case .callTool(let parameters) = message.parameters else { break }
-            guard catalog.entry(named: parameters.name) != nil else {
-                // The transport specification's answer to an unknown tool: a JSON-RPC error, not a tool error.
-                return MCPReply.error(
-                    MCPReply.invalidParams,
-                    "Unknown tool \(Self.printable(parameters.name)): "
-                        + "search_tools finds the tools.", id: id, sessionID: sessionID)
+            guard let entry = catalog.entry(named: parameters.name) else {
+                // The MCP specification's answer to an unknown tool: a JSON-RPC error, not a tool error.
+                let detail = "Unknown tool \(Self.printable(parameters.name)): search_tools finds the tools."
+                return (MCPReply.error(MCPReply.invalidParams, detail, id: id, sessionID: sessionID), false)
             }
-            let result = try await callTool(
-                parameters, catalog: catalog, key: key, token: token, request: request, context: context)
-            return try MCPReply.result(CallTool.self, id: id, result, sessionID: sessionID)
+            let (result, countedByAPI) = try await callTool(
+                entry, arguments: parameters.arguments ?? [:], catalog: catalog, token: token, request: request,
+                context: context)
+            return (try MCPReply.result(CallTool.self, id: id, result, sessionID: sessionID), countedByAPI)
         default:
-            return MCPReply.error(
-                MCPReply.methodNotFound, "\(Self.printable(message.method ?? "")) is not supported.",
-                id: id, sessionID: sessionID)
+            let detail = "\(Self.printable(message.method ?? "")) is not supported."
+            return (MCPReply.error(MCPReply.methodNotFound, detail, id: id, sessionID: sessionID), false)
         }
-        return MCPReply.error(MCPReply.invalidParams, Self.invalidReason(message), id: id, sessionID: sessionID)
+        let reason = Self.invalidReason(message)
+        return (MCPReply.error(MCPReply.invalidParams, reason, id: id, sessionID: sessionID), false)
     }
 
     func initialize(
@@ -147,26 +152,22 @@ struct MCPController {
         return try MCPReply.result(Initialize.self, id: id, result, sessionID: sessionID)
     }
 
-    /// One tool call of a known tool. Argument problems found before the API is reached, and the API's own
-    /// refusals, are tool errors carrying a problem document.
+    /// One tool call. Argument problems found before the API is reached, and the API's own refusals, are tool
+    /// errors carrying a problem document. `countedByAPI`: the API request it made counted against the key.
     func callTool(
-        _ parameters: CallTool.Parameters, catalog: ToolCatalog, key: AuthenticatedKey, token: Substring,
+        _ entry: ToolCatalog.Entry, arguments: [String: Value], catalog: ToolCatalog, token: Substring,
         request: HummingbirdCore.Request, context: AppRequestContext
-    ) async throws -> CallTool.Result {
-        let arguments = parameters.arguments ?? [:]
+    ) async throws -> (CallTool.Result, countedByAPI: Bool) {
         let call: APICall
         do {
-            switch catalog.entry(named: parameters.name) {
-            case nil:
-                throw APIError(.notFound, "There is no tool of this name.")
+            switch entry {
             case .meta(.searchTools):
-                return try Self.text(searchTools(arguments, catalog: catalog).serialized())
+                return (Self.text(try searchTools(arguments, catalog: catalog).serialized()), false)
             case .meta(.getHelp):
-                return try Self.text(Array(help(arguments, catalog: catalog).utf8))
+                return (Self.text(Array(try help(arguments, catalog: catalog).utf8)), false)
             case .meta(.getAPIKeyInfo):
-                if let problem = ToolArguments.unknown(arguments, allowed: [], tool: parameters.name).first {
-                    throw APIError.validation([problem])
-                }
+                let unknown = ToolArguments.unknown(arguments, allowed: [], tool: entry.name)
+                guard unknown.isEmpty else { throw APIError.validation(unknown) }
                 call = APICall(method: .get, target: "/v2/whoami")
             case .meta(.callV2Endpoint):
                 call = try ToolArguments.call(endpoint: arguments, catalog: catalog)
@@ -174,16 +175,15 @@ struct MCPController {
                 call = try ToolArguments.call(operation, arguments)
             }
         } catch let error as APIError {
-            // Refused before reaching the API: this request was not counted yet.
-            if Self.callsAPI(parameters.name, catalog: catalog) { try keyAuth.admit(key, context: context) }
             let problem = ProblemMiddleware.problemBody(error, instance: request.uri.path, requestID: context.requestID)
-            return Self.text(problem, isError: true)
+            return (Self.text(problem, isError: true), false)
         }
         let answer = try await api.send(call, token: token, outer: request, context: context)
         context.facts.addHeaders(
             InProcessAPI.rateLimitHeaders.compactMap { name in answer.headers[name].map { (name, $0) } })
         let body = answer.body.isEmpty ? Array("{\"status\":\(answer.status)}".utf8) : answer.body
-        return Self.text(body, isError: answer.status >= 400)
+        // /v2/health, /v2/meta and the like are limited per address, not per key: then this request counts here.
+        return (Self.text(body, isError: answer.status >= 400), catalog.authenticates(call))
     }
 
     func searchTools(_ arguments: [String: Value], catalog: ToolCatalog) throws -> JSONOut {
@@ -230,19 +230,6 @@ struct MCPController {
     static func credential(_ headers: HTTPFields) -> String? {
         if let key = headers[apiKeyHeader] { return "Bearer " + key.trimmingCharacters(in: .whitespaces) }
         return headers[.authorization]
-    }
-
-    /// Whether this message is a tool call that will be run as an API request (which counts it).
-    static func callsAPI(_ message: IncomingMessage, catalog: ToolCatalog) -> Bool {
-        guard case .request = message.kind, case .callTool(let parameters) = message.parameters else { return false }
-        return callsAPI(parameters.name, catalog: catalog)
-    }
-
-    static func callsAPI(_ tool: String, catalog: ToolCatalog) -> Bool {
-        switch catalog.entry(named: tool) {
-        case .operation?, .meta(.getAPIKeyInfo)?, .meta(.callV2Endpoint)?: return true
-        case .meta(.searchTools)?, .meta(.getHelp)?, nil: return false
-        }
     }
 
     static func text(_ bytes: [UInt8], isError: Bool = false) -> CallTool.Result {

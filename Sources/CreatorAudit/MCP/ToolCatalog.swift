@@ -17,6 +17,13 @@ struct ToolCatalog: Sendable {
     enum Entry: Sendable {
         case operation(OperationTool)
         case meta(MetaTool)
+
+        var name: String {
+            switch self {
+            case .operation(let operation): return operation.name
+            case .meta(let meta): return meta.rawValue
+            }
+        }
     }
 
     /// What `tools/list` shows by default, in this order.
@@ -145,11 +152,19 @@ struct ToolCatalog: Sendable {
         let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         guard segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && $0.utf8.allSatisfy(Self.isUnreserved) })
         else { return false }
-        return operations.contains { operation in
-            let template = operation.path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-            return template.count == segments.count
-                && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }
+        return operations.contains { Self.matches($0.path, segments) }
+    }
+
+    /// Whether the API checks the key on `call`'s route (not on /v2/health, /v2/meta, /v2/openapi.json, /v2/docs).
+    func authenticates(_ call: APICall) -> Bool {
+        let path = call.target.split(separator: "?", maxSplits: 1).first ?? ""
+        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        return !operations.contains { !$0.needsKey && $0.method == call.method && Self.matches($0.path, segments) }
+    }
+
+    static func matches(_ template: String, _ segments: [Substring]) -> Bool {
+        let parts = template.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == segments.count && zip(parts, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
 
     /// RFC 3986 unreserved characters: letters, digits, `-._~`.
