@@ -263,6 +263,25 @@ struct MCPTransportTests {
         }
     }
 
+    @Test("behind a trusted proxy, a tool call is served like the MCP request carrying it, for the same client")
+    func behindProxy() async throws {
+        let capture = LogCapture()
+        try await TestServer.run(.sqlite, logger: capture.logger(level: .info), configure: {
+            $0.transport = .behindProxy(trustedProxies: [CIDR("127.0.0.0/8")!])
+        }) { server in
+            let tenant = try await Tenant.make(server)
+            let client = MCPTestClient(server, key: tenant.readKey)
+            client.extraHeaders = [("X-Forwarded-Proto", "https"), ("X-Forwarded-For", "203.0.113.7")]
+            #expect(try await client.initialize().status == 200)
+            let whoami = try await client.result("get_api_key_info")
+            #expect(!whoami.isError && whoami.data["api_key_name"] as? String == "read key")
+            client.extraHeaders = []
+            #expect(try await client.send("tools/list").status == 403, "not HTTPS: refused before the key is read")
+        }
+        let inner = try #require(capture.text.split(separator: "\n").first { $0.contains("route=/v2/whoami") })
+        #expect(inner.contains("client=203.0.113.7") && inner.contains("status=200"))
+    }
+
     @Test("write tools honour idempotency keys like the API")
     func idempotency() async throws {
         try await TestServer.run(.sqlite) { server in

@@ -9,6 +9,8 @@ final class MCPTestClient: @unchecked Sendable {
     var credential: [(String, String)]
     var sessionID: String?
     var path = "/mcp"
+    /// Sent with every request (e.g. a proxy's X-Forwarded-* headers).
+    var extraHeaders: [(String, String)] = []
     private var nextID = 1
 
     init(_ server: TestServer, key: String?, header: String = "Authorization") {
@@ -36,7 +38,7 @@ final class MCPTestClient: @unchecked Sendable {
     }
 
     func post(_ body: String, headers extra: [(String, String)] = []) async throws -> TestResponse {
-        var headers = credential + [("Accept", "application/json, text/event-stream")] + extra
+        var headers = credential + [("Accept", "application/json, text/event-stream")] + extraHeaders + extra
         if let sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
         return try await server.request(.POST, path, headers: headers, body: body)
     }
