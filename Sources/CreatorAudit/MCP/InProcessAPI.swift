@@ -50,7 +50,6 @@ final class InProcessAPI: Sendable {
         }
         var fields = HTTPFields()
         fields[.authorization] = "Bearer " + token
-        fields[.accept] = "application/json"
         fields[.xRequestID] = context.requestID
         for name in Self.forwardedHeaders {
             for value in outer.headers[values: name] { fields.append(HTTPField(name: name, value: value)) }

@@ -126,7 +126,7 @@ struct MCPController {
             let (result, countedByAPI) = try await callTool(
                 entry, arguments: parameters.arguments ?? [:], catalog: catalog, token: token, request: request,
                 context: context)
-            return (try MCPReply.result(CallTool.self, id: id, result, sessionID: sessionID), countedByAPI)
+            return (MCPReply.toolResult(id: id, result, sessionID: sessionID), countedByAPI)
         default:
             let detail = "\(Self.printable(message.method ?? "")) is not supported."
             return (MCPReply.error(MCPReply.methodNotFound, detail, id: id, sessionID: sessionID), false)
@@ -157,14 +157,14 @@ struct MCPController {
     func callTool(
         _ entry: ToolCatalog.Entry, arguments: [String: Value], catalog: ToolCatalog, token: Substring,
         request: HummingbirdCore.Request, context: AppRequestContext
-    ) async throws -> (CallTool.Result, countedByAPI: Bool) {
+    ) async throws -> (ToolOutput, countedByAPI: Bool) {
         let call: APICall
         do {
             switch entry {
             case .meta(.searchTools):
-                return (Self.text(try searchTools(arguments, catalog: catalog).serialized()), false)
+                return (ToolOutput(try searchTools(arguments, catalog: catalog).serialized()), false)
             case .meta(.getHelp):
-                return (Self.text(Array(try help(arguments, catalog: catalog).utf8)), false)
+                return (ToolOutput(Array(try help(arguments, catalog: catalog).utf8)), false)
             case .meta(.getAPIKeyInfo):
                 let unknown = ToolArguments.unknown(arguments, allowed: [], tool: entry.name)
                 guard unknown.isEmpty else { throw APIError.validation(unknown) }
@@ -176,14 +176,14 @@ struct MCPController {
             }
         } catch let error as APIError {
             let problem = ProblemMiddleware.problemBody(error, instance: request.uri.path, requestID: context.requestID)
-            return (Self.text(problem, isError: true), false)
+            return (ToolOutput(problem, isError: true), false)
         }
         let answer = try await api.send(call, token: token, outer: request, context: context)
         context.facts.addHeaders(
             InProcessAPI.rateLimitHeaders.compactMap { name in answer.headers[name].map { (name, $0) } })
         let body = answer.body.isEmpty ? Array("{\"status\":\(answer.status)}".utf8) : answer.body
         // /v2/health, /v2/meta and the like are limited per address, not per key: then this request counts here.
-        return (Self.text(body, isError: answer.status >= 400), catalog.authenticates(call))
+        return (ToolOutput(body, isError: answer.status >= 400), catalog.authenticates(call))
     }
 
     func searchTools(_ arguments: [String: Value], catalog: ToolCatalog) throws -> JSONOut {
@@ -230,12 +230,6 @@ struct MCPController {
     static func credential(_ headers: HTTPFields) -> String? {
         if let key = headers[apiKeyHeader] { return "Bearer " + key.trimmingCharacters(in: .whitespaces) }
         return headers[.authorization]
-    }
-
-    static func text(_ bytes: [UInt8], isError: Bool = false) -> CallTool.Result {
-        CallTool.Result(
-            content: [.text(text: String(decoding: bytes, as: UTF8.self), annotations: nil, _meta: nil)],
-            isError: isError)
     }
 
     /// A body that is not one JSON-RPC message: unparseable JSON, a batch, or JSON that is not JSON-RPC 2.0.

@@ -73,6 +73,24 @@ struct IncomingMessage: Decodable, Sendable {
     }
 }
 
+/// What a tool call produced: the text of its one content item (an API answer, a problem document, help).
+struct ToolOutput: Sendable {
+    let text: [UInt8]
+    let isError: Bool
+
+    init(_ text: [UInt8], isError: Bool = false) {
+        self.text = text
+        self.isError = isError
+    }
+
+    /// The same, as the SDK's type.
+    var result: CallTool.Result {
+        CallTool.Result(
+            content: [.text(text: String(decoding: text, as: UTF8.self), annotations: nil, _meta: nil)],
+            isError: isError)
+    }
+}
+
 /// Answers of the MCP endpoint.
 enum MCPReply {
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
@@ -91,6 +109,59 @@ enum MCPReply {
         -> HummingbirdCore.Response
     {
         json(Array(try encoder.encode(MCP.Response<M>(id: id, result: result))), status: .ok, sessionID: sessionID)
+    }
+
+    /// A tools/call result whose content is one text: CallTool.Result's wire form
+    /// (`{"content":[{"type":"text","text":…}],"isError":…}`; MCPCatalogTests decodes it with the SDK's types),
+    /// written directly instead of through JSONEncoder, because the text is an API answer of up to hundreds of
+    /// kilobytes and this is every tool call's path (BENCHMARKS.md, "MCP").
+    static func toolResult(id: ID, _ output: ToolOutput, sessionID: String?) -> HummingbirdCore.Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if let sessionID { headers[sessionHeader] = sessionID }
+        return HummingbirdCore.Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: toolResultBody(id: id, output)))
+    }
+
+    static func toolResultBody(id: ID, _ output: ToolOutput) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(output.text.count + output.text.count / 8 + 128)
+        buffer.writeString("{\"jsonrpc\":\"2.0\",\"id\":")
+        switch id {
+        case .string(let string): buffer.writeBytes(JSONOut.string(string).serialized())
+        case .number(let number): buffer.writeString(String(number))
+        }
+        buffer.writeString(",\"result\":{\"content\":[{\"type\":\"text\",\"text\":")
+        writeJSONString(output.text, into: &buffer)
+        buffer.writeString(output.isError ? "}],\"isError\":true}}" : "}],\"isError\":false}}")
+        return buffer
+    }
+
+    /// `bytes` (UTF-8) as a JSON string: runs that need no escaping are copied whole.
+    static func writeJSONString(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            for index in 0..<raw.count {
+                let byte = raw[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[start..<index]))
+                switch byte {
+                case UInt8(ascii: "\""): buffer.writeString("\\\"")
+                case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+                case 0x0A: buffer.writeString("\\n")
+                case 0x0D: buffer.writeString("\\r")
+                case 0x09: buffer.writeString("\\t")
+                default:
+                    buffer.writeString("\\u00")
+                    buffer.writeInteger(JSONOut.hexDigits[Int(byte >> 4)])
+                    buffer.writeInteger(JSONOut.hexDigits[Int(byte & 0x0F)])
+                }
+                start = index + 1
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[start..<raw.count]))
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
     }
 
     /// A JSON-RPC error. `status` is 200 for an error about a request the endpoint understood; the transport's own

@@ -41,20 +41,52 @@ struct MCPSessionID: Sendable {
     private func mac(_ random: [UInt8], _ keyID: APIKeyID) -> [UInt8] {
         var hmac = HMAC<SHA256>(key: signingKey)
         hmac.update(data: random)
-        hmac.update(data: Array(keyID.description.utf8))
+        withUnsafeBytes(of: keyID.uuid.uuid) { hmac.update(data: $0) }
         return Array(hmac.finalize().prefix(Self.macBytes))
     }
 
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    /// Byte → its 6-bit value in `alphabet`, 0xFF for anything else. (Foundation's base64 and string
+    /// replacement were a visible share of every request in the MCP benchmark's profile.)
+    static let values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+        return table
+    }()
+
+    /// base64url without padding (RFC 4648 §5).
     static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            var bits = 0
+            for byte in chunk { bits = bits << 8 | Int(byte) }
+            bits <<= 8 * (3 - chunk.count)
+            for position in 0...chunk.count { out.append(alphabet[(bits >> (18 - 6 * position)) & 0x3F]) }
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func decodeBase64URL(_ text: String) -> [UInt8]? {
-        guard text.utf8.count <= 64 else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64.append("=") }
-        return Data(base64Encoded: base64).map(Array.init)
+        let input = Array(text.utf8)
+        guard input.count <= 64, input.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 3 / 4)
+        var bits = 0, count = 0
+        for byte in input {
+            let value = values[Int(byte)]
+            guard value != 0xFF else { return nil }
+            bits = bits << 6 | Int(value)
+            count += 6
+            if count >= 8 {
+                count -= 8
+                out.append(UInt8((bits >> count) & 0xFF))
+            }
+        }
+        return out
     }
 }
 

@@ -42,6 +42,8 @@ struct ToolCatalog: Sendable {
     /// What the document did not allow to build (nothing, for the committed document; the tests check).
     let problems: [String]
     private let operationsByName: [String: OperationTool]
+    /// `GET /v2/health` and the other routes without a key (none has a path parameter).
+    private let keylessRoutes: Set<String>
 
     init(document: OpenAPIDocument) {
         let (operations, builderProblems) = OperationToolBuilder(document: document.root).build()
@@ -55,8 +57,12 @@ struct ToolCatalog: Sendable {
             byName[operation.name] = operation
         }
         operationsByName = byName
+        keylessRoutes = Set(operations.filter { !$0.needsKey }.map { $0.method.rawValue + " " + $0.path })
         metaTools = Dictionary(uniqueKeysWithValues: MetaTool.allCases.map { ($0, Self.definition(of: $0)) })
         apiVersion = document.root["info"]?["version"]?.stringValue ?? "2"
+        for operation in operations where !operation.needsKey && !operation.pathParameters.isEmpty {
+            problems.append("\(operation.name) needs no key but has path parameters (see authenticates)")
+        }
         for name in Self.pinned where byName[name] == nil && MetaTool(rawValue: name) == nil {
             problems.append("the pinned tool \(name) does not exist")
         }
@@ -157,9 +163,8 @@ struct ToolCatalog: Sendable {
 
     /// Whether the API checks the key on `call`'s route (not on /v2/health, /v2/meta, /v2/openapi.json, /v2/docs).
     func authenticates(_ call: APICall) -> Bool {
-        let path = call.target.split(separator: "?", maxSplits: 1).first ?? ""
-        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        return !operations.contains { !$0.needsKey && $0.method == call.method && Self.matches($0.path, segments) }
+        let path = call.target.firstIndex(of: "?").map { String(call.target[..<$0]) } ?? call.target
+        return !keylessRoutes.contains(call.method.rawValue + " " + path)
     }
 
     static func matches(_ template: String, _ segments: [Substring]) -> Bool {
