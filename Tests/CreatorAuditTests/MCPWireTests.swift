@@ -28,6 +28,39 @@ struct MCPWireTests {
         }
     }
 
+    @Test("the message parser reads what JSON allows, as Foundation reads it, and refuses everything else")
+    func messageParser() throws {
+        let deepest = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
+        let valid = [
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":[1,-2.5e3,true,null,0.25]}}}"#,
+            #" { "a" : "\u00e9\ud83c\udfa5 \" \\ \/ \b\f\n\r\t" , "b" : [ ] , "c" : { } , "d":0 , "e":-0.0 } "#,
+            "[1,2,3]", "\"é ✓\"", "123456789012", "1E2", "0.5", "-7", deepest,
+        ]
+        for text in valid {
+            let ours = try JSONRPCParser.parse(Array(text.utf8))
+            let foundation = try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+            #expect(ours == foundation, "\(text)")
+        }
+        let invalid = [
+            "", " ", "{", "}", #"{"a"}"#, #"{"a":}"#, #"{"a":1,}"#, "[1,]", "01", "1.", ".5", "-", "+1", "1e", "tru",
+            "nul", #""a"#, "\"a\u{09}b\"", #""\x""#, #""\u12""#, #""\ud83c""#, "{} {}", "NaN", "[" + deepest + "]",
+        ]
+        for text in invalid {
+            #expect(throws: JSONRPCParser.Failure.self, "\(text)") { try JSONRPCParser.parse(Array(text.utf8)) }
+        }
+        let message = try IncomingMessage(Array(valid[0].utf8))
+        guard case .callTool(let parameters) = message.parameters, case .request(let id) = message.kind else {
+            Issue.record("not a tools/call request")
+            return
+        }
+        #expect(id == .number(1) && parameters.name == "x")
+        #expect(parameters.arguments?["a"] == .array([.int(1), .int(-2500), .bool(true), .null, .double(0.25)]))
+        #expect(throws: IncomingMessage.NotJSONRPC.self) { try IncomingMessage(Array(#"{"id":1,"method":"x"}"#.utf8)) }
+        #expect(throws: IncomingMessage.NotJSONRPC.self) {
+            try IncomingMessage(Array(#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#.utf8))
+        }
+    }
+
     @Test("a session id is accepted for the key that opened it, on any node of the installation, and for no other")
     func sessionIDs() throws {
         let secret = SymmetricKey(size: .bits256)

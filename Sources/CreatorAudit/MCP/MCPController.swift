@@ -49,13 +49,16 @@ struct MCPController {
 
     func addRoutes(to root: Routes) {
         /// MCP messages (JSON-RPC 2.0, one per request) from an agent's MCP client.
-        root.group(middleware: JSONOnlyMiddleware()).on(.post, "mcp") { request, context in
-            try await post(request, context)
-        }
+        root.on(.post, "mcp") { request, context in try await post(request, context) }
     }
 
     func post(_ request: HummingbirdCore.Request, _ context: AppRequestContext) async throws -> HummingbirdCore.Response
     {
+        // The body must be JSON, as on /v2 (415 before any credential is looked at). Accept is not checked: MCP
+        // clients accept JSON by definition, and every answer here is JSON.
+        guard Self.isJSON(request.headers[.contentType]) else {
+            throw APIError(.unsupportedMediaType, "The request body must be application/json.")
+        }
         // DNS-rebinding defence the transport requires; agents' clients send no Origin at all.
         if let sent = request.headers[.origin], sent.lowercased() != origin.lowercased() {
             throw APIError(.forbidden, "Requests from this Origin are not accepted.")
@@ -71,11 +74,10 @@ struct MCPController {
         let bytes = try await JSONBody.collect(request, context: context)
         let message: IncomingMessage
         do {
-            guard JSONBody.depth(of: bytes) <= JSONBody.maximumDepth else { throw IncomingMessage.NotJSONRPC() }
-            message = try IncomingMessage.decode(bytes)
+            message = try IncomingMessage(bytes)
         } catch {
             try keyAuth.admit(key, context: context)
-            return Self.unreadable(bytes)
+            return Self.unreadable(bytes, notJSON: error is JSONRPCParser.Failure)
         }
         let (response, countedByAPI) = try await respond(
             to: message, catalog: catalog, key: key, token: token, request: request, context: context)
@@ -226,24 +228,31 @@ struct MCPController {
 
     // MARK: Helpers
 
+    /// `application/json` as every client spells it, byte for byte; any other spelling goes through the API's parser.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        if contentType.utf8.elementsEqual("application/json".utf8) { return true }
+        return JSONOnlyMiddleware.isJSON(contentType)
+    }
+
     /// `x-creatoraudit-api-key: <key>` (for clients that keep `Authorization` for themselves), else `Authorization`.
     static func credential(_ headers: HTTPFields) -> String? {
         if let key = headers[apiKeyHeader] { return "Bearer " + key.trimmingCharacters(in: .whitespaces) }
         return headers[.authorization]
     }
 
-    /// A body that is not one JSON-RPC message: unparseable JSON, a batch, or JSON that is not JSON-RPC 2.0.
-    static func unreadable(_ bytes: [UInt8]) -> HummingbirdCore.Response {
-        let first = bytes.first { ![9, 10, 13, 32].contains($0) }
-        if (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))) == nil {
+    /// A body that is not one JSON-RPC message: not JSON (or nested deeper than 32), a batch, or JSON that is
+    /// not JSON-RPC 2.0.
+    static func unreadable(_ bytes: [UInt8], notJSON: Bool) -> HummingbirdCore.Response {
+        if notJSON {
             return MCPReply.error(
-                MCPReply.parseError, "The body is not JSON (or is nested deeper than 32 levels).",
-                id: nil, status: .badRequest)
+                MCPReply.parseError, "The body is not JSON (or is nested deeper than 32 levels).", id: nil,
+                status: .badRequest)
         }
+        let first = bytes.first { ![9, 10, 13, 32].contains($0) }
         let detail =
             first == UInt8(ascii: "[")
-            ? "Batches are not supported: send one message per request."
-            : "The body is not a JSON-RPC 2.0 message."
+            ? "Batches are not supported: send one message per request." : "The body is not a JSON-RPC 2.0 message."
         return MCPReply.error(MCPReply.invalidRequest, detail, id: nil, status: .badRequest)
     }
 

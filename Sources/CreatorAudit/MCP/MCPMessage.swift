@@ -1,6 +1,6 @@
-// JSON-RPC 2.0 messages of the MCP endpoint, with the SDK's types for what they carry. A posted message is decoded
-// once: the envelope and, for the methods we serve, the typed parameters (Initialize.Parameters,
-// CallTool.Parameters) from the same decoder.
+// JSON-RPC 2.0 messages of the MCP endpoint, with the SDK's types for what they carry. A posted message is parsed
+// once (JSONRPCParser) into the envelope and, for the methods we serve, the SDK's parameter types
+// (Initialize.Parameters, CallTool.Parameters); a tool result is written once, directly (toolResult).
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,7 +8,7 @@ import HummingbirdCore
 import MCP
 import NIOCore
 
-struct IncomingMessage: Decodable, Sendable {
+struct IncomingMessage: Sendable {
     enum Kind: Sendable {
         case request(ID)
         case notification
@@ -20,7 +20,7 @@ struct IncomingMessage: Decodable, Sendable {
         case none
         case initialize(Initialize.Parameters)
         case callTool(CallTool.Parameters)
-        /// The method's parameters did not decode (JSON-RPC "invalid params").
+        /// The method's parameters were not what the method takes (JSON-RPC "invalid params").
         case invalid(String)
     }
 
@@ -28,48 +28,62 @@ struct IncomingMessage: Decodable, Sendable {
     let method: String?
     let parameters: Parameters
 
-    private enum Keys: String, CodingKey { case jsonrpc, id, method, params, result, error }
-
+    /// JSON, but not one JSON-RPC 2.0 message (a batch, a missing `jsonrpc`, an id that is neither string nor number).
     struct NotJSONRPC: Error {}
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        guard try container.decodeIfPresent(String.self, forKey: .jsonrpc) == "2.0" else { throw NotJSONRPC() }
+    /// Reads a posted body. Throws `JSONRPCParser.Failure` when it is not JSON, `NotJSONRPC` when it is JSON but
+    /// not one JSON-RPC message.
+    init(_ bytes: [UInt8]) throws {
+        guard case .object(let message) = try JSONRPCParser.parse(bytes), message["jsonrpc"] == .string("2.0")
+        else { throw NotJSONRPC() }
         var id: ID?
-        if container.contains(.id), try !container.decodeNil(forKey: .id) {
-            id = try container.decode(ID.self, forKey: .id)
+        switch message["id"] {
+        case nil, .null?: id = nil
+        case .string(let string)?: id = .string(string)
+        case .int(let number)?: id = .number(number)
+        default: throw NotJSONRPC()
         }
-        method = try container.decodeIfPresent(String.self, forKey: .method)
+        switch message["method"] {
+        case nil: method = nil
+        case .string(let name)?: method = name
+        default: throw NotJSONRPC()
+        }
         switch (method, id) {
         case (nil, _):
-            guard container.contains(.result) || container.contains(.error) else { throw NotJSONRPC() }
+            guard message["result"] != nil || message["error"] != nil else { throw NotJSONRPC() }
             kind = .response
         case (_?, let id?): kind = .request(id)
         case (_?, nil): kind = .notification
         }
+        let params = message["params"]
         switch method {
-        case Initialize.name?:
-            do {
-                parameters = .initialize(
-                    try container.decodeIfPresent(Initialize.Parameters.self, forKey: .params)
-                        ?? Initialize.Parameters(
-                            capabilities: .init(), clientInfo: .init(name: "unknown", version: "0")))
-            } catch {
-                parameters = .invalid("initialize needs protocolVersion, capabilities and clientInfo.")
-            }
-        case CallTool.name?:
-            do {
-                parameters = .callTool(try container.decode(CallTool.Parameters.self, forKey: .params))
-            } catch {
-                parameters = .invalid("tools/call needs a tool name and an object of arguments.")
-            }
-        default:
-            parameters = .none
+        case Initialize.name?: parameters = Self.initialize(params)
+        case CallTool.name?: parameters = Self.callTool(params)
+        default: parameters = .none
         }
     }
 
-    static func decode(_ bytes: [UInt8]) throws -> IncomingMessage {
-        try JSONDecoder().decode(IncomingMessage.self, from: Data(bytes))
+    /// initialize is rare: the SDK's own Decodable reads its parameters.
+    static func initialize(_ params: Value?) -> Parameters {
+        guard let params, params != .null else {
+            return .initialize(Initialize.Parameters(capabilities: .init(), clientInfo: .init(name: "unknown", version: "0")))
+        }
+        do {
+            let data = try MCPReply.encoder.encode(params)
+            return .initialize(try JSONDecoder().decode(Initialize.Parameters.self, from: data))
+        } catch {
+            return .invalid("initialize needs protocolVersion, capabilities and clientInfo.")
+        }
+    }
+
+    static func callTool(_ params: Value?) -> Parameters {
+        let invalid = Parameters.invalid("tools/call needs a tool name and an object of arguments.")
+        guard case .object(let object)? = params, case .string(let name)? = object["name"] else { return invalid }
+        switch object["arguments"] {
+        case nil, .null?: return .callTool(CallTool.Parameters(name: name))
+        case .object(let arguments)?: return .callTool(CallTool.Parameters(name: name, arguments: arguments))
+        default: return invalid
+        }
     }
 }
 

@@ -12,11 +12,13 @@ struct MCPSessionID: Sendable {
     static let randomBytes = 16
     static let macBytes = 16
 
-    let signingKey: SymmetricKey
+    /// An HMAC already keyed: copying it skips deriving the key's pads on every request.
+    private let keyed: HMAC<SHA256>
 
     init(instanceKey: SymmetricKey) {
-        signingKey = HKDF<SHA256>.deriveKey(
+        let signingKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: instanceKey, info: Array("creatoraudit mcp session id v1".utf8), outputByteCount: 32)
+        keyed = HMAC<SHA256>(key: signingKey)
     }
 
     /// A new session id for `keyID` (43 visible ASCII characters: base64url without padding).
@@ -39,7 +41,7 @@ struct MCPSessionID: Sendable {
     }
 
     private func mac(_ random: [UInt8], _ keyID: APIKeyID) -> [UInt8] {
-        var hmac = HMAC<SHA256>(key: signingKey)
+        var hmac = keyed
         hmac.update(data: random)
         withUnsafeBytes(of: keyID.uuid.uuid) { hmac.update(data: $0) }
         return Array(hmac.finalize().prefix(Self.macBytes))
