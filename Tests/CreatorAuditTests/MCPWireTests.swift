@@ -4,6 +4,7 @@ import Foundation
 import MCP
 import NIOCore
 import Testing
+
 @testable import CreatorAudit
 
 @Suite("MCP wire format")
@@ -32,7 +33,8 @@ struct MCPWireTests {
     func messageParser() throws {
         let deepest = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
         let valid = [
-            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":[1,-2.5e3,true,null,0.25]}}}"#,
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"#
+                + #"{"name":"x","arguments":{"a":[1,-2.5e3,true,null,0.25]}}}"#,
             #" { "a" : "\u00e9\ud83c\udfa5 \" \\ \/ \b\f\n\r\t" , "b" : [ ] , "c" : { } , "d":0 , "e":-0.0 } "#,
             "[1,2,3]", "\"é ✓\"", "123456789012", "1E2", "0.5", "-7", deepest,
         ]
@@ -64,8 +66,10 @@ struct MCPWireTests {
     @Test("a session id is accepted for the key that opened it, on any node of the installation, and for no other")
     func sessionIDs() throws {
         let secret = SymmetricKey(size: .bits256)
-        let node = MCPSessionID(instanceKey: secret), otherNode = MCPSessionID(instanceKey: secret)
-        let key = APIKeyID(), otherKey = APIKeyID()
+        let node = MCPSessionID(instanceKey: secret)
+        let otherNode = MCPSessionID(instanceKey: secret)
+        let key = APIKeyID()
+        let otherKey = APIKeyID()
         let id = node.issue(for: key)
         #expect(id.utf8.count == 43 && id.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F })
         #expect(node.verify(id, for: key) && otherNode.verify(id, for: key))
@@ -75,7 +79,8 @@ struct MCPWireTests {
         var tampered = Array(id.utf8)
         tampered[5] = tampered[5] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         #expect(!node.verify(String(decoding: tampered, as: UTF8.self), for: key))
-        for junk in ["", "x", String(repeating: "A", count: 43), id + "A", "!" + id.dropFirst(), String(id.prefix(42))] {
+        for junk in ["", "x", String(repeating: "A", count: 43), id + "A", "!" + id.dropFirst(), String(id.prefix(42))]
+        {
             #expect(!node.verify(junk, for: key), "\(junk)")
         }
         for length in 0...40 {

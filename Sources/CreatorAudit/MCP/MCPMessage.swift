@@ -66,7 +66,8 @@ struct IncomingMessage: Sendable {
     /// initialize is rare: the SDK's own Decodable reads its parameters.
     static func initialize(_ params: Value?) -> Parameters {
         guard let params, params != .null else {
-            return .initialize(Initialize.Parameters(capabilities: .init(), clientInfo: .init(name: "unknown", version: "0")))
+            return .initialize(
+                Initialize.Parameters(capabilities: .init(), clientInfo: .init(name: "unknown", version: "0")))
         }
         do {
             let data = try MCPReply.encoder.encode(params)
