@@ -152,31 +152,51 @@ enum MCPReply {
         return buffer
     }
 
-    /// `bytes` (UTF-8) as a JSON string: runs that need no escaping are copied whole.
+    /// `bytes` (UTF-8) as a JSON string, in two passes: measure, then fill the buffer's memory directly. (Appending
+    /// run by run cost more than the API request itself for a 12 kB list; BENCHMARKS.md, "MCP".)
     static func writeJSONString(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "\""))
-        bytes.withUnsafeBytes { raw in
-            var start = 0
-            for index in 0..<raw.count {
-                let byte = raw[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[start..<index]))
-                switch byte {
-                case UInt8(ascii: "\""): buffer.writeString("\\\"")
-                case UInt8(ascii: "\\"): buffer.writeString("\\\\")
-                case 0x0A: buffer.writeString("\\n")
-                case 0x0D: buffer.writeString("\\r")
-                case 0x09: buffer.writeString("\\t")
-                default:
-                    buffer.writeString("\\u00")
-                    buffer.writeInteger(JSONOut.hexDigits[Int(byte >> 4)])
-                    buffer.writeInteger(JSONOut.hexDigits[Int(byte & 0x0F)])
-                }
-                start = index + 1
+        var length = 2
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09: length += 2
+            case 0..<0x20: length += 6
+            default: length += 1
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[start..<raw.count]))
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
+            var position = 0
+            func put(_ byte: UInt8) {
+                out[position] = byte
+                position += 1
+            }
+            put(UInt8(ascii: "\""))
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    put(UInt8(ascii: "\\"))
+                    put(byte)
+                case 0x0A:
+                    put(UInt8(ascii: "\\"))
+                    put(UInt8(ascii: "n"))
+                case 0x0D:
+                    put(UInt8(ascii: "\\"))
+                    put(UInt8(ascii: "r"))
+                case 0x09:
+                    put(UInt8(ascii: "\\"))
+                    put(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    for escape in [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")] {
+                        put(escape)
+                    }
+                    put(JSONOut.hexDigits[Int(byte >> 4)])
+                    put(JSONOut.hexDigits[Int(byte & 0x0F)])
+                default:
+                    put(byte)
+                }
+            }
+            put(UInt8(ascii: "\""))
+            return position
+        }
     }
 
     /// A JSON-RPC error. `status` is 200 for an error about a request the endpoint understood; the transport's own
