@@ -152,50 +152,48 @@ enum MCPReply {
         return buffer
     }
 
-    /// `bytes` (UTF-8) as a JSON string, in two passes: measure, then fill the buffer's memory directly. (Appending
-    /// run by run cost more than the API request itself for a 12 kB list; BENCHMARKS.md, "MCP".)
+    /// `bytes` (UTF-8) as a JSON string, in two passes over raw memory: measure, then copy the runs that need no
+    /// escaping with one `memcpy` each. (Writing it byte by byte through ByteBuffer cost more than the API request
+    /// itself for a 12-account list; BENCHMARKS.md, "MCP".)
     static func writeJSONString(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
-        var length = 2
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09: length += 2
-            case 0..<0x20: length += 6
-            default: length += 1
+        bytes.withUnsafeBufferPointer { input in
+            var length = input.count + 2
+            for byte in input where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                length += (byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09) ? 1 : 5
             }
-        }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
-            var position = 0
-            func put(_ byte: UInt8) {
-                out[position] = byte
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { raw in
+                guard let out = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), let source = input.baseAddress
+                else { return 0 }
+                var position = 0, start = 0
+                out[position] = 0x22
                 position += 1
-            }
-            put(UInt8(ascii: "\""))
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                    put(UInt8(ascii: "\\"))
-                    put(byte)
-                case 0x0A:
-                    put(UInt8(ascii: "\\"))
-                    put(UInt8(ascii: "n"))
-                case 0x0D:
-                    put(UInt8(ascii: "\\"))
-                    put(UInt8(ascii: "r"))
-                case 0x09:
-                    put(UInt8(ascii: "\\"))
-                    put(UInt8(ascii: "t"))
-                case 0..<0x20:
-                    for escape in [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")] {
-                        put(escape)
+                for index in 0..<input.count {
+                    let byte = source[index]
+                    guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                    (out + position).update(from: source + start, count: index - start)
+                    position += index - start
+                    start = index + 1
+                    out[position] = 0x5C
+                    switch byte {
+                    case 0x22, 0x5C: out[position + 1] = byte
+                    case 0x0A: out[position + 1] = UInt8(ascii: "n")
+                    case 0x0D: out[position + 1] = UInt8(ascii: "r")
+                    case 0x09: out[position + 1] = UInt8(ascii: "t")
+                    default:
+                        out[position + 1] = UInt8(ascii: "u")
+                        out[position + 2] = UInt8(ascii: "0")
+                        out[position + 3] = UInt8(ascii: "0")
+                        out[position + 4] = JSONOut.hexDigits[Int(byte >> 4)]
+                        out[position + 5] = JSONOut.hexDigits[Int(byte & 0x0F)]
+                        position += 4
                     }
-                    put(JSONOut.hexDigits[Int(byte >> 4)])
-                    put(JSONOut.hexDigits[Int(byte & 0x0F)])
-                default:
-                    put(byte)
+                    position += 2
                 }
+                (out + position).update(from: source + start, count: input.count - start)
+                position += input.count - start
+                out[position] = 0x22
+                return position + 1
             }
-            put(UInt8(ascii: "\""))
-            return position
         }
     }
 
