@@ -29,7 +29,24 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     var metrics: ServerMetrics?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let authorization = request.headers[.authorization] else {
+        let key = try await authenticate(authorization: request.headers[.authorization], context: context)
+        try admit(key, context: context)
+        let needed = ScopePolicy.requiredScope(method: request.method, route: context.endpointPath ?? "")
+        guard key.allows(needed) else {
+            metrics?.authentication(.insufficientScope)
+            throw APIError(.insufficientScope, "The API key lacks the \(needed.rawValue) scope this request needs.",
+                           headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\", scope=\"\(needed.rawValue)\""])
+        }
+        metrics?.authentication(.ok)
+        var context = context
+        context.authenticated = (key, database.tenant(key.organizationID))
+        return try await next(request, context)
+    }
+
+    /// The key an `Authorization` value stands for, or the API's refusal (throttle, then verification).
+    /// The MCP endpoint authenticates each of its requests with this too (docs/mcp.md).
+    func authenticate(authorization: String?, context: Context) async throws -> AuthenticatedKey {
+        guard let authorization else {
             metrics?.authentication(.missing)
             throw APIError(.unauthorized, "An API key is required: send Authorization: Bearer <key>.",
                            headers: ["WWW-Authenticate": Self.realm])
@@ -60,7 +77,11 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
             }
         }
         context.facts.authenticated(key)
+        return key
+    }
 
+    /// Counts one request of `key` against its rate limit and usage, and adds the rate-limit headers.
+    func admit(_ key: AuthenticatedKey, context: Context) throws {
         let decision = rateLimiter.consume(key.keyID.description, limit: key.rateLimit)
         let limit = String(decision.limit), remaining = String(decision.remaining)
         context.facts.addHeaders([
@@ -77,17 +98,6 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
                            headers: ["Retry-After": String(decision.secondsToReset)])
         }
         usage.record(key)
-
-        let needed = ScopePolicy.requiredScope(method: request.method, route: context.endpointPath ?? "")
-        guard key.allows(needed) else {
-            metrics?.authentication(.insufficientScope)
-            throw APIError(.insufficientScope, "The API key lacks the \(needed.rawValue) scope this request needs.",
-                           headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\", scope=\"\(needed.rawValue)\""])
-        }
-        metrics?.authentication(.ok)
-        var context = context
-        context.authenticated = (key, database.tenant(key.organizationID))
-        return try await next(request, context)
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive); nil for any other scheme.

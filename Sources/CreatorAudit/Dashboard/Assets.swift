@@ -65,7 +65,7 @@ enum Assets {
         h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
         h2 { font-size: 1.1rem; margin: 0 0 .8rem; }
         h3 { font-size: 1rem; margin: 0; }
-        code, .masked, .secret { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+        code, pre, .masked, .secret { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
         .muted { color: var(--muted); }
         .small { font-size: .85rem; }
         .nowrap { white-space: nowrap; }
@@ -150,6 +150,12 @@ enum Assets {
         .secret-row { display: flex; gap: .6rem; align-items: center; margin: 1rem 0; flex-wrap: wrap; }
         .secret { font-size: 1.05rem; background: #101828; color: #fff; padding: .6rem .9rem; border-radius: .45rem; overflow-wrap: anywhere;
           user-select: all; }
+
+        .mcp-card h3 { font-size: .95rem; margin: 1.1rem 0 .3rem; }
+        .snippet-row { display: flex; gap: .6rem; align-items: flex-start; margin: .4rem 0 .8rem; }
+        .snippet { flex: 1; min-width: 0; margin: 0; background: #101828; color: #f2f4f7; padding: .6rem .9rem; border-radius: .45rem;
+          overflow-x: auto; font-size: .85rem; }
+        .snippet-inline { background: #f2f4f7; padding: .15rem .45rem; border-radius: .3rem; overflow-wrap: anywhere; }
 
         .table { width: 100%; border-collapse: collapse; }
         .table th { text-align: left; font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }

@@ -33,7 +33,7 @@ struct Dashboard {
             .group(middleware: CSRFTokenMiddleware())
         signIn.addSignedInRoutes(to: signedIn)
         KeysController(lifecycle: services.lifecycle, keys: APIKeyRepository(database: database), members: members,
-                       sessions: sessions, usage: services.usage).addRoutes(to: signedIn)
+                       sessions: sessions, usage: services.usage, mcpURL: publicURL + "/mcp").addRoutes(to: signedIn)
         MembersController(administration: administration, members: members, invitations: InvitationRepository(database: database),
                           sessions: sessions, publicURL: publicURL).addRoutes(to: signedIn)
         AuditController(audit: AuditRepository(database: database), members: members).addRoutes(to: signedIn)

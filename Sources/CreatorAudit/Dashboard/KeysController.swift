@@ -13,6 +13,8 @@ struct KeysController {
     let members: MemberRepository
     let sessions: SessionRepository
     let usage: UsageRecorder
+    /// Shown in the "Use with AI agents" card (docs/mcp.md).
+    let mcpURL: String
 
     static let notices: [String: String] = [
         "renamed": "The key was renamed.", "disabled": "The key was disabled: requests with it are refused until you re-enable it.",
@@ -141,6 +143,8 @@ struct KeysController {
             "enabled_count": enabled.count, "expired_count": expired.count, "disabled_count": disabled.count,
             "exposed_keys": exposed, "any_exposed": !exposed.isEmpty,
         ]
+        values["mcp_url"] = mcpURL
+        values["mcp_key"] = "YOUR_API_KEY"
         if let notice = request.uri.queryParameters["notice"].flatMap({ Self.notices[String($0)] }) { values["notice"] = notice }
         return try await page("keys", title: "API keys", session, values)
     }
@@ -219,6 +223,7 @@ struct KeysController {
                     "shown": true, "heading": parts[3].isEmpty ? "Your new API key" : "Your rolled API key",
                     "secret": parts[2], "name": key.name, "scopes": key.scopes.map(\.rawValue).joined(separator: ", "),
                     "expires": key.expiresAt.map(Pages.date) ?? "never",
+                    "mcp_url": mcpURL, "mcp_key": parts[2], "mcp_has_key": true,
                 ]
                 if let seconds = Int64(parts[3]) { values["old_expires"] = Pages.date(Timestamp(seconds: seconds)) }
             }

@@ -93,11 +93,11 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     ).addRoutes(to: open)
 
     // Every handler below runs with a TenantRequestContext: an authenticated key and its organization's store.
-    let api = v2.group(middleware: APIKeyAuthMiddleware(
+    let keyAuth = APIKeyAuthMiddleware(
         verifier: services.verifier, database: services.database, rateLimiter: services.keyRateLimiter,
         failureThrottle: services.failureThrottle, usage: services.usage, failedAttemptsPerMinute: settings.failedAuthLimit,
-        metrics: services.metrics))
-        .transformed(to: TenantRequestContext.self)
+        metrics: services.metrics)
+    let api = v2.group(middleware: keyAuth).transformed(to: TenantRequestContext.self)
     let publicURL = settings.publicURL
     WhoamiController().addRoutes(to: api)
     OrganizationController(onChange: { [verifier = services.verifier] in verifier.invalidateAll() }).addRoutes(to: api)
@@ -108,7 +108,11 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     AnalyticsController().addRoutes(to: api)
     SnapshotController().addRoutes(to: api)
 
+    // MCP (docs/mcp.md): tool calls run through this same router, once every route is in it.
+    let inProcessAPI = InProcessAPI()
+    MCPController(services: services, settings: settings, keyAuth: keyAuth, api: inProcessAPI).addRoutes(to: root)
     Dashboard(services: services, publicURL: settings.publicURL).addRoutes(to: root)
+    inProcessAPI.install(router.buildResponder())
     return router
 }
 

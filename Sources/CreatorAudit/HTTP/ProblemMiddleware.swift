@@ -78,8 +78,8 @@ struct ProblemMiddleware: RouterMiddleware {
         return Self.problem(apiError, instance: request.uri.path, requestID: context.requestID)
     }
 
-    /// `/v2` and everything under it speaks problem documents.
-    static func isAPIPath(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") }
+    /// `/v2` and everything under it, and `/mcp` (docs/mcp.md), speak problem documents.
+    static func isAPIPath(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") || path == "/mcp" }
 
     /// The one mapping from errors to what users see: domain errors, HTTP-level errors, and everything else as a 500
     /// that reveals nothing.

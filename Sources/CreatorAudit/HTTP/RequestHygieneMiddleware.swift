@@ -34,8 +34,8 @@ struct RequestHygieneMiddleware: RouterMiddleware {
     }
 
     static func hasCredential(inQuery query: some StringProtocol) -> Bool {
-        for pair in query.split(separator: "&") {
-            let name = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        for pair in query.split(separator: "&" as Character) {
+            let name = pair.split(separator: "=" as Character, maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let decoded = String(name).removingPercentEncoding?.lowercased() ?? String(name).lowercased()
             if credentialParameters.contains(decoded) { return true }
         }
@@ -44,6 +44,8 @@ struct RequestHygieneMiddleware: RouterMiddleware {
 }
 
 /// `/v2` speaks JSON only: a body that is not JSON → 415; an `Accept` that excludes JSON → 406.
+/// (Separators are spelled as Characters: with a string literal Swift picks the substring-searching `split`,
+/// which stood out in the MCP benchmark's profile; BENCHMARKS.md, "MCP".)
 /// The reference page is the one exception: it answers HTML, so there the `Accept` must admit `text/html`.
 struct JSONOnlyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -77,7 +79,7 @@ struct JSONOnlyMiddleware: RouterMiddleware {
 
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let media = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let media = contentType.split(separator: ";" as Character).first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
     }
 
@@ -89,14 +91,14 @@ struct JSONOnlyMiddleware: RouterMiddleware {
 
     /// Whether an `Accept` header admits `mediaType` (q=0 excludes).
     static func accepts(_ accept: String, _ mediaType: String) -> Bool {
-        let wanted = mediaType.split(separator: "/")
-        for range in accept.split(separator: ",") {
-            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let wanted = mediaType.split(separator: "/" as Character)
+        for range in accept.split(separator: "," as Character) {
+            let parts = range.split(separator: ";" as Character).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             guard let media = parts.first, !media.isEmpty else { continue }
             if parts.dropFirst().contains(where: { $0.replacingOccurrences(of: " ", with: "").hasPrefix("q=0") && Double($0.dropFirst(2)) == 0 }) {
                 continue
             }
-            let pieces = media.split(separator: "/")
+            let pieces = media.split(separator: "/" as Character)
             guard pieces.count == 2 else { continue }
             if (pieces[0] == "*" || pieces[0] == wanted[0]) && (pieces[1] == "*" || pieces[1] == wanted[1]) { return true }
             if media == "application/problem+json" { return true }

@@ -107,6 +107,7 @@ extension Templates {
           {{#disabled_keys}}{{> key-row}}{{/disabled_keys}}
           {{^disabled_keys}}<p class="empty">No disabled keys.</p>{{/disabled_keys}}
         </section>
+        {{> mcp-card}}
         """
 
     static let keyCreated = """
@@ -126,6 +127,7 @@ extension Templates {
           </div>
           {{#old_expires}}<p class="muted">The previous key keeps working until {{old_expires}}.</p>{{/old_expires}}
         </section>
+        {{> mcp-card}}
         {{/shown}}
         {{^shown}}
         <h1>Key no longer shown</h1>

@@ -4,7 +4,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "bare": bare, "error": error, "sign-in": signIn, "invitation": invitation,
         "keys": keys, "key-row": keyRow, "key-created": keyCreated, "key-delete": keyDelete, "key-roll": keyRoll,
-        "members": members, "invitation-created": invitationCreated, "audit": audit, "account": account,
+        "mcp-card": mcpCard, "members": members, "invitation-created": invitationCreated, "audit": audit, "account": account,
         // Data pages and their shared pieces.
         "range-picker": rangePicker, "cell": cell, "pager": pager, "table-options": tableOptions, "overview": overview,
         "accounts": accounts, "accounts-delete": accountsDelete, "account-detail": accountDetail, "video-rows": videoRows,
