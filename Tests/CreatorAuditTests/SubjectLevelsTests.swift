@@ -216,4 +216,27 @@ struct SubjectLevelsTests {
             #expect(current["total_views"] as? Int == Int(expected.compactMap(\.views).reduce(0, +)))
         }
     }
+
+    @Test("the demo's levels, written once per account, equal a rebuild from its history", arguments: TestEngines.all)
+    func demoLevelsEqualRebuild(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            let database = test.database
+            let organization = try await Fixtures.organization(database)
+            let store = database.tenant(organization.id)
+            try await DemoData(store: store).fill()
+            let today = UTCDay.today
+            let subjects: [LevelSubject] = [.organization] + (try await store.accounts.ids(linkedTo: nil)).map { .account($0) }
+            var written: [[[Int64]]] = []
+            for subject in subjects {
+                written.append(try await Self.evaluated(database, organization.id, subject, first: today - 370, last: today))
+            }
+            try await store.write { db in try await store.levels.rebuild(in: db) }
+            var rebuilt: [[[Int64]]] = []
+            for subject in subjects {
+                rebuilt.append(try await Self.evaluated(database, organization.id, subject, first: today - 370, last: today))
+            }
+            #expect(written == rebuilt)
+            #expect(written[0].last?[12] ?? 0 > 1_000, "the demo's account videos are counted")
+        }
+    }
 }

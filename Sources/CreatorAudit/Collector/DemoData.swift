@@ -139,11 +139,14 @@ struct DemoData: Sendable {
         }
         try await store.write { [account, videos, snapshots] db in
             try await store.accounts.insert(account, in: db)
+            // The levels once for the whole account (each write alone would rewrite every later day's levels).
+            var changes = LevelChanges()
             let repository = store.videos
-            for video in videos { try await repository.insert(video, in: db) }
+            for video in videos { try await repository.insert(video, countingInto: &changes, in: db) }
             let writer = store.snapshots
-            try await writer.write(accounts: accountSnapshots, in: db)
-            try await writer.write(videos: snapshots, in: db)
+            try await writer.write(accounts: accountSnapshots, refreshLatest: true, addingLevelChangesTo: &changes, in: db)
+            try await writer.write(videos: snapshots, refreshLatest: true, addingLevelChangesTo: &changes, in: db)
+            try await store.levels.apply(changes, in: db)
         }
         return (videos.count, accountSnapshots.count, snapshots.count)
     }
@@ -187,9 +190,11 @@ struct DemoData: Sendable {
             }
         }
         try await store.write { [videos, snapshots] db in
+            var changes = LevelChanges()
             let repository = store.videos
-            for video in videos { try await repository.insert(video, in: db) }
-            try await store.snapshots.write(videos: snapshots, in: db)
+            for video in videos { try await repository.insert(video, countingInto: &changes, in: db) }
+            try await store.snapshots.write(videos: snapshots, refreshLatest: true, addingLevelChangesTo: &changes, in: db)
+            try await store.levels.apply(changes, in: db)
         }
         return (videos.count, snapshots.count)
     }
