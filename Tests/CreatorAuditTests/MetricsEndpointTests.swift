@@ -193,4 +193,33 @@ struct MetricsEndpointTests {
             #expect(scrape.value("creatoraudit_collector_scheduler_lag_seconds") == 3)
         }
     }
+
+    @Test("the collector reports each refresh by source and outcome, and how long due work has waited",
+          arguments: TestEngines.all)
+    func collectorFamilies(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            let database = test.database
+            let clock = ManualClock()
+            let organization = try await Fixtures.organization(database)
+            try await CollectorFixtures.account(database, organization.id, .instagram, "maya.chen", now: clock.timestamp)
+            try await CollectorFixtures.account(database, organization.id, .tiktok, "mayachen", now: clock.timestamp)
+            clock.advance(42)  // due 42 s ago
+            var settings = CollectorSettings()
+            settings.owner = "metrics test"
+            let sandbox = SandboxSource(clock: { clock.timestamp })
+            let metrics = ServerMetrics()
+            let collector = Collector(
+                database: database, source: { _ in sandbox }, settings: settings, clock: clock, metrics: metrics,
+                logger: TestDatabase.quietLogger)
+            #expect(await collector.refreshDue().refreshed == 2)
+            let scrape = Scrape(String(decoding: metrics.emit(), as: UTF8.self))
+            #expect(
+                scrape.value("creatoraudit_collector_refreshes_total", ["source": "sandbox", "outcome": "ok"]) == 2)
+            #expect(
+                scrape.value("creatoraudit_collector_refresh_duration_seconds_count", ["source": "sandbox"]) == 2)
+            #expect(scrape.value("creatoraudit_collector_scheduler_lag_seconds") >= 42)
+            #expect(!scrape.text.contains("maya"), "no username in a label")
+        }
+    }
 }
+

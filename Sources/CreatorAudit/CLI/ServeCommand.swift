@@ -70,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let collectorSettings = try collectorOptions.settings()
 
         let database = try await Database.open(try storage.location(), logger: logger)
+        let services = AppServices(database: database)
         let collector: CollectorService?
         do {
             try await Migrations.run(on: database, logger: logger)
@@ -77,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
                 collector = try await CollectorService.prepare(
                     database: database,
                     sources: PlatformSources(configuration: sourceConfiguration, database: database, logger: logger),
-                    settings: collectorSettings, holder: "creatoraudit serve", logger: logger)
+                    settings: collectorSettings, holder: "creatoraudit serve", metrics: services.metrics, logger: logger)
             } else {
                 collector = nil
             }
@@ -91,7 +92,6 @@ struct ServeCommand: AsyncParsableCommand {
         settings.publicRateLimit = publicRateLimit
         settings.failedAuthLimit = failedAuthLimit
         try await configureOperations(&settings, environment: environment, logger: logger)
-        let services = AppServices(database: database)
         // Code using the swift-metrics API reports into the same registry as ours (Observability/ServerMetrics.swift).
         MetricsSystem.bootstrap(services.metrics.factory)
         let storageDescription = (try? storage.location().description) ?? ""

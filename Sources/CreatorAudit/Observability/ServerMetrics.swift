@@ -155,10 +155,11 @@ public final class ServerMetrics: Sendable {
         }
     }
 
-    // MARK: The collector's families (reserved; docs/architecture.md)
+    // MARK: The collector's families (Collector/Scheduler/Collector.swift reports them)
 
     /// One refresh of an account or video. `source` is a platform source name (`sandbox`, `instagram`, `tiktok`),
-    /// `outcome` a fixed word (`ok`, `unavailable`, `rate_limited`, `failed`) — never a subject's id or username.
+    /// `outcome` a fixed word (`ok`, `failed`, `unavailable`, `deferred`, `released`, `lost`) — never a subject's id or
+    /// username.
     public func recordRefresh(source: String, outcome: String, duration: Duration) {
         counter(
             "creatoraudit_collector_refreshes_total", help: "Refreshes by platform source and outcome.",

@@ -68,6 +68,7 @@ public final class Collector: Sendable {
         var probing: Set<Platform> = []
         var failingMarkedAt: [Platform: Double] = [:]
         var lastClaimError: Double = -.infinity
+        var lagMeasuredAt: Double = -.infinity
     }
 
     public let settings: CollectorSettings
@@ -77,25 +78,28 @@ public final class Collector: Sendable {
     let clock: any CollectorClock
     let logger: Logger
     private let refresher: Refresher
+    /// Refreshes by source and outcome, and the scheduler's lag, for the operator (README, "Operations").
+    let metrics: ServerMetrics?
     private let stopSignal = DueWorkSignal()
     private let state = NIOLockedValueBox(State())
 
     public convenience init(
         database: Database, sources: PlatformSources, settings: CollectorSettings = CollectorSettings(),
-        clock: any CollectorClock = SystemCollectorClock(), logger: Logger
+        clock: any CollectorClock = SystemCollectorClock(), metrics: ServerMetrics? = nil, logger: Logger
     ) {
         self.init(
             database: database, source: { sources.source(for: $0) }, settings: settings, clock: clock,
-            logger: logger)
+            metrics: metrics, logger: logger)
     }
 
     /// `source` answers which source collects a platform (tests hand in their own).
     public init(
         database: Database, source: @escaping @Sendable (Platform) -> any PlatformSource,
         settings: CollectorSettings = CollectorSettings(), clock: any CollectorClock = SystemCollectorClock(),
-        logger: Logger
+        metrics: ServerMetrics? = nil, logger: Logger
     ) {
         self.settings = settings
+        self.metrics = metrics
         self.database = database
         self.queue = CollectorQueue(database: database)
         self.source = source
@@ -146,6 +150,7 @@ public final class Collector: Sendable {
                 // A cancelled task (its service group failed) stops like a stopped collector.
                 if stopping || Task.isCancelled { break }
                 if queued.isEmpty && !drained {
+                    await measureLag()
                     generation = database.dueWork.generation
                     let round = await claimRound(limit: settings.concurrency)
                     queued = round.jobs
@@ -204,12 +209,56 @@ public final class Collector: Sendable {
     }
 
     private func perform(_ job: Job) async -> [RefreshResult] {
+        let source = source(job.platform)
+        let started = ContinuousClock.now
+        let results: [RefreshResult]
         switch job {
         case .accounts(let platform, let accounts):
-            return await refresher.refresh(accounts, platform: platform, with: source(platform))
+            results = await refresher.refresh(accounts, platform: platform, with: source)
         case .video(let video):
-            return [await refresher.refresh(video, with: source(video.platform))]
+            results = [await refresher.refresh(video, with: source)]
         }
+        if let metrics {
+            // A batch of accounts is one call to the platform: each gets the batch's time.
+            let duration = ContinuousClock.now - started
+            for result in results {
+                metrics.recordRefresh(source: source.name, outcome: Self.outcome(result), duration: duration)
+            }
+        }
+        return results
+    }
+
+    /// The metric's word for a result (fixed words, never a subject's id or name).
+    static func outcome(_ result: RefreshResult) -> String {
+        switch result {
+        case .refreshed: return "ok"
+        case .retrying: return "failed"
+        case .unavailable: return "unavailable"
+        case .deferred: return "deferred"
+        case .released: return "released"
+        case .lost: return "lost"
+        }
+    }
+
+    /// How long the longest-waiting claimable subject of a ready platform has been due: at most every 5 s, before a
+    /// claim round (two indexed MIN queries per platform).
+    private func measureLag() async {
+        guard let metrics else { return }
+        let now = clock.now()
+        let due = state.withLockedValue { state -> Bool in
+            guard now - state.lagMeasuredAt >= 5 else { return false }
+            state.lagMeasuredAt = now
+            return true
+        }
+        guard due else { return }
+        var oldest: Double?
+        for platform in Platform.allCases {
+            guard case .ready = source(platform).availability(),
+                let time = try? await queue.nextClaimableTime(platform: platform)
+            else { continue }
+            oldest = min(oldest ?? Double(time.seconds), Double(time.seconds))
+        }
+        metrics.setSchedulerLag(seconds: oldest.map { now - $0 } ?? 0)
     }
 
     /// Seconds to sleep until `wakeAt` — at least one (a subject claimable now that no claim got is another

@@ -18,7 +18,7 @@ public struct CollectorService: Service {
     /// that died left behind. `holder` names this process in that message ("creatoraudit serve").
     public static func prepare(
         database: Database, sources: PlatformSources, settings: CollectorSettings, holder: String,
-        clock: any CollectorClock = SystemCollectorClock(), logger: Logger
+        clock: any CollectorClock = SystemCollectorClock(), metrics: ServerMetrics? = nil, logger: Logger
     ) async throws -> CollectorService {
         var lock: CollectorLock?
         if let path = database.sqlitePath {
@@ -26,7 +26,7 @@ public struct CollectorService: Service {
             try await CollectorQueue(database: database).releaseEveryLease()
         }
         let collector = Collector(
-            database: database, sources: sources, settings: settings, clock: clock, logger: logger)
+            database: database, sources: sources, settings: settings, clock: clock, metrics: metrics, logger: logger)
         return CollectorService(collector: collector, sources: sources, database: database, lock: lock, logger: logger)
     }
 
