@@ -389,7 +389,7 @@ struct DashboardDataPagesTests {
             let list = try await admin.get("/videos")
             let href = try #require(DashboardClient.firstMatch(#"href="(/videos/[0-9a-f-]{36})""#, in: list.body))
             let page = try await admin.get(href)
-            #expect(page.body.contains("Not yet refreshed"))
+            #expect(page.body.contains("Scraping…"), "no collector here: the video waits for its first refresh")
             #expect(try await admin.post(href + "/pause").header("Location") == href + "?notice=paused")
             #expect(try await admin.get(href).body.contains(">Resume<"))
             #expect(try await admin.post(href + "/resume").status == 303)

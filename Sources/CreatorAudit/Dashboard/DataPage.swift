@@ -104,18 +104,42 @@ enum Figure {
     }
 }
 
-/// How fresh an account's or a video's numbers are — worded in this one place. The collector's read-only
-/// `collection` status (docs/collection.md) belongs here when it lands ("Scraping…" until the first refresh, then
-/// its status): only `account(_:)` and `video(_:)` change.
+/// How fresh an account's or a video's numbers are — worded in this one place, from the collector's `collection`
+/// status (docs/collection.md, "Freshness"): "Scraping…" until the first refresh, then when it was refreshed and,
+/// when something is wrong, what.
 enum Freshness {
-    static func account(_ account: Account) -> [String: Any] { of(lastScrape: account.lastScrapeTime) }
-    static func video(_ video: Video) -> [String: Any] { of(lastScrape: video.lastScrapeTime) }
+    static func account(_ account: Account) -> [String: Any] {
+        of(account.collectionStatus, lastScrape: account.lastScrapeTime, lastError: account.collection.lastError)
+    }
 
-    static func of(lastScrape: Timestamp?) -> [String: Any] {
-        guard let lastScrape else {
-            return ["fresh_text": "Not yet refreshed", "fresh_short": "Not yet refreshed", "fresh_pending": true]
+    static func video(_ video: Video) -> [String: Any] {
+        of(video.collectionStatus, lastScrape: video.lastScrapeTime, lastError: video.collection.lastError)
+    }
+
+    static func of(_ status: CollectionStatus, lastScrape: Timestamp?, lastError: String?) -> [String: Any] {
+        let refreshed = lastScrape.map { "Refreshed " + Pages.date($0) }
+        let reason = lastError.map { " (" + $0 + ")" } ?? ""
+        let text: String, word: String
+        switch status {
+        case .pending:
+            return ["fresh_text": "Scraping…", "fresh_short": "Scraping…", "fresh_pending": true]
+        case .ok:
+            text = refreshed ?? "Refreshed"
+            word = "Refreshed"
+        case .retrying:
+            text = [refreshed, "retrying" + reason].compactMap { $0 }.joined(separator: " · ")
+            word = "Retrying"
+        case .unavailable:
+            text = ["Unavailable" + reason, refreshed].compactMap { $0 }.joined(separator: " · ")
+            word = "Unavailable"
+        case .paused:
+            text = ["Paused", refreshed].compactMap { $0 }.joined(separator: " · ")
+            word = "Paused"
+        case .sourceFailing:
+            text = ["Waiting for the platform source" + reason, refreshed].compactMap { $0 }.joined(separator: " · ")
+            word = "Source failing"
         }
-        return ["fresh_text": "Refreshed " + Pages.date(lastScrape), "fresh_short": Figure.shortTime(lastScrape),
+        return ["fresh_text": text, "fresh_short": lastScrape.map { Figure.shortTime($0) } ?? word,
                 "fresh_pending": false]
     }
 }
