@@ -12,7 +12,9 @@
 # - `cursor` is an opaque, signed token from a previous page: one cannot be generated from a schema, so a positive case
 #   sends none (an empty `cursor=` is kept: it means the first page).
 # - `POST /v2/snapshots` takes NDJSON (`application/x-ndjson`), which schemathesis cannot serialize by itself: a
-#   generated string is sent as is, anything else as one JSON object (or one per item of a list) per line.
+#   generated string is sent as is, anything else as one JSON object (or one per item of a list) per line. Its
+#   records follow the import format (README, "Import"), which a `string` schema cannot state: a positive case
+#   sends one valid snapshot record of an account both demo organizations track.
 # - `creator_id` in `POST /v2/accounts` must name one of the organization's creators: a random UUID cannot be valid
 #   data, so a positive case sends null (no creator).
 import datetime
@@ -21,6 +23,8 @@ import json
 import schemathesis
 
 PRESETS = {"7d", "30d", "90d"}
+SNAPSHOT_RECORD = ('{"kind":"snapshot","platform":"instagram","account":"maya.chen",'
+                   '"observed_at":"2026-01-10T09:00:00Z","follower_count":1000}\n')
 WINDOW_BODIES = {"/v2/accounts/metrics", "/v2/videos/metrics", "/v2/account-videos/metrics"}
 
 
@@ -72,6 +76,9 @@ def map_case(context, case):
             del query["cursor"]
         if {"period", "start_date", "end_date"} & set(query):
             _repair_window(query, null_is_absent=False)
+    if path == "/v2/snapshots" and case.method.upper() == "POST":
+        case.body = SNAPSHOT_RECORD
+        return case
     body = case.body if isinstance(case.body, dict) else None
     if body is not None and case.method.upper() == "POST":
         if path in WINDOW_BODIES:

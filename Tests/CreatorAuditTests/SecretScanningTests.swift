@@ -189,6 +189,24 @@ struct SecretScanningTests {
             #expect(nothing.status == 200)
             #expect(nothing.body == "[]")
 
+            // The document's limits are the server's: 301 matches, or a field longer than its maxLength → 422.
+            let tooMany = "[" + Array(repeating: #"{"token":"x"}"#, count: 301).joined(separator: ",") + "]"
+            let many = try await server.request(.POST, Self.path, headers: try signer.headers(for: tooMany), body: tooMany)
+            #expect(many.status == 422)
+            let longURL = #"[{"token":"x","url":""# + String(repeating: "u", count: 2_049) + #""}]"#
+            let long = try await server.request(.POST, Self.path, headers: try signer.headers(for: longURL), body: longURL)
+            #expect(long.status == 422)
+            #expect((long.json["errors"] as? [[String: String]])?.first?["field"] == "[0].url")
+            let largestAllowed = "[" + Array(
+                repeating: #"{"token":""# + String(repeating: "t", count: 256) + #"","type":""#
+                    + String(repeating: "y", count: 128) + #"","url":""# + String(repeating: "u", count: 2_048)
+                    + #"","source":""# + String(repeating: "s", count: 128) + #""}"#,
+                count: 300
+            ).joined(separator: ",") + "]"
+            let largest = try await server.request(
+                .POST, Self.path, headers: try signer.headers(for: largestAllowed), body: largestAllowed)
+            #expect(largest.status == 200, "the largest report the document allows fits the body limit")
+
             let huge =
                 "[" + String(repeating: #"{"token":"x","type":"t","url":"u","source":"s"},"#, count: 25_000) + "{}]"
             let tooLarge = try await server.request(

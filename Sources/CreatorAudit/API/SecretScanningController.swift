@@ -12,8 +12,10 @@ struct SecretScanningController {
     let keyring: SecretScanningKeyring?
     let lifecycle: KeyLifecycle
     let metrics: ServerMetrics
-    /// Entries per report; GitHub batches matches, and 1 MiB holds a few thousand of them.
-    static let maximumEntries = 10_000
+    /// Entries per report, and the longest value of each field: together they fit the 1 MiB body limit, so a report
+    /// the OpenAPI document allows is never refused for its size (GitHub sends small batches).
+    static let maximumEntries = 300
+    static let maximumLengths = ["token": 256, "type": 128, "url": 2_048, "source": 128]
 
     static let identifierHeader = HTTPField.Name("Github-Public-Key-Identifier")!
     static let signatureHeader = HTTPField.Name("Github-Public-Key-Signature")!
@@ -99,9 +101,14 @@ struct SecretScanningController {
                 continue
             }
             func text(_ name: String) -> String? {
-                if case .string(let value)? = fields[name] { return value }
-                return nil
+                guard case .string(let value)? = fields[name] else { return nil }
+                if value.count > maximumLengths[name, default: 0] {
+                    errors.append(FieldError(
+                        field: "[\(index)].\(name)", message: "must be at most \(maximumLengths[name, default: 0]) characters"))
+                }
+                return value
             }
+            _ = text("token")
             entries.append(Entry(token: token, type: text("type") ?? "", url: text("url"), source: text("source")))
         }
         guard errors.isEmpty else { throw APIError.validation(Array(errors.prefix(100))) }
