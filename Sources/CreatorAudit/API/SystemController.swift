@@ -11,7 +11,7 @@ struct SystemController {
     let healthCache = HealthCache()
 
     func addRoutes(to routes: Routes) {
-        /// Liveness and database reachability; 503 when the database does not answer.
+        /// Liveness and database reachability; 503 naming the database when it does not answer.
         routes.on(.get, "health") { _, _ in try await health() }
         /// Static description of this API version with absolute URLs of this server.
         routes.on(.get, "meta") { _, _ in try meta() }
@@ -26,7 +26,13 @@ struct SystemController {
         let healthy = await healthCache.check {
             (try? await database.read { db in try await db.raw("SELECT 1 AS one").first() }) != nil
         }
-        guard healthy else { throw APIError(.serviceUnavailable, "The database is unreachable.") }
+        guard healthy else {
+            // Which dependency is down, for people and for probes: `checks.database`.
+            var error = APIError(.serviceUnavailable, "The database (\(database.engine == .postgres ? "PostgreSQL" : "SQLite")) "
+                                    + "is unreachable.", headers: ["Retry-After": "2"])
+            error.extensions = ["checks": .object([("database", .string("unreachable"))])]
+            throw error
+        }
         return try JSONResponse.make(DataEnvelope(data: Health(status: "ok")))
     }
 

@@ -62,8 +62,10 @@ public struct CredentialChangeWatcher: Service {
                 logger.warning("credential change listener lost its connection; reconnecting",
                                metadata: ["error": "\(type(of: error))"])
             }
-            // A connection that lived a while starts the backoff over.
-            backoff = ContinuousClock.now - connectedAt > .seconds(10) ? .milliseconds(100) : min(backoff * 2, .seconds(5))
+            // A connection that lived a while starts the backoff over. At most 1 s: while the database is down the
+            // attempt fails at once without touching it (PostgresBackend), and after an outage the cache should be
+            // back within a second.
+            backoff = ContinuousClock.now - connectedAt > .seconds(10) ? .milliseconds(100) : min(backoff * 2, .seconds(1))
             try? await Task.sleep(for: backoff)
         }
     }

@@ -58,6 +58,9 @@ struct JSONBody {
             throw APIError(.badRequest, "The request body is not valid JSON.")
         }
         guard case .object(let fields) = value else { throw APIError(.badRequest, "The request body must be a JSON object.") }
+        // A NUL is never valid text, in any field (InputRules.swift).
+        let nul = nulErrors(in: fields)
+        if !nul.isEmpty { throw APIError.validation(nul) }
         return JSONBody(fields: fields)
     }
 
@@ -84,11 +87,16 @@ struct JSONBody {
 
     func has(_ field: String) -> Bool { fields[field] != nil }
 
-    /// A string field; nil when absent. A present field of another type is an error.
+    /// A single-line string field; nil when absent. A present field of another type, or with a control
+    /// character, is an error.
     mutating func string(_ field: String, length: ClosedRange<Int>, trim: Bool = true) -> String? {
         guard let value = fields[field] else { return nil }
         guard case .string(let raw) = value else {
             errors.append(FieldError(field: field, message: "must be a string"))
+            return nil
+        }
+        guard !ControlCharacters.forbidden(in: raw) else {
+            errors.append(FieldError(field: field, message: ControlCharacters.message))
             return nil
         }
         let text = trim ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : raw

@@ -40,6 +40,11 @@ extension JSONBody {
                 valid = false
                 continue
             }
+            guard !ControlCharacters.forbidden(in: text, multiLine: true) else {
+                errors.append(FieldError(field: "\(field).\(key)", message: ControlCharacters.message))
+                valid = false
+                continue
+            }
             guard text.count <= Metadata.maximumValueLength else {
                 errors.append(FieldError(field: "\(field).\(key)", message: "must be at most \(Metadata.maximumValueLength) characters"))
                 valid = false

@@ -19,7 +19,7 @@ struct Migration: Sendable {
 }
 
 public enum Migrations {
-    static var all: [Migration] { [foundation, tracking, dashboard, metrics, organizationDaily] }
+    static var all: [Migration] { [foundation, tracking, dashboard, metrics, organizationDaily, imports] }
 
     static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
             """
