@@ -82,8 +82,8 @@ struct BusyDatabaseTests {
             #expect(counts.snapshots == 20_000)
             #expect(counts.videos == 50)
             #expect(counts.transactions > 10)
-            // ~50 ms targeted; a debug build on a loaded 2-core machine gets some slack.
-            #expect(counts.longestTransaction < .milliseconds(250), "longest transaction \(counts.longestTransaction)")
+            // ~50 ms targeted (release: BENCHMARKS.md); a debug build on a loaded 2-core machine gets slack.
+            #expect(counts.longestTransaction < .milliseconds(500), "longest transaction \(counts.longestTransaction)")
             print("import on \(engine): \(counts.transactions) transactions, longest \(counts.longestTransaction)")
             let stored = try await database.database.read { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM video_snapshots WHERE organization_id = \(bind: organization.id.description)")

@@ -38,6 +38,7 @@ struct OutageTests {
     static func exercise(_ server: TestServer, _ postgres: ThrowawayPostgres) async throws {
         // setup
         let organization = try await Fixtures.organization(server.database)
+        try await Fixtures.setRateLimit(server.database, organization, 1_000_000)
         let key = try await Fixtures.key(server.services, organization).token.secret
         let unseen = try await Fixtures.key(server.services, organization, name: "never used").token.secret
         #expect(try await server.whoami(key).status == 200)  // verified now: in the cache for a minute
@@ -125,7 +126,8 @@ struct OutageTests {
             .min { $0.started + $0.duration < $1.started + $1.duration }
         let recovery = try #require(recovered, "no successful list after PostgreSQL came back")
         #expect(ready.duration(to: recovery.started + recovery.duration) < .seconds(2))
-        #expect(try await server.request(.POST, "/v2/creators", key: key, body: #"{"name":"After"}"#).status == 201)
+        let after = try await server.request(.POST, "/v2/creators", key: key, body: #"{"name":"After"}"#)
+        #expect(after.status == 201, "\(after.body)")
         try await Task.sleep(for: .milliseconds(1100))  // health caches its check for 1 s
         #expect(try await server.request(.GET, "/v2/health").status == 200)
         // Every acknowledged write is there.

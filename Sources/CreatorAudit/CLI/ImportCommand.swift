@@ -57,8 +57,15 @@ struct ImportCommand: AsyncParsableCommand {
                   accounts:  \(counts.accounts)
                   videos:    \(counts.videos)
                   snapshots: \(counts.snapshots) (\(rate)/s)
+                  in \(counts.transactions) transactions, the longest \(Self.milliseconds(counts.longestTransaction)) ms
                 """)
         }
+    }
+}
+
+extension ImportCommand {
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 

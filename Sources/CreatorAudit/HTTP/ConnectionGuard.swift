@@ -122,8 +122,13 @@ final class RequestHeadClock {
     var inFlight = 0
     /// A head is being read: bytes arrived (or the connection opened) and no complete head yet.
     var readingHead = true
-    /// The current head's request line ended (a parser error after this is about headers, not the URL).
+    /// Bytes of the current head before its first line feed, and whether that line feed was seen (then the
+    /// count is the request line's length).
+    var requestLineBytes = 0
     var requestLineEnded = false
+
+    /// Whether an over-long head is an over-long request line (ours is 8 KiB: RequestHygieneMiddleware).
+    var requestLineTooLong: Bool { !requestLineEnded || requestLineBytes > RequestHygieneMiddleware.maximumRequestLine }
     var timer: Scheduled<Void>?
     var draining = false
 
@@ -166,11 +171,17 @@ final class HeadBytesWatcher: ChannelInboundHandler, RemovableChannelHandler {
         let buffer = unwrapInboundIn(data)
         if !clock.readingHead, clock.inFlight == 0, buffer.readableBytes > 0 {
             clock.readingHead = true
+            clock.requestLineBytes = 0
             clock.requestLineEnded = false
             clock.arm(context)
         }
-        if clock.readingHead, !clock.requestLineEnded, buffer.readableBytesView.contains(UInt8(ascii: "\n")) {
-            clock.requestLineEnded = true
+        if clock.readingHead, !clock.requestLineEnded {
+            if let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                clock.requestLineBytes += newline - buffer.readerIndex
+                clock.requestLineEnded = true
+            } else {
+                clock.requestLineBytes += buffer.readableBytes
+            }
         }
         context.fireChannelRead(data)
     }
@@ -220,7 +231,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         clock.disarm()
-        let problem = Self.problem(for: parserError, requestLineEnded: clock.requestLineEnded)
+        let problem = Self.problem(for: parserError, requestLineTooLong: clock.requestLineTooLong)
         let requestID = UUID().uuidString.lowercased()
         let body = ProblemMiddleware.problemBody(problem, instance: "urn:creatoraudit:request:" + requestID, requestID: requestID)
         var headers = HTTPHeaders()
@@ -237,11 +248,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
-    /// The problem for a request the parser refused. Its limits are far above ours (RequestHygieneMiddleware
-    /// answers 414/431 for 8/16 KiB), so an overflow before the end of the request line is an over-long URL.
-    static func problem(for error: HTTPParserError, requestLineEnded: Bool) -> APIError {
+    /// The problem for a request the parser refused. Its limits (80 KiB) are far above ours (RequestHygieneMiddleware
+    /// answers 414/431 from 8/16 KiB), so an overflow with a request line over 8 KiB is an over-long URL.
+    static func problem(for error: HTTPParserError, requestLineTooLong: Bool) -> APIError {
         switch error {
-        case .headerOverflow where !requestLineEnded:
+        case .headerOverflow where requestLineTooLong:
             return APIError(.uriTooLong, "The request line is longer than 8 KiB.")
         case .headerOverflow:
             return APIError(.headersTooLarge, "The request headers are larger than 16 KiB.")

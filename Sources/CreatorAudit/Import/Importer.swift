@@ -148,7 +148,7 @@ private final class ImportApplier {
     private var videoBatch: [VideoSnapshot] = []
     private var pendingSnapshots = 0
     /// Snapshot rows per transaction; starts small and follows `Importer.transactionTarget`.
-    private var batchSize = 2_000
+    private var batchSize = 500
 
     init(database: Database, organizationID: OrganizationID, journal: ImportJournal, fileName: String,
          entry: ImportJournal.Entry) {
@@ -185,7 +185,7 @@ private final class ImportApplier {
     }
 
     func insert(accounts: [Account], videos: [Video]) async throws {
-        var size = 200
+        var size = 50
         var index = 0
         while index < accounts.count {
             let chunk = Array(accounts[index..<min(index + size, accounts.count)])
@@ -198,7 +198,7 @@ private final class ImportApplier {
             index += chunk.count
             size = Self.adapt(size, took: elapsed, range: 20...5_000)
         }
-        size = 200
+        size = 50
         index = 0
         while index < videos.count {
             let chunk = Array(videos[index..<min(index + size, videos.count)])
@@ -257,7 +257,7 @@ private final class ImportApplier {
         videoBatch.removeAll(keepingCapacity: true)
         pendingSnapshots = 0
         if accounts.count + videos.count >= batchSize / 2 {
-            batchSize = Self.adapt(batchSize, took: elapsed, range: 200...20_000)
+            batchSize = Self.adapt(batchSize, took: elapsed, range: 100...20_000)
         }
     }
 

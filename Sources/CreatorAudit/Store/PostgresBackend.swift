@@ -26,6 +26,8 @@ final class PostgresBackend: Sendable {
 
     private struct State {
         var pool: Pool
+        /// Bumped when the pool is replaced: a failure from a replaced pool says nothing about the database.
+        var generation = 0
         var retired: [Task<Void, Never>] = []
         var down = false
         var probe: Task<Void, Never>?
@@ -35,7 +37,10 @@ final class PostgresBackend: Sendable {
     private let state: NIOLockedValueBox<State>
     private let configuration: PostgresClient.Configuration
     private let url: PostgresURL
+    /// PostgresNIO's background logger (errors only).
     private let logger: Logger
+    /// Ours: outages and recoveries.
+    private let events: Logger
 
     init(url: PostgresURL, logger: Logger) async throws {
         var configuration = PostgresClient.Configuration(
@@ -53,6 +58,7 @@ final class PostgresBackend: Sendable {
         self.configuration = configuration
         self.url = url
         self.logger = quiet
+        self.events = logger
         self.state = NIOLockedValueBox(State(pool: Self.startPool(configuration, logger: quiet)))
         // Fail fast with a clear message when the server is not there (a direct connection: the pool would retry).
         do {
@@ -79,9 +85,9 @@ final class PostgresBackend: Sendable {
     }
 
     private func withGate<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let client = try state.withLockedValue { state -> PostgresClient in
+        let (client, generation) = try state.withLockedValue { state -> (PostgresClient, Int) in
             if state.down || state.closed { throw DatabaseUnavailable.unreachable }
-            return state.pool.client
+            return (state.pool.client, state.generation)
         }
         let leased = NIOLockedValueBox(false)
         do {
@@ -94,12 +100,12 @@ final class PostgresBackend: Sendable {
         } catch {
             let acquired = leased.withLockedValue { $0 }
             if let unavailable = DatabaseUnavailable.classify(error) {
-                if !unavailable.isBusy { markDown() }
+                if !unavailable.isBusy { markDown(generation) }
                 throw unavailable
             }
             // An error before our closure ran is the pool failing to hand out a connection.
             if !acquired {
-                if error is LeaseTimedOut { checkReachability() } else { markDown() }
+                if error is LeaseTimedOut { checkReachability() } else { markDown(generation) }
                 throw DatabaseUnavailable.unreachable
             }
             throw error
@@ -148,20 +154,22 @@ final class PostgresBackend: Sendable {
     /// A lease timed out: either every connection is busy (the database is fine) or the server is gone.
     /// One probe tells which; only a failed probe refuses further requests.
     private func checkReachability() {
-        startProbing(alreadyDown: false)
+        startProbing()
     }
 
-    private func markDown() {
+    private func markDown(_ generation: Int) {
         let changed = state.withLockedValue { state -> Bool in
-            guard !state.down, !state.closed else { return false }
+            guard !state.down, !state.closed, state.generation == generation else { return false }
             state.down = true
             return true
         }
-        if changed { logger.error("PostgreSQL is unreachable; answering 503 until it is back") }
-        startProbing(alreadyDown: true)
+        if changed {
+            events.warning("PostgreSQL is unreachable; answering 503 until it is back")
+            startProbing()
+        }
     }
 
-    private func startProbing(alreadyDown: Bool) {
+    private func startProbing() {
         state.withLockedValue { state in
             guard state.probe == nil, !state.closed else { return }
             state.probe = Task { [self] in await probeUntilReachable() }
@@ -178,13 +186,14 @@ final class PostgresBackend: Sendable {
                     guard state.down, !state.closed else { return nil }
                     let old = state.pool
                     state.pool = Self.startPool(configuration, logger: logger)
+                    state.generation += 1
                     state.retired.append(old.runTask)
                     state.down = false
                     return old.runTask
                 }
                 if let retired {
                     retired.cancel()
-                    logger.error("PostgreSQL is reachable again")
+                    events.notice("PostgreSQL is reachable again")
                 }
                 return
             }
@@ -192,7 +201,7 @@ final class PostgresBackend: Sendable {
                 defer { state.down = true }
                 return !state.down
             }
-            if changed { logger.error("PostgreSQL is unreachable; answering 503 until it is back") }
+            if changed { events.warning("PostgreSQL is unreachable; answering 503 until it is back") }
             try? await Task.sleep(for: Self.probeInterval)
         }
         state.withLockedValue { $0.probe = nil }

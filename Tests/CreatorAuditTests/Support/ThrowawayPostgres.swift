@@ -58,13 +58,34 @@ final class ThrowawayPostgres: @unchecked Sendable {
         }
     }
 
+    /// Runs a command to its end. Not Foundation's `Process`: pg_ctl leaves the server running as a daemon that
+    /// inherits the descriptors `Process` watches for the child's end, so its termination handler never fires.
     private static func run(_ executable: String, _ arguments: [String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        // Spawned and waited for on a thread of its own: waitpid blocks, and the concurrency pool's threads must not.
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+            Thread {
+                var pid: pid_t = 0
+                var actions: posix_spawn_file_actions_t = .init()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                for descriptor: Int32 in [0, 1, 2] {
+                    posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+                }
+                // Nothing else of the test process reaches the daemon: other tests' pipes must see their end of file.
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+                    if let descriptor = Int32(name), descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
+                }
+                let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+                defer { for pointer in argv { free(pointer) } }
+                let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+                guard spawned == 0 else {
+                    continuation.resume(throwing: ConfigurationError("cannot run \(executable): \(spawned)"))
+                    return
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: (status >> 8) & 0xff)
+            }.start()
         }
         guard status == 0 else {
             throw ConfigurationError("\(executable) \(arguments.joined(separator: " ")) exited with \(status)")
