@@ -28,8 +28,9 @@ struct SystemController {
         }
         guard healthy else {
             // Which dependency is down, for people and for probes: `checks.database`.
-            var error = APIError(.serviceUnavailable, "The database (\(database.engine == .postgres ? "PostgreSQL" : "SQLite")) "
-                                    + "is unreachable.", headers: ["Retry-After": "2"])
+            let engine = database.engine == .postgres ? "PostgreSQL" : "SQLite"
+            var error = APIError(.serviceUnavailable, "The database (\(engine)) is unreachable.",
+                                 headers: ["Retry-After": "2"])
             error.extensions = ["checks": .object([("database", .string("unreachable"))])]
             throw error
         }

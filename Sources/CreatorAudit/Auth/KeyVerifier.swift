@@ -123,7 +123,8 @@ public final class KeyVerifier: Sendable {
     public func setCaching(enabled: Bool) {
         state.withLockedValue { state in
             if !enabled {
-                for (hash, entry) in state.entries where state.fallback[hash].map({ $0.loadedAt < entry.loadedAt }) ?? true {
+                for (hash, entry) in state.entries
+                where state.fallback[hash].map({ $0.loadedAt < entry.loadedAt }) ?? true {
                     state.fallback[hash] = entry
                 }
             } else {

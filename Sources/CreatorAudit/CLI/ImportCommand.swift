@@ -44,7 +44,8 @@ struct ImportCommand: AsyncParsableCommand {
         }
         display.clear()
         if let resumed = counts.resumedAfter {
-            FileHandle.standardError.write(Data("creatoraudit: resumed an interrupted import of this file after \(resumed) records\n".utf8))
+            let note = "creatoraudit: resumed an interrupted import of this file after \(resumed) records\n"
+            FileHandle.standardError.write(Data(note.utf8))
         }
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -104,7 +105,8 @@ final class ImportProgressDisplay: Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            write("\r\u{1B}[K\(phase) [\(bar)] \(Int(fraction * 100))%  \(megabytes)  \(progress.records) rows  \(rate) rows/s")
+            write("\r\u{1B}[K\(phase) [\(bar)] \(Int(fraction * 100))%  \(megabytes)  \(progress.records) rows  "
+                + "\(rate) rows/s")
         } else {
             write("import: \(phase) \(Int(fraction * 100))% (\(megabytes)), \(progress.records) rows, \(rate) rows/s\n")
         }

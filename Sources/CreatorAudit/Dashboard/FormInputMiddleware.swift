@@ -7,7 +7,9 @@ import NIOCore
 struct FormInputMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         var request = request
         let buffer = try await request.body.collect(upTo: CSRFTokenMiddleware.maximumFormBytes)

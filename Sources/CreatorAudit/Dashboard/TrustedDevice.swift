@@ -36,6 +36,7 @@ struct TrustedDevice: Sendable {
     }
 
     private func mac(nonce: String, email: String) -> String {
-        SessionSecret.base64url(Data(HMAC<SHA256>.authenticationCode(for: Data((nonce + "|" + email).utf8), using: key)))
+        let code = HMAC<SHA256>.authenticationCode(for: Data((nonce + "|" + email).utf8), using: key)
+        return SessionSecret.base64url(Data(code))
     }
 }

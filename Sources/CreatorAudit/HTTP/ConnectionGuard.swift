@@ -77,8 +77,9 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             return clock
         }.flatMap { clock in
             base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-                let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-                try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(clock: clock.value), position: .after(decoder))
+                let pipeline = channel.pipeline.syncOperations
+                let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+                try pipeline.addHandler(ConnectionGuardHandler(clock: clock.value), position: .after(decoder))
                 return value
             }
         }
@@ -233,7 +234,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         clock.disarm()
         let problem = Self.problem(for: parserError, requestLineTooLong: clock.requestLineTooLong)
         let requestID = UUID().uuidString.lowercased()
-        let body = ProblemMiddleware.problemBody(problem, instance: "urn:creatoraudit:request:" + requestID, requestID: requestID)
+        let body = ProblemMiddleware.problemBody(
+            problem, instance: "urn:creatoraudit:request:" + requestID, requestID: requestID)
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/problem+json")
         headers.add(name: "content-length", value: String(body.count))
@@ -242,7 +244,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         headers.add(name: "x-content-type-options", value: "nosniff")
         headers.add(name: "x-request-id", value: requestID)
         let status = HTTPResponseStatus(statusCode: Int(problem.code.status.code))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
@@ -257,7 +260,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .headerOverflow:
             return APIError(.headersTooLarge, "The request headers are larger than 16 KiB.")
         default:
-            return APIError(.badRequest, "The request is not valid HTTP/1.1 (for example, a control character in a header).")
+            return APIError(
+                .badRequest, "The request is not valid HTTP/1.1 (for example, a control character in a header).")
         }
     }
 }

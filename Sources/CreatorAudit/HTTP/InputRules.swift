@@ -31,7 +31,9 @@ extension JSONBody {
         func visit(_ value: JSONValue, path: String) {
             switch value {
             case .string(let text):
-                if ControlCharacters.hasNUL(text) { errors.append(FieldError(field: path, message: ControlCharacters.message)) }
+                if ControlCharacters.hasNUL(text) {
+                    errors.append(FieldError(field: path, message: ControlCharacters.message))
+                }
             case .array(let items):
                 for (index, item) in items.enumerated() { visit(item, path: "\(path)[\(index)]") }
             case .object(let object):
@@ -62,7 +64,9 @@ extension JSONBody {
 struct QueryControlCharacterMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if let query = request.uri.query, query.contains("%") || ControlCharacters.forbidden(in: query) {
             let errors = Self.errors(inQuery: String(query))
             if !errors.isEmpty { throw APIError.validation(errors) }

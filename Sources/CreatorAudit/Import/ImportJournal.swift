@@ -52,8 +52,10 @@ struct ImportJournal: Sendable {
     }
 
     private static func entry(_ row: any SQLRow) throws -> Entry {
-        Entry(id: try row.decode(column: "id", as: String.self), nextRecord: try row.decode(column: "next_record", as: Int.self),
-              accounts: try row.decode(column: "accounts", as: Int.self), videos: try row.decode(column: "videos", as: Int.self),
+        Entry(id: try row.decode(column: "id", as: String.self),
+              nextRecord: try row.decode(column: "next_record", as: Int.self),
+              accounts: try row.decode(column: "accounts", as: Int.self),
+              videos: try row.decode(column: "videos", as: Int.self),
               snapshots: try row.decode(column: "snapshots", as: Int.self))
     }
 

@@ -35,9 +35,10 @@ final class ImportPlan {
     func loadLimits() async throws {
         let organization = self.organization
         let (quota, count) = try await database.read { db -> (Int?, Int) in
-            let quota = try await db.raw("SELECT account_quota FROM organizations WHERE id = \(bind: organization)").first()?
-                .decodeOptional(column: "account_quota", as: Int.self)
-            let count = try await db.raw("SELECT COUNT(*) AS n FROM accounts WHERE organization_id = \(bind: organization)")
+            let quota = try await db.raw("SELECT account_quota FROM organizations WHERE id = \(bind: organization)")
+                .first()?.decodeOptional(column: "account_quota", as: Int.self)
+            let count = try await db.raw(
+                "SELECT COUNT(*) AS n FROM accounts WHERE organization_id = \(bind: organization)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             return (quota, count)
         }
@@ -52,7 +53,8 @@ final class ImportPlan {
         case let .account(platform, username, name, category, isVerified):
             guard try await accountID(platform, username) == nil else { return }
             if let quota, accountCount >= quota {
-                throw ImportError(line: line, field: "username", reason: "the organization's account quota (\(quota)) is reached")
+                throw ImportError(line: line, field: "username",
+                                  reason: "the organization's account quota (\(quota)) is reached")
             }
             var account = Account.new(organizationID: organizationID, platform: platform, username: username, now: now)
             account.name = name
@@ -68,8 +70,7 @@ final class ImportPlan {
             if let accountName {
                 accountID = try await self.accountID(platform, accountName)
                 guard accountID != nil else {
-                    throw ImportError(line: line, field: "account",
-                                      reason: "no \(platform.rawValue) account with this username in the organization or earlier in the file")
+                    throw ImportError(line: line, field: "account", reason: Self.unknown(platform, "account"))
                 }
             }
             let source: VideoSource = accountID == nil ? .individual : .account
@@ -92,8 +93,7 @@ final class ImportPlan {
 
         case let .accountSnapshot(platform, username, _, _, _, _):
             guard let id = try await accountID(platform, username) else {
-                throw ImportError(line: line, field: "account",
-                                  reason: "no \(platform.rawValue) account with this username in the organization or earlier in the file")
+                throw ImportError(line: line, field: "account", reason: Self.unknown(platform, "account"))
             }
             touchedAccounts.insert(id)
             snapshots += 1
@@ -101,12 +101,16 @@ final class ImportPlan {
         case let .videoSnapshot(platform, externalID, _, _):
             let ids = try await knownVideos(platform, externalID).map(\.id)
             guard !ids.isEmpty else {
-                throw ImportError(line: line, field: "video",
-                                  reason: "no \(platform.rawValue) video with this id in the organization or earlier in the file")
+                throw ImportError(line: line, field: "video", reason: Self.unknown(platform, "video"))
             }
             touchedVideos.formUnion(ids)
             snapshots += 1
         }
+    }
+
+    static func unknown(_ platform: Platform, _ subject: String) -> String {
+        let what = subject == "video" ? "video with this id" : "account with this username"
+        return "no \(platform.rawValue) \(what) in the organization or earlier in the file"
     }
 
     /// The account a checked record refers to (second pass: always known).
@@ -125,8 +129,8 @@ final class ImportPlan {
         let organization = self.organization
         let id = try await database.read { db in
             try await db.raw("""
-                SELECT id FROM accounts WHERE organization_id = \(bind: organization) AND platform = \(bind: platform.rawValue)
-                    AND username = \(bind: username)
+                SELECT id FROM accounts WHERE organization_id = \(bind: organization)
+                    AND platform = \(bind: platform.rawValue) AND username = \(bind: username)
                 """).first()?.decode(column: "id", as: String.self)
         }
         guard let id else { return nil }
@@ -136,15 +140,19 @@ final class ImportPlan {
 
     /// Every video of the organization with this platform id, tracked either way (from the database once, then
     /// kept up to date as the file adds videos).
-    private func knownVideos(_ platform: Platform, _ externalID: String) async throws -> [(id: VideoID, source: VideoSource)] {
+    private func knownVideos(
+        _ platform: Platform, _ externalID: String
+    ) async throws -> [(id: VideoID, source: VideoSource)] {
         let key = platform.rawValue + "|" + externalID
         if let known = videos[key] { return known }
         let organization = self.organization
         let rows = try await database.read { db in
             try await db.raw("""
-                SELECT id, source FROM videos WHERE organization_id = \(bind: organization) AND platform = \(bind: platform.rawValue)
-                    AND external_id = \(bind: externalID) ORDER BY id
-                """).all().map { row in (try row.decode(column: "id", as: String.self), try row.decode(column: "source", as: String.self)) }
+                SELECT id, source FROM videos WHERE organization_id = \(bind: organization)
+                    AND platform = \(bind: platform.rawValue) AND external_id = \(bind: externalID) ORDER BY id
+                """).all().map { row in
+                    (try row.decode(column: "id", as: String.self), try row.decode(column: "source", as: String.self))
+                }
         }
         let known = rows.compactMap { id, source -> (id: VideoID, source: VideoSource)? in
             guard let id = VideoID(id), let source = VideoSource(rawValue: source) else { return nil }

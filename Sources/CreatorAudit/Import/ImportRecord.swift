@@ -50,7 +50,8 @@ enum ImportRecord: Equatable {
             }
             return .video(
                 platform: platform, identifier: identifier, account: try fields.username("account", required: false),
-                createTime: try fields.time("create_time"), description: try fields.text("description", maximum: 10_000, multiLine: true),
+                createTime: try fields.time("create_time"),
+                description: try fields.text("description", maximum: 10_000, multiLine: true),
                 mediaType: try fields.text("media_type", maximum: 50), url: url)
         case "snapshot":
             let platform = try fields.platform()

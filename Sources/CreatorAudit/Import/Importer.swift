@@ -62,7 +62,9 @@ struct Importer: Sendable {
     func run(
         path: String, now: Timestamp = .now, progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Counts {
-        guard let format = Format(path: path) else { throw CLIError("\(path): the file name must end in .ndjson, .jsonl or .csv") }
+        guard let format = Format(path: path) else {
+            throw CLIError("\(path): the file name must end in .ndjson, .jsonl or .csv")
+        }
         guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
         let journal = ImportJournal(organizationID: organizationID, fileDigest: try ImportJournal.digest(ofFile: path))
         let earlier = try await journal.unfinished(in: database)
@@ -80,8 +82,8 @@ struct Importer: Sendable {
 
         // 2. Apply it.
         let applier = ImportApplier(
-            database: database, organizationID: organizationID, journal: journal, fileName: (path as NSString).lastPathComponent,
-            entry: earlier ?? journal.start())
+            database: database, organizationID: organizationID, journal: journal,
+            fileName: (path as NSString).lastPathComponent, entry: earlier ?? journal.start())
         do {
             try await applier.insert(accounts: plan.newAccounts, videos: plan.newVideos)
             try await Self.forEachRecord(path, format) { line, ordinal, reader in
@@ -99,7 +101,8 @@ struct Importer: Sendable {
         } catch {
             throw ImportInterrupted(recordsApplied: applier.entry.nextRecord, underlying: error)
         }
-        progress(Progress(phase: .applying, bytesRead: 1, fileSize: 1, records: plan.records, snapshots: applier.entry.snapshots))
+        progress(Progress(phase: .applying, bytesRead: 1, fileSize: 1, records: plan.records,
+                          snapshots: applier.entry.snapshots))
         var counts = applier.counts
         counts.accounts = applier.entry.accounts
         counts.videos = applier.entry.videos
@@ -114,7 +117,8 @@ struct Importer: Sendable {
         _ path: String, _ format: Format, _ body: (ImportLine, Int, LineReader) async throws -> Void
     ) async throws {
         let reader = try LineReader(path: path)
-        var records: any ImportRecordReader = format == .csv ? try CSVRecords(reader: reader) : NDJSONRecords(reader: reader)
+        var records: any ImportRecordReader
+        records = format == .csv ? try CSVRecords(reader: reader) : NDJSONRecords(reader: reader)
         var ordinal = 0
         while let line = try records.next() {
             try await body(line, ordinal, reader)
@@ -131,7 +135,8 @@ struct ImportInterrupted: Error, CustomStringConvertible {
 
     var description: String {
         let cause = (underlying as? DatabaseUnavailable)?.description ?? String(describing: type(of: underlying))
-        return "the import stopped after \(recordsApplied) records were applied (\(cause)); run the same command again to finish it"
+        return "the import stopped after \(recordsApplied) records were applied (\(cause)); "
+            + "run the same command again to finish it"
     }
 }
 
@@ -161,10 +166,14 @@ private final class ImportApplier {
 
     /// One apply transaction, timed; the journal row is saved in it as `entry` says.
     private func transaction(
-        _ entry: ImportJournal.Entry, done: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Void
+        _ entry: ImportJournal.Entry, done: Bool = false,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Void
     ) async throws -> Duration {
-        if counts.transactions > 0, database.engine == .sqlite { try await Task.sleep(for: Importer.pauseBetweenTransactions) }
-        let (journal, fileName, engine, first) = (self.journal, self.fileName, database.engine, counts.transactions == 0)
+        if counts.transactions > 0, database.engine == .sqlite {
+            try await Task.sleep(for: Importer.pauseBetweenTransactions)
+        }
+        let (journal, fileName, engine) = (self.journal, self.fileName, database.engine)
+        let first = counts.transactions == 0
         let started = ContinuousClock.now
         try await database.write { db in
             if first { try await Importer.prepare(engine, db) }
@@ -227,9 +236,9 @@ private final class ImportApplier {
         case let .videoSnapshot(platform, externalID, observedAt, counters):
             for videoID in plan.resolvedVideos(platform, externalID) {
                 videoBatch.append(VideoSnapshot(
-                    videoID: videoID, observedAt: observedAt, viewCount: counters.viewCount, playCount: counters.playCount,
-                    likeCount: counters.likeCount, commentCount: counters.commentCount, shareCount: counters.shareCount,
-                    savedCount: counters.savedCount))
+                    videoID: videoID, observedAt: observedAt, viewCount: counters.viewCount,
+                    playCount: counters.playCount, likeCount: counters.likeCount, commentCount: counters.commentCount,
+                    shareCount: counters.shareCount, savedCount: counters.savedCount))
             }
             pendingSnapshots += 1
         }
@@ -239,8 +248,10 @@ private final class ImportApplier {
     /// Writes the queued snapshots and records that every record before `nextRecord` is in.
     func flush(nextRecord: Int) async throws {
         // Sorted by subject and time: the batch walks the snapshot indexes in order (BENCHMARKS.md, "Import").
-        let accounts = accountBatch.sorted { ($0.accountID.description, $0.observedAt) < ($1.accountID.description, $1.observedAt) }
-        let videos = videoBatch.sorted { ($0.videoID.description, $0.observedAt) < ($1.videoID.description, $1.observedAt) }
+        let accounts = accountBatch.map { ($0.accountID.description, $0) }
+            .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1)
+        let videos = videoBatch.map { ($0.videoID.description, $0) }
+            .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1)
         var next = entry
         next.nextRecord = nextRecord
         next.snapshots += pendingSnapshots

@@ -101,7 +101,8 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let sqlite):
             do { return try await body(sqlite.reader()) } catch { throw DatabaseUnavailable.classify(error) ?? error }
-        case .postgres(let postgres): return try await postgres.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        case .postgres(let postgres):
+            return try await postgres.withConnection { try await body($0.sql(queryLogLevel: nil)) }
         }
     }
 

@@ -65,7 +65,8 @@ final class PostgresBackend: Sendable {
             try await connectOnce(timeout: .seconds(10))
         } catch {
             await close()
-            throw ConfigurationError("cannot connect to PostgreSQL at \(url.redacted): \(String(reflecting: error).prefix(200))")
+            let reason = String(reflecting: error).prefix(200)
+            throw ConfigurationError("cannot connect to PostgreSQL at \(url.redacted): \(reason)")
         }
     }
 
@@ -84,7 +85,9 @@ final class PostgresBackend: Sendable {
         try await withoutActuallyEscaping(body) { body in try await withGate(body) }
     }
 
-    private func withGate<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    private func withGate<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let (client, generation) = try state.withLockedValue { state -> (PostgresClient, Int) in
             if state.down || state.closed { throw DatabaseUnavailable.unreachable }
             return (state.pool.client, state.generation)
@@ -223,7 +226,8 @@ final class PostgresBackend: Sendable {
             tls: url.requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
         connectionConfiguration.options.connectTimeout = timeout
         connectionConfiguration.options.additionalStartupParameters = configuration.options.additionalStartupParameters
-        let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: connectionConfiguration, id: 0, logger: logger)
         do {
             _ = try await connection.query("SELECT 1", logger: logger)
         } catch {

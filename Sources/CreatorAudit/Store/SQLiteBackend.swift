@@ -22,7 +22,8 @@ final class SQLiteBackend: Sendable {
 
     /// FULL unless CREATORAUDIT_SQLITE_SYNCHRONOUS=normal (for measuring its cost: scripts/bench-writes).
     static var synchronous: String {
-        ProcessInfo.processInfo.environment["CREATORAUDIT_SQLITE_SYNCHRONOUS"]?.lowercased() == "normal" ? "NORMAL" : "FULL"
+        let setting = ProcessInfo.processInfo.environment["CREATORAUDIT_SQLITE_SYNCHRONOUS"]?.lowercased()
+        return setting == "normal" ? "NORMAL" : "FULL"
     }
 
     let writer: SQLiteConnection
