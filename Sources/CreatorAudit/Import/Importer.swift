@@ -41,9 +41,10 @@ struct Importer: Sendable {
         var videos = 0
         var snapshots = 0
         var records = 0
-        /// Apply transactions of this run, and the longest of them (what another writer may have waited for).
-        var transactions = 0
-        var longestTransaction: Duration = .zero
+        /// How long each apply transaction of this run took (what another writer may have waited for).
+        var transactionTimes: [Duration] = []
+        var transactions: Int { transactionTimes.count }
+        var longestTransaction: Duration { transactionTimes.max() ?? .zero }
         /// Records already applied by an earlier, interrupted run of the same file (nil: a fresh import).
         var resumedAfter: Int?
     }
@@ -182,8 +183,7 @@ private final class ImportApplier {
         }
         let elapsed = started.duration(to: .now)
         self.entry = entry
-        counts.transactions += 1
-        counts.longestTransaction = max(counts.longestTransaction, elapsed)
+        counts.transactionTimes.append(elapsed)
         return elapsed
     }
 
