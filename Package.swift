@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // openapi.json, served at /v2/openapi.json and rendered at /v2/docs (see OpenAPIDocument).
             resources: [.copy("API/Resources")]
@@ -64,6 +65,26 @@ let package = Package(
         .executableTarget(
             name: "creatoraudit",
             dependencies: ["CreatorAudit"]
+        ),
+        // Stand-ins for the Instagram Graph API and the TikTok Research API (docs/collection.md), kept out of
+        // the shipped library: the tests, the collector benchmark and operators trying a configuration use them.
+        .target(
+            name: "PlatformDoubles",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "platform-doubles",
+            dependencies: [
+                "PlatformDoubles",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .executableTarget(
             name: "verify-bench",
@@ -75,11 +96,16 @@ let package = Package(
             dependencies: ["CreatorAudit"],
             path: "Benchmarks/MetricsBench"
         ),
+        .executableTarget(
+            name: "collector-bench",
+            dependencies: ["CreatorAudit"],
+            path: "Benchmarks/CollectorBench"
+        ),
         .testTarget(
             name: "CreatorAuditTests",
             dependencies: [
                 "CreatorAudit",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "PlatformDoubles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -30,7 +30,7 @@ struct MetricsBench {
         let organization = created.organization
         _ = try await OrganizationRepository(database: database).setLimits(organization.id, rateLimit: 10_000_000, accountQuota: .some(nil))
         let key = try await KeyLifecycle(database: database).create(organizationID: organization.id, name: "bench", actor: .cli)
-        let seeder = BenchSeeder(database: database, organizationID: organization.id)
+        let seeder = BenchSeeder(store: database.tenant(organization.id))
         let today = UTCDay.today
         var videoIDs: [String] = []
         var accountIDs: [String] = []
@@ -52,11 +52,13 @@ struct MetricsBench {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let summary: [String: Any] = [
             "api_key": key.token.secret, "organization_id": organization.id.description,
+            // The owner, for scripts/bench-dashboard's signed-in pages (the file is 0600, in the bench's data dir).
+            "email": created.ownerEmail, "password": created.ownerPassword,
             "video_ids": Array(videoIDs.prefix(200)), "account_id": accountIDs.first ?? "",
             "snapshots": snapshots, "seconds": seconds, "snapshots_per_second": Int(Double(snapshots) / seconds),
         ]
         let data = try JSONSerialization.data(withJSONObject: summary)
-        FileManager.default.createFile(atPath: dataDir + "/bench.json", contents: data, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: dataDir + "/bench.json", contents: data, attributes: [.posixPermissions: 0o600])
         print("seeded \(snapshots) snapshots (\(accounts) accounts × \(videos) videos × \(days) days + account snapshots) in \(String(Int(seconds))) s: \(Int(Double(snapshots) / seconds)) snapshots/s")
         await database.close()
     }

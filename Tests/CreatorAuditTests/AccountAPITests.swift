@@ -1,4 +1,4 @@
-// `/v2/accounts`: tracking a profile, reading it, changing its settings and deleting it (SPEC §5).
+// `/v2/accounts`: tracking a profile, reading it, changing its settings and deleting it (README, "API conventions").
 import Foundation
 import Testing
 @testable import CreatorAudit

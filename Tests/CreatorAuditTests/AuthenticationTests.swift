@@ -1,9 +1,9 @@
-// SPEC §3's outcome table, row by row, over a live TLS server.
+// README, "Authentication"'s outcome table, row by row, over a live TLS server.
 import Foundation
 import Testing
 @testable import CreatorAudit
 
-@Suite("Authentication outcomes (SPEC §3)")
+@Suite("Authentication outcomes (README, Authentication)")
 struct AuthenticationTests {
     static let realm = "Bearer realm=\"creatoraudit\""
 

@@ -1,4 +1,4 @@
-// SPEC §4 conventions that every route shares: request ids, problem documents, 404/405/406/414/431.
+// Conventions every route shares (README, "API conventions"): request ids, problem documents, 404/405/406/414/431.
 import Foundation
 import Testing
 @testable import CreatorAudit

@@ -75,7 +75,7 @@ struct CreatorAPITests {
             let bob = try #require(try await Track.creator(server, tenant, name: "Bob")["id"] as? String)
             let account = try #require(try await Track.account(server, tenant, username: "ada.ig")["id"] as? String)
             let tiktok = try #require(try await Track.account(server, tenant, platform: "tiktok", username: "ada.tt")["id"] as? String)
-            try await server.database.write { db in
+            try await server.database.write(scope: .test) { db in
                 try await db.raw("UPDATE accounts SET follower_count = 1000 WHERE id = \(bind: account)").run()
                 try await db.raw("UPDATE accounts SET follower_count = 234 WHERE id = \(bind: tiktok)").run()
             }

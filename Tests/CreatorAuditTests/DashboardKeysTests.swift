@@ -1,4 +1,4 @@
-// The dashboard's API keys page (SPEC §2, §8) over live TLS: every change is in force for API requests at once.
+// The dashboard's API keys page (README, "API keys"; README, "Dashboard") over live TLS: every change is in force for API requests at once.
 import Foundation
 import Testing
 @testable import CreatorAudit
@@ -45,7 +45,7 @@ struct DashboardKeysTests {
             #expect(keysPage.body.contains(String(secret.prefix(12)) + "…" + String(secret.suffix(4))))
             #expect(keysPage.body.contains("by \(member.email)"))
             // The sealed flash is gone from the database, and never held the key in clear.
-            let flashes = try await server.database.read { db in
+            let flashes = try await server.database.read(scope: .test) { db in
                 try await db.raw("SELECT flash FROM sessions WHERE flash IS NOT NULL").all()
             }
             #expect(flashes.isEmpty)

@@ -1,4 +1,4 @@
-// Dashboard sign-in, sessions, CSRF and page headers (SPEC §8), through the live TLS server.
+// Dashboard sign-in, sessions, CSRF and page headers (README, "Dashboard"), through the live TLS server.
 import Foundation
 import Testing
 @testable import CreatorAudit
@@ -16,7 +16,7 @@ struct DashboardSessionTests {
 
             let response = try await browser.signIn(member.email, MemberFixtures.password)
             #expect(response.status == 303)
-            #expect(response.header("Location") == "/keys")
+            #expect(response.header("Location") == "/")
             let setCookie = try #require(response.header("Set-Cookie"))
             let attributes = setCookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             #expect(attributes.first?.hasPrefix("__Host-session=") == true)
@@ -30,7 +30,7 @@ struct DashboardSessionTests {
             #expect(second != first)
             #expect(try await SessionRepository(database: server.database).count(memberID: member.id) == 1)
             // Only hashes are stored.
-            let stored = try await server.database.read { db in
+            let stored = try await server.database.read(scope: .test) { db in
                 try await db.raw("SELECT id_hash, csrf_hash FROM sessions").all()
             }
             for row in stored {
@@ -110,7 +110,7 @@ struct DashboardSessionTests {
     }
 
     func setTimes(_ server: TestServer, created: Int64, lastSeen: Int64) async throws {
-        try await server.database.write { db in
+        try await server.database.write(scope: .test) { db in
             try await db.raw("UPDATE sessions SET created_at = \(bind: created), last_seen_at = \(bind: lastSeen)").run()
         }
     }
@@ -192,7 +192,7 @@ struct DashboardSessionTests {
             let (browser, _) = try await MemberFixtures.signedIn(server, organization, role: .owner)
             defer { Task { try? await browser.shutdown() } }
             for (path, status) in [("/sign-in", 303), ("/keys", 200), ("/members", 200), ("/audit", 200), ("/account", 200),
-                                   ("/", 303), ("/static/app.css", 200), ("/static/app.js", 200), ("/nowhere", 404),
+                                   ("/", 200), ("/static/app.css", 200), ("/static/app.js", 200), ("/nowhere", 404),
                                    ("/keys/not-a-uuid/delete", 404), ("/keys/\(UUID())/delete", 404)] {
                 let response = try await browser.get(path)
                 #expect(response.status == status, "\(path)")

@@ -55,7 +55,7 @@ struct DemoDataTests {
             #expect(discovered > 12 * 40)
 
             // A year of daily snapshots per account; every account video refreshed daily since its discovery.
-            let counts = try #require(try await server.database.read { db in
+            let counts = try #require(try await server.database.read(scope: .test) { db in
                 try await db.raw("""
                     SELECT (SELECT COUNT(*) FROM account_snapshots WHERE organization_id = \(bind: organization)) AS accounts,
                         (SELECT COUNT(DISTINCT day) FROM account_daily WHERE organization_id = \(bind: organization)) AS days,
@@ -87,9 +87,9 @@ struct DemoDataTests {
             var dumps: [[String]] = []
             for _ in 0..<2 {
                 let organization = try await Fixtures.organization(database.database)
-                let summary = try await DemoData(database: database.database).fill(organizationID: organization.id, now: now)
+                let summary = try await DemoData(store: database.database.tenant(organization.id)).fill(now: now)
                 #expect(summary.accounts == 12 && summary.creators == 3 && summary.individualVideos == 5)
-                let rows = try await database.database.read { db in
+                let rows = try await database.database.read(scope: .test) { db in
                     try await db.raw("""
                         SELECT a.username, a.follower_count, a.view_count, a.total_post_count, a.last_scrape_time
                         FROM accounts a WHERE a.organization_id = \(bind: organization.id.description) ORDER BY a.username

@@ -1,4 +1,4 @@
-// SPEC §6: the engagement rate is rounded half away from zero to 4 decimals, also when a window's
+// docs/metrics.md: the engagement rate is rounded half away from zero to 4 decimals, also when a window's
 // engagement is negative (counts that went down).
 import Testing
 @testable import CreatorAudit

@@ -1,4 +1,4 @@
-// `creatoraudit import` (SPEC §9), run as the real executable: NDJSON and CSV store the same data, a bad line
+// `creatoraudit import` (README, "The creatoraudit command"), run as the real executable: NDJSON and CSV store the same data, a bad line
 // stores nothing and says where, and large files stream.
 import Foundation
 import SQLKit
@@ -93,7 +93,7 @@ struct ImportTests {
                 "CAST(\(column.contains(".") ? column : "x." + column) AS TEXT) AS c\(number)"
             }.joined(separator: ", ")
             let query = "SELECT \(select) FROM \(from)"
-            let rows = try await database.read { db in try await db.raw(SQLQueryString(stringLiteral: query)).all() }
+            let rows = try await database.read(scope: .test) { db in try await db.raw(SQLQueryString(stringLiteral: query)).all() }
             lines += try rows.map { row in
                 "\(index): " + (try columns.indices.map { try row.decode(column: "c\($0)", as: String?.self) ?? "nil" })
                     .joined(separator: "|")
@@ -104,7 +104,7 @@ struct ImportTests {
 
     static func storedCount(_ database: Database, _ organization: Organization) async throws -> Int {
         let org = organization.id.description
-        return try await database.read { db in
+        return try await database.read(scope: .test) { db in
             var total = 0
             for table in ["accounts", "videos", "account_snapshots", "video_snapshots", "account_daily", "video_daily"] {
                 total += try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE organization_id = \(bind: org)")
@@ -133,15 +133,15 @@ struct ImportTests {
             #expect(a == b)
 
             // What was stored, by hand.
-            let stored = try await database.database.read { db in
+            let stored = try await database.database.read(scope: .test) { db in
                 try await db.raw(AccountRepository.select + " WHERE a.organization_id = \(bind: first.id.description)").all()
             }.map(AccountRepository.decode)
             let maya = try #require(stored.first { $0.username == "maya.chen" })
             #expect(maya.followerCount == 1010 && maya.name == "Maya Chen" && maya.isVerified && maya.category == "food")
             #expect(maya.firstScrapeTime == ISO8601Time.parse("2026-01-10T09:00:00Z"))
-            #expect(maya.totalPostCount == 1 && maya.viewCount == 150 && maya.savedCount == 4 && maya.dataSource == "import")
+            #expect(maya.totalPostCount == 1 && maya.totals.views == 150 && maya.totals.saves == 4 && maya.dataSource == "import")
             let tiktok = try #require(stored.first { $0.platform == .tiktok })
-            #expect(tiktok.username == "mayachen" && tiktok.name == "Maya, \"the\" cook" && tiktok.viewCount == 500)
+            #expect(tiktok.username == "mayachen" && tiktok.name == "Maya, \"the\" cook" && tiktok.totals.views == 500)
             #expect(a.contains("4: C9abcDEFghi|1768035600|100|nil|10|nil|nil|2"), "absent counters are unknown (NULL), not 0")
             #expect(a.contains { $0.hasPrefix("1: instagram|account|C9abcDEFghi|C9abcDEFghi|https://www.instagram.com/p/C9abcDEFghi/|maya.chen|Line one\nline, two \"quoted\" – é 🍜|1768032000|VIDEO|150|") })
             #expect(a.contains { $0.hasPrefix("1: tiktok|individual|7321000000000000002|nil|https://www.tiktok.com/video/7321000000000000002|nil|nil|nil|nil|42|") })
@@ -169,7 +169,7 @@ struct ImportTests {
             ]), name: "more.csv"), into: organization, database)
             #expect(more.status == 0, "\(more.stderr)")
             #expect(more.json["accounts"] as? Int == 0 && more.json["videos"] as? Int == 1 && more.json["snapshots"] as? Int == 2)
-            let maya = try #require(try await database.database.read { db in
+            let maya = try #require(try await database.database.read(scope: .test) { db in
                 try await db.raw("SELECT total_post_count, view_count FROM accounts WHERE username = 'maya.chen' AND organization_id = \(bind: organization.id.description)").first()
             })
             #expect(try maya.decode(column: "total_post_count", as: Int.self) == 2)
@@ -288,7 +288,7 @@ struct ImportTests {
             let elapsed = started.duration(to: .now)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.json["snapshots"] as? Int == videos * days)
-            let row = try #require(try await database.database.read { db in
+            let row = try #require(try await database.database.read(scope: .test) { db in
                 try await db.raw("""
                     SELECT (SELECT COUNT(*) FROM video_snapshots WHERE organization_id = \(bind: organization.id.description)) AS snapshots,
                         (SELECT COUNT(*) FROM video_daily WHERE organization_id = \(bind: organization.id.description)) AS days,

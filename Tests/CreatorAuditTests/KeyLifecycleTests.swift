@@ -1,4 +1,4 @@
-// The key lifecycle end to end through a live TLS server (SPEC §2).
+// The key lifecycle end to end through a live TLS server (README, "API keys").
 import Foundation
 import Testing
 @testable import CreatorAudit
@@ -33,7 +33,7 @@ struct KeyLifecycleTests {
 
             // A deleted key is gone from lists but its hash stays as a tombstone, and the audit trail survives it.
             #expect(try await APIKeyRepository(database: server.database).list(organizationID: organization.id).isEmpty)
-            let tombstones = try await server.database.read { db in
+            let tombstones = try await server.database.read(scope: .test) { db in
                 try await db.raw("SELECT status, key_hash FROM api_keys WHERE id = \(bind: created.record.id.description)").all()
             }
             #expect(try tombstones.first?.decode(column: "status", as: String.self) == "deleted")
@@ -85,7 +85,7 @@ struct KeyLifecycleTests {
                 organizationID: organization.id, id: shortLived.record.id, overlapSeconds: 48 * 3600, actor: .cli)
             #expect(capped.expiresAt == shortLived.record.expiresAt)
 
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 _ = try await lifecycle.roll(organizationID: organization.id, id: new.record.id, overlapSeconds: 8 * 86400, actor: .cli)
             }
         }
@@ -97,7 +97,7 @@ struct KeyLifecycleTests {
             let services = AppServices(database: testDatabase.database)
             let organization = try await Fixtures.organization(testDatabase.database)
             for bad in ["", "   ", String(repeating: "x", count: 101)] {
-                await #expect(throws: APIError.self) { _ = try await Fixtures.key(services, organization, name: bad) }
+                await #expect(throws: DomainError.self) { _ = try await Fixtures.key(services, organization, name: bad) }
             }
             #expect(try await Fixtures.key(services, organization, name: String(repeating: "x", count: 100)).record.name.count == 100)
             #expect(try await Fixtures.key(services, organization, scopes: [.admin]).record.scopes == [.read, .write, .admin])
@@ -119,8 +119,8 @@ struct KeyLifecycleTests {
             do {
                 _ = try await Fixtures.key(services, organization, name: "one too many")
                 Issue.record("the 101st key was created")
-            } catch let error as APIError {
-                #expect(error.code == .conflict)
+            } catch let error as DomainError {
+                #expect(error.kind == .conflict)
             }
             try await services.lifecycle.delete(organizationID: organization.id, id: try #require(first).record.id, actor: .cli)
             _ = try await Fixtures.key(services, organization, name: "fits again")
@@ -146,8 +146,8 @@ struct KeyLifecycleTests {
                 do {
                     try await action()
                     Issue.record("a foreign key was changed")
-                } catch let error as APIError {
-                    #expect(error.code == .notFound)
+                } catch let error as DomainError {
+                    #expect(error.kind == .notFound)
                 }
             }
             let still = try #require(try await APIKeyRepository(database: testDatabase.database).find(organizationID: theirs.id, id: theirKey))

@@ -1,4 +1,4 @@
-// SPEC §10: one access-log line per request, and never a key, in headers, query strings, paths or bodies.
+// README, "Operations": one access-log line per request, and never a key, in headers, query strings, paths or bodies.
 import Foundation
 import Testing
 @testable import CreatorAudit

@@ -1,4 +1,4 @@
-// SPEC §6 arithmetic on hand-built histories. Every expected number is worked out by hand in the comments.
+// docs/metrics.md arithmetic on hand-built histories. Every expected number is worked out by hand in the comments.
 import Foundation
 import Testing
 @testable import CreatorAudit
@@ -29,36 +29,37 @@ struct KnownHistory {
         var account = Account.new(organizationID: organization.id, platform: .instagram, username: "known")
         account.addedAt = at(-30)
         let creator = Creator(id: CreatorID(), organizationID: organization.id, name: "K", isActive: true, metadata: [:], createdAt: at(-30))
-        account.creatorID = creator.id.description
+        account.creatorID = creator.id
         var a = Video.new(organizationID: organization.id, platform: .instagram, source: .account, externalID: "A1234", url: "https://www.instagram.com/p/A1234/", now: at(-9))
-        a.accountID = account.id.description
+        a.accountID = account.id
         a.createTime = at(-10, 8)
         var b = Video.new(organizationID: organization.id, platform: .instagram, source: .account, externalID: "B1234", url: "https://www.instagram.com/p/B1234/", now: at(-3))
-        b.accountID = account.id.description
+        b.accountID = account.id
         b.createTime = at(-100)
         let c = Video.new(organizationID: organization.id, platform: .instagram, source: .individual, externalID: "C1234", url: "https://www.instagram.com/p/C1234/", now: at(-4))
         let d = Video.new(organizationID: organization.id, platform: .tiktok, source: .individual, externalID: "72345678901", url: "https://www.tiktok.com/video/72345678901", now: at(-3))
         let accountID = account.id
         let (a0, b0, c0, d0, account0) = (a, b, c, d, account)
-        try await database.write { db in
+        let store = database.tenant(organization.id)
+        try await store.write { db in
             let (a, b, c, d, account) = (a0, b0, c0, d0, account0)
-            try await CreatorRepository(database: database).insert(creator, in: db)
-            try await AccountRepository(database: database).insert(account, in: db)
-            for video in [a, b, c, d] { try await VideoRepository(database: database).insert(video, in: db) }
-            let writer = SnapshotWriter()
-            try await writer.write(organizationID: organization.id, videos: [
-                VideoSnapshot(videoID: a.id, observedAt: at(-8), viewCount: 1000, likeCount: 100, commentCount: 10, shareCount: 5),
-                VideoSnapshot(videoID: a.id, observedAt: at(-5, 20), viewCount: 1500, likeCount: 150, commentCount: 12, shareCount: 6),
-                VideoSnapshot(videoID: a.id, observedAt: at(-5, 10), viewCount: 1400, likeCount: 140, commentCount: 11, shareCount: 6),
-                VideoSnapshot(videoID: a.id, observedAt: at(-2), viewCount: 2000, likeCount: 180, commentCount: 15, shareCount: 8),
-                VideoSnapshot(videoID: b.id, observedAt: at(-3), viewCount: 5000, likeCount: 500, commentCount: 0, shareCount: 0),
-                VideoSnapshot(videoID: b.id, observedAt: at(-1), viewCount: 5300, likeCount: 530, commentCount: 0, shareCount: 0),
-                VideoSnapshot(videoID: c.id, observedAt: at(-4), viewCount: 700, likeCount: 7, commentCount: 0, shareCount: 0),
-                VideoSnapshot(videoID: c.id, observedAt: at(0, 0), viewCount: 900, likeCount: 9, commentCount: 0, shareCount: 0),
-                VideoSnapshot(videoID: d.id, observedAt: at(-3), viewCount: nil, playCount: 100, likeCount: 10, commentCount: 0, shareCount: 0),
-                VideoSnapshot(videoID: d.id, observedAt: at(0, 0), viewCount: nil, playCount: 300, likeCount: 40, commentCount: 0, shareCount: 0),
+            try await store.creators.insert(creator, in: db)
+            try await store.accounts.insert(account, in: db)
+            for video in [a, b, c, d] { try await store.videos.insert(video, in: db) }
+            let writer = store.snapshots
+            try await writer.write(videos: [
+                VideoSnapshot(videoID: a.id, observedAt: at(-8), views: 1000, likes: 100, comments: 10, shares: 5),
+                VideoSnapshot(videoID: a.id, observedAt: at(-5, 20), views: 1500, likes: 150, comments: 12, shares: 6),
+                VideoSnapshot(videoID: a.id, observedAt: at(-5, 10), views: 1400, likes: 140, comments: 11, shares: 6),
+                VideoSnapshot(videoID: a.id, observedAt: at(-2), views: 2000, likes: 180, comments: 15, shares: 8),
+                VideoSnapshot(videoID: b.id, observedAt: at(-3), views: 5000, likes: 500, comments: 0, shares: 0),
+                VideoSnapshot(videoID: b.id, observedAt: at(-1), views: 5300, likes: 530, comments: 0, shares: 0),
+                VideoSnapshot(videoID: c.id, observedAt: at(-4), views: 700, likes: 7, comments: 0, shares: 0),
+                VideoSnapshot(videoID: c.id, observedAt: at(0, 0), views: 900, likes: 9, comments: 0, shares: 0),
+                VideoSnapshot(videoID: d.id, observedAt: at(-3), views: nil, plays: 100, likes: 10, comments: 0, shares: 0),
+                VideoSnapshot(videoID: d.id, observedAt: at(0, 0), views: nil, plays: 300, likes: 40, comments: 0, shares: 0),
             ], in: db)
-            try await writer.write(organizationID: organization.id, accounts: [
+            try await writer.write(accounts: [
                 AccountSnapshot(accountID: accountID, observedAt: at(-20), followerCount: 10000),
                 AccountSnapshot(accountID: accountID, observedAt: at(-6), followerCount: 10500),
                 AccountSnapshot(accountID: accountID, observedAt: at(-1), followerCount: 11000),
@@ -71,7 +72,7 @@ struct KnownHistory {
     func date(_ offset: Int) -> String { UTCDay.date(today + offset) }
 }
 
-@Suite("Metrics arithmetic (SPEC §6)")
+@Suite("Metrics arithmetic (docs/metrics.md)")
 struct MetricsArithmeticTests {
     func post(_ server: TestServer, _ path: String, _ history: KnownHistory, _ body: String) async throws -> TestResponse {
         try await server.request(.POST, path, key: history.key, body: body)
@@ -206,9 +207,10 @@ struct MetricsArithmeticTests {
         try await TestServer.run(engine) { server in
             let h = try await KnownHistory.make(server)
             let other = try await Fixtures.organization(server.database)
-            let foreign = try await server.database.write { db -> VideoID in
+            let otherStore = server.database.tenant(other.id)
+            let foreign = try await otherStore.write { db -> VideoID in
                 let video = Video.new(organizationID: other.id, platform: .instagram, source: .individual, externalID: "F1234", url: "https://x")
-                try await VideoRepository(database: server.database).insert(video, in: db)
+                try await otherStore.videos.insert(video, in: db)
                 return video.id
             }
             let unknown = UUID().uuidString.lowercased()

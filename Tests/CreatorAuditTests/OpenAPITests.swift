@@ -89,6 +89,69 @@ struct OpenAPITests {
         }
     }
 
+    /// The schema `name` of `components.schemas`.
+    static func schema(_ document: OpenAPIDocument, _ name: String) -> JSONValue? {
+        document.root["components"]?["schemas"]?[name]
+    }
+
+    @Test("the document's patterns for usernames and video identifiers are the server's own grammar, string for string")
+    func grammarPatterns() throws {
+        let document = try #require(OpenAPIDocument.bundled)
+        let username = Self.schema(document, "AccountCreate")?["properties"]?["username"]?["pattern"]?.stringValue
+        #expect(username == AccountController.usernamePattern)
+        let branches = Self.schema(document, "VideoCreate")?["oneOf"]?.arrayValue ?? []
+        for platform in Platform.allCases {
+            let branch = branches.first { $0["properties"]?["platform"]?["const"]?.stringValue == platform.rawValue }
+            #expect(branch?["properties"]?["identifier"]?["pattern"]?.stringValue == VideoIdentifier.documentPatterns[platform],
+                    "\(platform)")
+        }
+    }
+
+    /// Strings near the grammar's edges: pieces of valid URLs, ids and shortcodes, glued with blanks, odd characters
+    /// and NUL, so that both "matches" and "does not" come up often.
+    static func identifierCandidates(count: Int) -> [String] {
+        let pieces = ["https://", "http://", "HTTPS://", "www.", "m.", "instagram.com", "tiktok.com", "/", "//", "p/", "reel/",
+                      "reels/", "tv/", "@", "user.name/", "video/", "AbCdE", "12345", "678901234", "_-", "?", "#", "a=b",
+                      " ", "\t", "\n", "\r", "\u{0}", "é", "x", ".", ":443", "%20", "7234567890123456789", "C3xK9aLJm2Q"]
+        var seed = UInt64(0x5EED_C0DE)
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        var result = ["AbCdE", "https://www.instagram.com/p/AbCdE/", " instagram.com/user.name/reel/AbCdE12345/?a=b#c \n",
+                      "https://www.tiktok.com/@user.name/video/7234567890123456789/", "tiktok.com/@/video/12345678",
+                      "https://instagram.com/p/AbCdE?x y", "https://instagram.com/p/AbCdE/\u{0}", "12345678"]
+        for _ in 0..<count {
+            result.append((0..<(1 + next(9))).map { _ in pieces[next(pieces.count)] }.joined())
+        }
+        return result
+    }
+
+    @Test("on thousands of strings near the edges, the document's identifier and username patterns accept exactly what the server accepts")
+    func grammarAgreement() throws {
+        let candidates = Self.identifierCandidates(count: 4000)
+        var matched = 0
+        for platform in Platform.allCases {
+            let pattern = try #require(VideoIdentifier.documentPatterns[platform])
+            let regex = try NSRegularExpression(pattern: pattern)
+            for candidate in candidates {
+                let range = NSRange(candidate.startIndex..., in: candidate)
+                let documented = regex.firstMatch(in: candidate, range: range) != nil
+                // What POST /v2/videos does with the field: JSONBody's NUL rule, then the parser.
+                let served = !candidate.unicodeScalars.contains("\u{0}") && VideoIdentifier.parse(candidate, platform: platform) != nil
+                #expect(documented == served, "\(platform) \(candidate.debugDescription)")
+                if documented { matched += 1 }
+            }
+        }
+        #expect(matched > 100, "the candidates should exercise the accepting side too")
+        let usernameRegex = try NSRegularExpression(pattern: AccountController.usernamePattern)
+        for candidate in candidates + ["@Nat.Geo_1", " natgeo\t", "\u{3000}natgeo", "@", "a", String(repeating: "a", count: 101)] {
+            let documented = usernameRegex.firstMatch(in: candidate, range: NSRange(candidate.startIndex..., in: candidate)) != nil
+            let served = Username.normalize(JSONBody.trimmingBlanks(candidate), trimming: []) != nil
+            #expect(documented == served, "username \(candidate.debugDescription)")
+        }
+    }
+
     @Test("the reference page escapes what it renders")
     func escaping() throws {
         let document = try OpenAPIDocument(bytes: Array("""

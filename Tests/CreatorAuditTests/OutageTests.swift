@@ -132,7 +132,7 @@ struct OutageTests {
         #expect(try await server.request(.GET, "/v2/health").status == 200)
         // Every acknowledged write is there.
         let acknowledged = all.filter { $0.label == "create" && $0.status == 201 }.count
-        let stored = try await server.database.read { db in
+        let stored = try await server.database.read(scope: .test) { db in
             try await db.raw("SELECT COUNT(*) AS n FROM creators WHERE organization_id = \(bind: organization.id.description)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
         }

@@ -1,4 +1,4 @@
-// List conventions (SPEC §4): keyset pages walked end to end, the total order (ties by id, nulls last both
+// List conventions (README, "API conventions"): keyset pages walked end to end, the total order (ties by id, nulls last both
 // ways), filters echo, include_total, Link, limit bounds, order_by / order_direction / legacy sort, and cursors
 // that are bound to their filters and sort.
 import Foundation
@@ -20,7 +20,7 @@ struct PaginationTests {
         }
     }
 
-    /// The order SPEC §4 promises: by the value, then by id, in one direction; nulls last either way.
+    /// The order README, "API conventions" promises: by the value, then by id, in one direction; nulls last either way.
     static func expected(_ accounts: [Account], by field: String, ascending: Bool) -> [String] {
         enum Value: Comparable { case number(Int64), text(String) }
         func value(_ account: Account) -> Value? {
@@ -129,7 +129,7 @@ struct PaginationTests {
                 let video = try await Track.accountVideo(server, tenant, accountID: account, externalID: "Walk\(index)xyz")
                 let views: Int64? = index % 4 == 0 ? nil : Int64(index % 6) * 100
                 if let views {
-                    try await server.database.write { db in
+                    try await server.database.write(scope: .test) { db in
                         try await db.raw("UPDATE videos SET view_count = \(bind: views) WHERE id = \(bind: video.id.description)").run()
                     }
                 }
@@ -160,7 +160,7 @@ struct PaginationTests {
                 account.platform = index < 3 ? .tiktok : .instagram
                 account.username = "echo\(index)"
                 account.category = "music"
-                account.creatorID = index == 0 ? nil : creator
+                account.creatorID = index == 0 ? nil : CreatorID(creator)
             }
             let path = "/v2/accounts?platform=tiktok&q=%20ECHO%20&is_active=true&creator_id=\(creator.uppercased())&category=music&limit=1&include_total=true&unknown=1"
             let first = try await server.request(.GET, path, key: tenant.key)

@@ -1,4 +1,4 @@
-// SPEC §4: per-key fixed windows with X-RateLimit-* and RateLimit headers; 429 + Retry-After beyond.
+// README, "API conventions": per-key fixed windows with X-RateLimit-* and RateLimit headers; 429 + Retry-After beyond.
 import Foundation
 import Testing
 @testable import CreatorAudit

@@ -51,7 +51,7 @@ struct SandboxSourceTests {
                     times += (4...100).map { created.adding(seconds: Int64($0) * 86_400) }
                     let series = times.map { source.counters(platform: platform, externalID: post.externalID, at: $0) }
                     for (previous, next) in zip(series, series.dropFirst()) {
-                        for path in [\VideoCounters.viewCount, \.playCount, \.likeCount, \.commentCount, \.shareCount, \.savedCount] {
+                        for path in [\Counters.views, \.plays, \.likes, \.comments, \.shares, \.saves] {
                             #expect((previous[keyPath: path] ?? 0) <= (next[keyPath: path] ?? 0))
                         }
                     }
@@ -66,17 +66,17 @@ struct SandboxSourceTests {
         let tiktok = source.posts(platform: .tiktok, username: "mayachen", publishedFrom: Timestamp(seconds: 0), through: now)
         #expect(!tiktok.isEmpty)
         for post in tiktok {
-            #expect(post.counters.playCount == post.counters.viewCount)
-            #expect(post.counters.savedCount == nil)
+            #expect(post.counters.plays == post.counters.views)
+            #expect(post.counters.saves == nil)
             #expect(post.mediaType == "video")
         }
         let instagram = source.posts(platform: .instagram, username: "maya.chen", publishedFrom: Timestamp(seconds: 0), through: now)
         #expect(!instagram.isEmpty)
         for post in instagram {
-            #expect(post.counters.savedCount != nil)
-            #expect((post.counters.likeCount ?? 0) < (post.counters.viewCount ?? 0))
-            #expect((post.counters.commentCount ?? 0) <= (post.counters.likeCount ?? 0))
-            if post.mediaType == "VIDEO" { #expect(post.counters.playCount != nil) } else { #expect(post.counters.playCount == nil) }
+            #expect(post.counters.saves != nil)
+            #expect((post.counters.likes ?? 0) < (post.counters.views ?? 0))
+            #expect((post.counters.comments ?? 0) <= (post.counters.likes ?? 0))
+            if post.mediaType == "VIDEO" { #expect(post.counters.plays != nil) } else { #expect(post.counters.plays == nil) }
             #expect(post.shortcode != nil && post.url.hasPrefix("https://www.instagram.com/p/"))
         }
     }
@@ -88,7 +88,7 @@ struct SandboxSourceTests {
         for post in posts.prefix(20) {
             let created = try #require(post.createTime)
             func views(_ days: Int64) -> Double {
-                Double(source.counters(platform: .tiktok, externalID: post.externalID, at: created.adding(seconds: days * 86_400)).viewCount ?? 0)
+                Double(source.counters(platform: .tiktok, externalID: post.externalID, at: created.adding(seconds: days * 86_400)).views ?? 0)
             }
             #expect(views(0) == 0)
             #expect(views(3) >= 0.3 * views(180))
@@ -138,7 +138,7 @@ struct SandboxSourceTests {
         let source = SandboxSource()
         let a = source.counters(platform: .instagram, externalID: "CxYz12345ab", at: now)
         #expect(a == source.counters(platform: .instagram, externalID: "CxYz12345ab", at: now))
-        #expect((a.viewCount ?? 0) > 0)
+        #expect((a.views ?? 0) > 0)
         #expect(SandboxRandom.seed("a") == SandboxRandom.seed("a") && SandboxRandom.seed("a") != SandboxRandom.seed("b"))
     }
 }

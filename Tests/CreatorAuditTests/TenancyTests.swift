@@ -41,7 +41,7 @@ struct TenancyTests {
         }
     }
 
-    @Test("lists filtered by another organization's ids, and analytics of its objects, show nothing of it",
+    @Test("lists filtered by another organization's ids answer 404 exactly like unknown ids, and analytics of its objects show nothing of it",
           arguments: TestEngines.all)
     func foreignIDs(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server in
@@ -56,13 +56,22 @@ struct TenancyTests {
             let accountID = try #require(account.data["id"] as? String)
             let mine = try await server.request(.GET, "/v2/accounts?creator_id=\(creatorID)", key: acmeKey)
             #expect((mine.json["data"] as? [Any])?.count == 1)
-            // The peer gets an empty page (its filters echo only what it sent), never the owner's rows.
-            for path in ["/v2/accounts?creator_id=\(creatorID)", "/v2/videos?account_id=\(accountID)",
-                         "/v2/account-videos?account_id=\(accountID)"] {
-                let response = try await server.request(.GET, path, key: globexKey)
-                #expect(response.status == 200, "\(path)")
-                #expect((response.json["data"] as? [Any])?.isEmpty == true, "\(path)")
+            // The peer gets what an unknown id gets — 404 — so a list never confirms or echoes the owner's id.
+            let unknown = UUID().uuidString.lowercased()
+            for (foreign, missing) in [("/v2/accounts?creator_id=\(creatorID)", "/v2/accounts?creator_id=\(unknown)"),
+                                       ("/v2/videos?account_id=\(accountID)", "/v2/videos?account_id=\(unknown)"),
+                                       ("/v2/account-videos?account_id=\(accountID)", "/v2/account-videos?account_id=\(unknown)")] {
+                let response = try await server.request(.GET, foreign, key: globexKey)
+                Check.sameNotFound(response, try await server.request(.GET, missing, key: globexKey))
+                #expect(!response.body.contains(creatorID) && !response.body.contains(accountID), "\(foreign)")
+                // The owner's own filter works; one of its own ids that matches nothing is an empty page.
+                #expect(try await server.request(.GET, foreign, key: acmeKey).status == 200, "\(foreign)")
             }
+            let emptyCreator = try await server.request(.POST, "/v2/creators", key: globexKey, body: #"{"name":"Nobody"}"#)
+            let empty = try await server.request(.GET, "/v2/accounts?creator_id=\(emptyCreator.id)", key: globexKey)
+            #expect(empty.status == 200)
+            #expect(empty.items.isEmpty)
+            #expect(empty.filters["creator_id"] as? String == emptyCreator.id)
             for path in ["/v2/accounts/\(accountID)/timeseries", "/v2/creators/\(creatorID)/timeseries",
                          "/v2/creators/\(creatorID)/analytics"] {
                 #expect(try await server.request(.GET, path, key: globexKey).status == 404, "\(path)")

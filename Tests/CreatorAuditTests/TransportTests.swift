@@ -1,4 +1,4 @@
-// SPEC §1: TLS 1.2+ with AEAD suites only; no plaintext listener; trusted-proxy mode.
+// README, "What is here": TLS 1.2+ with AEAD suites only; no plaintext listener; trusted-proxy mode.
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -75,7 +75,7 @@ struct TransportTests {
         let directoryAttributes = try FileManager.default.attributesOfItem(atPath: directory)
         #expect((directoryAttributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         let certificate = try #require(try NIOSSLCertificate.fromPEMFile(files.certificatePath).first)
-        let names = try certificate._subjectAlternativeNames().map { name -> String in
+        let names = certificate._subjectAlternativeNames().map { name -> String in
             switch name.nameType {
             case .dnsName: return String(decoding: name.contents, as: UTF8.self)
             case .ipAddress: return Array(name.contents).map(String.init).joined(separator: ".")

@@ -1,4 +1,4 @@
-// SPEC §2: last_used_at (to the minute) and daily counts, without a database write per request.
+// README, "API keys": last_used_at (to the minute) and daily counts, without a database write per request.
 import Foundation
 import Testing
 @testable import CreatorAudit
@@ -6,7 +6,7 @@ import Testing
 @Suite("Key usage accounting")
 struct UsageTests {
     func usage(_ database: Database, _ key: CreatedAPIKey) async throws -> (lastUsed: Int64?, count: Int) {
-        let lastUsed = try await database.read { db in
+        let lastUsed = try await database.read(scope: .test) { db in
             try await db.raw("SELECT last_used_at FROM api_keys WHERE id = \(bind: key.record.id.description)").first()?
                 .decode(column: "last_used_at", as: Int64?.self)
         }

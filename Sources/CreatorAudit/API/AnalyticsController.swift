@@ -1,17 +1,13 @@
-// Analytics endpoints (SPEC §6): batch metrics, deltas, daily series, the overview, creator analytics and
-// the top-creators board. All read only (the batch POSTs need just the `read` scope).
+// Analytics endpoints (docs/metrics.md): batch metrics, deltas, daily series, the overview, creator analytics and the
+// top-creators board. All read only (the batch POSTs need just the `read` scope). This controller reads the request
+// and renders the answer; the arithmetic is in Analytics/ and the reads in Services/AnalyticsService.swift.
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import SQLKit
 
 struct AnalyticsController {
-    let database: Database
-    var service: MetricsService { MetricsService(database: database) }
-    var store: MetricsStore { MetricsStore(database: database) }
-
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<TenantRequestContext>) {
         /// Window totals for up to 200 accounts, with followers.
         routes.on(.post, "accounts/metrics") { request, context in try await batch(request, context, kind: .accounts) }
         /// Window totals for up to 200 individually tracked videos.
@@ -21,13 +17,21 @@ struct AnalyticsController {
         /// Views gained over several trailing windows, per video.
         routes.on(.post, "videos/deltas") { request, context in try await deltas(request, context) }
         /// Daily series of an account (its videos' amounts, its followers).
-        routes.on(.get, "accounts/{id}/timeseries") { request, context in try await timeseries(request, context, subject: .account) }
+        routes.on(.get, "accounts/{id}/timeseries") { request, context in
+            try await timeseries(request, context, subject: .account(try context.pathID(AccountID.self)))
+        }
         /// Daily series of an individually tracked video.
-        routes.on(.get, "videos/{id}/timeseries") { request, context in try await timeseries(request, context, subject: .video(.individual)) }
+        routes.on(.get, "videos/{id}/timeseries") { request, context in
+            try await timeseries(request, context, subject: .video(try context.pathID(VideoID.self), .individual))
+        }
         /// Daily series of a discovered video.
-        routes.on(.get, "account-videos/{id}/timeseries") { request, context in try await timeseries(request, context, subject: .video(.account)) }
+        routes.on(.get, "account-videos/{id}/timeseries") { request, context in
+            try await timeseries(request, context, subject: .video(try context.pathID(VideoID.self), .account))
+        }
         /// Daily series of a creator (its linked accounts).
-        routes.on(.get, "creators/{id}/timeseries") { request, context in try await timeseries(request, context, subject: .creator) }
+        routes.on(.get, "creators/{id}/timeseries") { request, context in
+            try await timeseries(request, context, subject: .creator(try context.pathID(CreatorID.self)))
+        }
         /// Daily series of the whole organization.
         routes.on(.get, "overview/timeseries") { request, context in try await timeseries(request, context, subject: .organization) }
         /// Headline numbers for a window and the one before it.
@@ -38,297 +42,148 @@ struct AnalyticsController {
         routes.on(.get, "creators/top") { request, context in try await topCreators(request, context) }
     }
 
-    // MARK: Requests
+    // MARK: Batch metrics
 
     enum BatchKind {
         case accounts, videos, accountVideos
         var field: String { self == .accounts ? "account_ids" : "video_ids" }
     }
 
-    /// Reads the id list (1–200 UUIDs; repeated ids answered once) and the window from a JSON body.
-    static func readBatch(_ body: inout JSONBody, field: String) -> [String] {
-        for legacy in ["instagram_post_ids", "tiktok_video_ids"] where body.has(legacy) {
-            body.errors.append(FieldError(field: legacy, message: "is not supported; send \(field) (UUIDs)"))
-        }
-        guard let value = body.fields[field] else {
-            body.errors.append(FieldError(field: field, message: "is required"))
-            return []
-        }
-        guard case .array(let items) = value else {
-            body.errors.append(FieldError(field: field, message: "must be an array of UUIDs"))
-            return []
-        }
-        guard (1...200).contains(items.count) else {
-            body.errors.append(FieldError(field: field, message: "must have 1 to 200 entries"))
-            return []
-        }
-        var ids: [String] = []
-        var seen = Set<String>()
-        for (index, item) in items.enumerated() {
-            guard case .string(let raw) = item, let uuid = UUID(uuidString: raw) else {
-                body.errors.append(FieldError(field: "\(field)[\(index)]", message: "must be a UUID"))
-                continue
-            }
-            let id = uuid.uuidString.lowercased()
-            if seen.insert(id).inserted { ids.append(id) }
-        }
-        return ids
-    }
-
-    static func window(_ body: inout JSONBody, default defaultPeriod: String) -> Window? {
-        var period: String?, start: String?, end: String?
-        for (name, target) in [("period", 0), ("start_date", 1), ("end_date", 2)] {
-            guard let value = body.fields[name], value != .null else { continue }
-            guard case .string(let text) = value else {
-                body.errors.append(FieldError(field: name, message: "must be a string"))
-                continue
-            }
-            switch target {
-            case 0: period = text
-            case 1: start = text
-            default: end = text
-            }
-        }
-        return Window.read(period: period, startDate: start, endDate: end, default: defaultPeriod, errors: &body.errors)
-    }
-
-    static func window(_ reader: inout QueryReader, default defaultPeriod: String, allowCustom: Bool = true) -> Window? {
-        Window.read(period: reader.items["period"], startDate: reader.items["start_date"], endDate: reader.items["end_date"],
-                    default: defaultPeriod, allowCustom: allowCustom, errors: &reader.errors)
-    }
-
-    // MARK: Batch metrics
-
-    func batch(_ request: Request, _ context: AppRequestContext, kind: BatchKind) async throws -> Response {
-        let key = try context.requireKey()
-        var body = try await JSONBody.read(request, context: context)
-        let ids = Self.readBatch(&body, field: kind.field)
-        let window = Self.window(&body, default: "30d")
-        try body.validate()
-        guard let window else { throw APIError.validation(body.errors) }
-        var entries: [(String, JSONOut)] = []
-        var found = Set<String>()
-        switch kind {
-        case .accounts:
-            let existing = try await database.read { db in
-                try await db.raw("""
-                    SELECT id FROM accounts WHERE organization_id = \(bind: key.organizationID.description) AND id IN (\(binds: ids))
-                    """).all().map { try $0.decode(column: "id", as: String.self) }
-            }
-            let totals = try await service.accountTotals(organizationID: key.organizationID, accountIDs: existing, window: window)
-            for id in ids {
-                guard let total = totals[id] else { continue }
-                found.insert(id)
-                entries.append((id, MetricsService.json(total, followers: true)))
-            }
-        case .videos, .accountVideos:
-            let refs = try await store.videos(organizationID: key.organizationID, ids: ids, source: kind == .videos ? .individual : .account)
-            let histories = try await store.endpointHistories(organizationID: key.organizationID, videos: refs, days: [window.startDay - 1, window.endDay])
-            let amounts = service.amounts(histories, window: window)
-            for id in ids {
-                guard let amount = amounts[id] else { continue }
-                found.insert(id)
-                entries.append((id, .object(MetricsService.json(amount))))
-            }
-        }
-        let notFound = ids.filter { !found.contains($0) }
-        return JSONReply.make(.object([
-            ("data", .object(entries)),
-            ("meta", .object(window.metaFields + [("not_found", .array(notFound.map { .string($0) }))])),
-        ]))
-    }
-
-    func deltas(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        var body = try await JSONBody.read(request, context: context)
-        let ids = Self.readBatch(&body, field: "video_ids")
-        var windows = [1, 7, 14, 30]
-        if let value = body.fields["windows"] {
-            if case .array(let items) = value, (1...10).contains(items.count) {
-                var parsed: [Int] = []
-                for (index, item) in items.enumerated() {
-                    if case .integer(let number) = item, (1...365).contains(number) {
-                        if !parsed.contains(Int(number)) { parsed.append(Int(number)) }
-                    } else {
-                        body.errors.append(FieldError(field: "windows[\(index)]", message: "must be an integer from 1 to 365"))
-                    }
-                }
-                windows = parsed
+    /// These POSTs only read, but they are writes by method: an `Idempotency-Key` replays them like any other.
+    func batch(_ request: Request, _ context: TenantRequestContext, kind: BatchKind) async throws -> Response {
+        try await Idempotency.run(request: request, context: context) { body in
+            let requested: [RequestedID]
+            if kind == .accountVideos {
+                requested = AnalyticsRequest.accountVideoIDs(&body)
             } else {
-                body.errors.append(FieldError(field: "windows", message: "must be an array of 1 to 10 integers"))
+                AnalyticsRequest.refusePlatformIDs(&body, field: kind.field)
+                requested = AnalyticsRequest.ids(&body, field: kind.field).map(RequestedID.init(uuid:))
+            }
+            let window = AnalyticsRequest.window(&body, default: "30d")
+            try body.validate()
+            guard let window else { throw APIError.validation(body.errors) }
+            let resolved = try await resolve(requested, context)
+            let ids = Self.unique(resolved.compactMap(\.id))
+            let service = AnalyticsService(store: context.store)
+            let entries: [(String, JSONOut)]
+            switch kind {
+            case .accounts:
+                let totals = try await service.accountTotals(ids: ids, window: window)
+                entries = ids.compactMap { id in totals[id].map { (id, AnalyticsJSON.totals($0, followers: true)) } }
+            case .videos, .accountVideos:
+                let source: VideoSource = kind == .videos ? .individual : .account
+                let amounts = try await service.videoAmounts(ids: ids, source: source, window: window)
+                entries = ids.compactMap { id in amounts[id].map { (id, .object(AnalyticsJSON.amounts($0))) } }
+            }
+            let found = Set(entries.map(\.0))
+            let notFound = resolved.filter { $0.id.map { !found.contains($0) } ?? true }.map(\.given)
+            return .ok(.object([
+                ("data", .object(entries)),
+                ("meta", .object(AnalyticsJSON.meta(window) + [("not_found", .array(notFound))])),
+            ]))
+        }
+    }
+
+    /// Platform ids become our ids (the organization's account videos only); a UUID is its own id.
+    private func resolve(_ requested: [RequestedID], _ context: TenantRequestContext) async throws -> [RequestedID] {
+        var resolved = requested
+        for platform in Platform.allCases {
+            let wanted = requested.compactMap { $0.platform == platform ? $0.platformID : nil }
+            guard !wanted.isEmpty else { continue }
+            let ours = try await context.store.videos.ids(source: .account, platform: platform, externalIDs: wanted)
+            for index in resolved.indices where resolved[index].platform == platform {
+                resolved[index].id = resolved[index].platformID.flatMap { ours[$0]?.description }
             }
         }
-        try body.validate()
-        let today = UTCDay.today
-        let refs = try await store.videos(organizationID: key.organizationID, ids: ids, source: .individual)
-        let histories = try await store.endpointHistories(organizationID: key.organizationID, videos: refs, days: [today] + windows.map { today - $0 })
-        var entries: [(String, JSONOut)] = []
-        var found = Set<String>()
-        let byID = Dictionary(histories.map { ($0.videoID, $0) }, uniquingKeysWith: { a, _ in a })
-        for id in ids {
-            guard let history = byID[id] else { continue }
-            found.insert(id)
-            let end = history.level(at: today)
-            entries.append((id, .object(windows.map { days in
-                let amount = end - history.level(at: today - days)
-                return ("\(days)d", .optional(amount.effectiveViews))
-            })))
+        return resolved
+    }
+
+    static func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    func deltas(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        try await Idempotency.run(request: request, context: context) { body in
+            let ids = AnalyticsRequest.ids(&body, field: "video_ids")
+            let windows = AnalyticsRequest.deltaWindows(&body)
+            try body.validate()
+            // Any video the organization tracks, added one by one or discovered on an account.
+            let service = AnalyticsService(store: context.store)
+            let deltas = try await service.viewDeltas(ids: ids, source: nil, windows: windows)
+            var entries: [(String, JSONOut)] = []
+            for id in ids {
+                guard let perWindow = deltas[id] else { continue }
+                entries.append((id, .object(windows.map { ("\($0)d", .optional(perWindow[$0] ?? nil)) })))
+            }
+            let found = Set(entries.map(\.0))
+            return .ok(.object([
+                ("data", .object(entries)),
+                ("meta", .object([
+                    ("windows", .array(windows.map { .int($0) })), ("video_count", .int(found.count)),
+                    ("not_found", .array(ids.filter { !found.contains($0) }.map { .string($0) })),
+                ])),
+            ]))
         }
-        return JSONReply.make(.object([
-            ("data", .object(entries)),
-            ("meta", .object([
-                ("windows", .array(windows.map { .int($0) })), ("video_count", .int(found.count)),
-                ("not_found", .array(ids.filter { !found.contains($0) }.map { .string($0) })),
-            ])),
-        ]))
     }
 
     // MARK: Series
 
-    enum Subject: Equatable {
-        case account, video(VideoSource), creator, organization
-    }
-
-    func timeseries(_ request: Request, _ context: AppRequestContext, subject: Subject) async throws -> Response {
-        let key = try context.requireKey()
-        let organizationID = key.organizationID
-        var subjectID = organizationID.description
-        var videos: [MetricsStore.VideoRef] = []
-        var accountIDs: [String]?
-        switch subject {
-        case .account:
-            let id = try AccountController.pathID(context, AccountID.self)
-            guard try await AccountRepository(database: database).find(organizationID: organizationID, id: id) != nil else {
-                throw APIError.notFound("account")
-            }
-            subjectID = id.description
-            accountIDs = [id.description]
-        case .video(let source):
-            let id = try AccountController.pathID(context, VideoID.self)
-            videos = try await store.videos(organizationID: organizationID, ids: [id.description], source: source)
-            guard !videos.isEmpty else { throw APIError.notFound("video") }
-            subjectID = id.description
-        case .creator:
-            let id = try AccountController.pathID(context, CreatorID.self)
-            guard try await CreatorRepository(database: database).find(organizationID: organizationID, id: id) != nil else {
-                throw APIError.notFound("creator")
-            }
-            subjectID = id.description
-            accountIDs = try await linkedAccounts(organizationID, creatorID: id.description)
-        case .organization:
-            accountIDs = try await allAccounts(organizationID)
-        }
+    func timeseries(_ request: Request, _ context: TenantRequestContext, subject: SeriesSubject) async throws -> Response {
         var reader = QueryReader(request)
-        let window = Self.window(&reader, default: "30d")
-        try reader.validate()
-        guard let window else { throw APIError.validation(reader.errors) }
-        if let accountIDs, subject != .organization {
-            videos = try await store.videos(organizationID: organizationID, accountIDs: accountIDs, includeIndividual: false)
+        let window = AnalyticsRequest.window(&reader, default: "30d")
+        let service = AnalyticsService(store: context.store)
+        guard let window, reader.errors.isEmpty else {
+            // A subject that does not exist is a 404 before the window is judged.
+            try await service.requireSubject(subject)
+            throw APIError.validation(reader.errors)
         }
-        let points = try await service.series(
-            organizationID: organizationID, videos: subject == .organization ? nil : videos, accountIDs: accountIDs, window: window)
+        let points = try await service.series(subject, window: window)
+        let subjectID: String
+        switch subject {
+        case .account(let id): subjectID = id.description
+        case .video(let id, _): subjectID = id.description
+        case .creator(let id): subjectID = id.description
+        case .organization: subjectID = context.organizationID.description
+        }
         return JSONReply.conditional(.object([
-            ("data", .object([("type", .string("timeseries")), ("subject_id", .string(subjectID)), ("points", .array(points))])),
-            ("meta", .object(window.metaFields)),
+            ("data", .object([("type", .string("timeseries")), ("subject_id", .string(subjectID)),
+                              ("points", .array(points.map(AnalyticsJSON.point)))])),
+            ("meta", .object(AnalyticsJSON.meta(window))),
         ]), request: request)
-    }
-
-    func linkedAccounts(_ organizationID: OrganizationID, creatorID: String) async throws -> [String] {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT id FROM accounts WHERE organization_id = \(bind: organizationID.description) AND creator_id = \(bind: creatorID)
-                """).all().map { try $0.decode(column: "id", as: String.self) }
-        }
-    }
-
-    func allAccounts(_ organizationID: OrganizationID) async throws -> [String] {
-        try await database.read { db in
-            try await db.raw("SELECT id FROM accounts WHERE organization_id = \(bind: organizationID.description)")
-                .all().map { try $0.decode(column: "id", as: String.self) }
-        }
     }
 
     // MARK: Overview
 
-    func overview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
+    func overview(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         var reader = QueryReader(request)
-        let window = Self.window(&reader, default: "7d", allowCustom: false)
+        let window = AnalyticsRequest.window(&reader, default: "7d")
         try reader.validate()
         guard let window else { throw APIError.validation(reader.errors) }
-        let organizationID = key.organizationID
-        let previousWindow = window.previous
-        // The organization's daily amounts: one row per day, whatever the number of videos.
-        let daily = try await database.read { db in
-            try await OrganizationDaily.series(organizationID: organizationID, from: previousWindow.startDay, through: window.endDay, in: db)
-        }
-        func figures(_ w: Window) async throws -> [String: JSONOut] {
-            var sum = Counters()
-            for day in w.startDay...w.endDay { sum = sum + daily[day - previousWindow.startDay] }
-            let endOfWindow = Int64(w.endDay + 1) * 86_400
-            // Video counts from the per-day additions (O(days)); accounts are few and counted directly.
-            let (accounts, videos) = try await database.read { db in
-                let accounts = try await db.raw("""
-                    SELECT COUNT(*) AS active_accounts FROM accounts WHERE organization_id = \(bind: organizationID.description)
-                        AND is_active = 1 AND added_at < \(bind: endOfWindow)
-                    """).first()?.decode(column: "active_accounts", as: Int64.self) ?? 0
-                return (accounts, try await OrganizationDaily.videoCounts(organizationID: organizationID, through: w.endDay, in: db))
-            }
-            return [
-                "total_views": .int(sum.effectiveViews ?? 0),
-                "engagement_rate": .optional(sum.engagementRate),
-                "active_accounts": .int(accounts),
-                "account_videos": .int(videos.account),
-                "tracked_videos": .int(videos.tracked),
-            ]
-        }
-        let names = ["total_views", "engagement_rate", "active_accounts", "account_videos", "tracked_videos"]
-        let current = try await figures(window)
-        let previous = try await figures(previousWindow)
-        func number(_ value: JSONOut?) -> Double? {
-            switch value {
-            case .int(let n): return Double(n)
-            case .double(let d): return d
-            default: return nil
-            }
-        }
-        func integer(_ value: JSONOut?) -> Int64? { if case .int(let n) = value { return n }; return nil }
-        let changes: [(String, JSONOut)] = names.map { name in
-            let change: Double?
-            if let c = integer(current[name]), let p = integer(previous[name]) {
-                change = PeriodChange.percent(current: c, previous: p)
-            } else {
-                change = PeriodChange.percent(current: number(current[name]), previous: number(previous[name]))
-            }
-            return (name + "_pct", .optional(change))
-        }
+        let (current, previous) = try await AnalyticsService(store: context.store).overview(window: window)
         return JSONReply.conditional(.object([
             ("data", .object([
                 ("type", .string("overview")),
-                ("current", .object(names.map { ($0, current[$0] ?? .null) })),
-                ("previous", .object(names.map { ($0, previous[$0] ?? .null) })),
-                ("changes", .object(changes)),
+                ("current", AnalyticsJSON.overview(current)),
+                ("previous", AnalyticsJSON.overview(previous)),
+                ("changes", .object(current.changes(from: previous).map { ($0.name, .optional($0.percent)) })),
             ])),
-            ("meta", .object(window.metaFields)),
+            ("meta", .object(AnalyticsJSON.meta(window))),
         ]), request: request)
     }
 
     // MARK: Creators
 
-    func creatorAnalytics(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, CreatorID.self)
-        guard let creator = try await CreatorRepository(database: database).find(organizationID: key.organizationID, id: id) else {
-            throw APIError.notFound("creator")
-        }
+    func creatorAnalytics(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        let id = try context.pathID(CreatorID.self)
         var reader = QueryReader(request)
-        let window = Self.window(&reader, default: "30d")
+        let window = AnalyticsRequest.window(&reader, default: "30d")
+        // A creator that does not exist is a 404 before the window is judged.
+        guard try await context.store.creators.find(id) != nil else { throw DomainError.notFound("creator") }
         try reader.validate()
         guard let window else { throw APIError.validation(reader.errors) }
-        let accounts = try await linkedAccounts(key.organizationID, creatorID: id.description)
-        let videos = try await store.videos(organizationID: key.organizationID, accountIDs: accounts, includeIndividual: false)
-        let current = try await service.totals(organizationID: key.organizationID, videos: videos, accountIDs: accounts, window: window)
-        let previous = try await service.totals(organizationID: key.organizationID, videos: videos, accountIDs: accounts, window: window.previous)
+        let result = try await AnalyticsService(store: context.store).creatorAnalytics(id, window: window)
+        let (current, previous) = (result.current, result.previous)
         let pairs: [(String, Int64?, Int64?)] = [
             ("views", current.amounts.views, previous.amounts.views), ("plays", current.amounts.plays, previous.amounts.plays),
             ("likes", current.amounts.likes, previous.amounts.likes), ("comments", current.amounts.comments, previous.amounts.comments),
@@ -341,87 +196,240 @@ struct AnalyticsController {
             current: current.amounts.engagementRate, previous: previous.amounts.engagementRate))))
         return JSONReply.conditional(.object([
             ("data", .object([
-                ("type", .string("creator_analytics")), ("creator_id", .string(creator.id.description)),
-                ("name", .string(creator.name)), ("account_count", .int(accounts.count)),
-                ("current", MetricsService.json(current, followers: true)),
-                ("previous", MetricsService.json(previous, followers: true)),
+                ("type", .string("creator_analytics")), ("creator_id", .string(result.creator.id.description)),
+                ("name", .string(result.creator.name)), ("account_count", .int(result.accountCount)),
+                ("current", AnalyticsJSON.totals(current, followers: true)),
+                ("previous", AnalyticsJSON.totals(previous, followers: true)),
                 ("changes", .object(changes)),
             ])),
-            ("meta", .object(window.metaFields)),
+            ("meta", .object(AnalyticsJSON.meta(window))),
         ]), request: request)
     }
 
-    func topCreators(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
+    func topCreators(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         var reader = QueryReader(request)
-        let window = Self.window(&reader, default: "30d")
+        let window = AnalyticsRequest.window(&reader, default: "30d")
         let limit = reader.limit(range: 1...25, default: 10)
-        let orderBy = reader.items["order_by"] ?? "views"
-        if !["views", "engagement_rate", "follower_growth"].contains(orderBy) {
+        let order = CreatorRankingOrder(rawValue: reader.items["order_by"] ?? "views")
+        if order == nil {
             reader.errors.append(FieldError(field: "order_by", message: "must be views, engagement_rate or follower_growth"))
         }
         try reader.validate()
-        guard let window else { throw APIError.validation(reader.errors) }
-        let organizationID = key.organizationID
-        let rows = try await database.read { db in
-            try await db.raw("""
-                SELECT c.id AS creator_id, c.name AS name, a.id AS account_id FROM creators c
-                LEFT JOIN accounts a ON a.organization_id = c.organization_id AND a.creator_id = c.id
-                WHERE c.organization_id = \(bind: organizationID.description)
-                """).all()
-        }
-        var names: [String: String] = [:]
-        var accountsByCreator: [String: [String]] = [:]
-        for row in rows {
-            let creatorID = try row.decode(column: "creator_id", as: String.self)
-            names[creatorID] = try row.decode(column: "name", as: String.self)
-            if let accountID = try row.decodeOptional(column: "account_id", as: String.self) {
-                accountsByCreator[creatorID, default: []].append(accountID)
-            }
-        }
-        let allAccounts = accountsByCreator.values.flatMap { $0 }
-        let totals = try await service.accountTotals(organizationID: organizationID, accountIDs: allAccounts, window: window)
-        struct Entry { let id: String; let name: String; let views: Int64; let rate: Double?; let growth: Int64? }
-        var entries: [Entry] = names.keys.map { creatorID in
-            var sum = Counters()
-            var growth: [Int64?] = []
-            for accountID in accountsByCreator[creatorID] ?? [] {
-                if let total = totals[accountID] {
-                    sum = sum + total.amounts
-                    growth.append(total.followerChange)
-                }
-            }
-            return Entry(id: creatorID, name: names[creatorID] ?? "", views: sum.effectiveViews ?? 0,
-                         rate: sum.engagementRate, growth: MetricsService.sum(growth))
-        }
-        func ordered(_ a: Entry, _ b: Entry) -> Bool {
-            func compare<T: Comparable>(_ x: T?, _ y: T?) -> Bool? {
-                switch (x, y) {
-                case (let x?, let y?) where x != y: return x > y
-                case (.some, nil): return true
-                case (nil, .some): return false
-                default: return nil
-                }
-            }
-            let decided: Bool?
-            switch orderBy {
-            case "engagement_rate": decided = compare(a.rate, b.rate)
-            case "follower_growth": decided = compare(a.growth, b.growth)
-            default: decided = compare(a.views, b.views)
-            }
-            return decided ?? (a.id < b.id)
-        }
-        entries.sort(by: ordered)
-        let top = entries.prefix(limit).enumerated().map { index, entry in
-            JSONOut.object([
-                ("rank", .int(index + 1)),
-                ("creator", .object([("id", .string(entry.id)), ("name", .string(entry.name))])),
-                ("views", .int(entry.views)), ("engagement_rate", .optional(entry.rate)), ("follower_growth", .optional(entry.growth)),
-            ])
-        }
+        guard let window, let order else { throw APIError.validation(reader.errors) }
+        let top = try await AnalyticsService(store: context.store).topCreators(window: window, order: order, limit: limit)
         return JSONReply.conditional(.object([
-            ("data", .array(top)),
-            ("meta", .object(window.metaFields + [("order_by", .string(orderBy)), ("limit", .int(limit))])),
+            ("data", .array(top.enumerated().map { index, entry in
+                .object([
+                    ("rank", .int(index + 1)),
+                    ("creator", .object([("id", .string(entry.id)), ("name", .string(entry.name))])),
+                    ("views", .int(entry.views)), ("engagement_rate", .optional(entry.engagementRate)),
+                    ("follower_growth", .optional(entry.followerGrowth)),
+                ])
+            })),
+            ("meta", .object(AnalyticsJSON.meta(window) + [("order_by", .string(order.rawValue)), ("limit", .int(limit))])),
         ]), request: request)
+    }
+}
+
+/// One id of a batch request: as it was sent (echoed in `not_found`) and, once known, ours.
+struct RequestedID: Sendable {
+    let given: JSONOut
+    var id: String?
+    /// A platform post id (canonical digits) and its platform, to be looked up.
+    var platform: Platform?
+    var platformID: String?
+
+    init(given: JSONOut, id: String?, platform: Platform? = nil, platformID: String? = nil) {
+        self.given = given
+        self.id = id
+        self.platform = platform
+        self.platformID = platformID
+    }
+
+    /// One of our ids (a lowercase UUID), sent as such.
+    init(uuid: String) { self.init(given: .string(uuid), id: uuid) }
+}
+
+/// Reading analytics requests: id lists, windows, delta windows — every problem collected as a field error.
+enum AnalyticsRequest {
+    static let platformIDFields: [(String, Platform)] = [
+        ("instagram_post_ids", .instagram), ("tiktok_video_ids", .tiktok),
+    ]
+
+    /// 1–200 UUIDs (the bound counts the list as sent); repeated ids answered once.
+    static func ids(_ body: inout JSONBody, field: String) -> [String] {
+        guard let value = body.fields[field] else {
+            body.errors.append(FieldError(field: field, message: "is required"))
+            return []
+        }
+        guard let items = list(&body, field: field, value: value, allowEmpty: false) else { return [] }
+        return uuids(&body, field: field, items: items)
+    }
+
+    /// The platform-id lists belong to `POST /v2/account-videos/metrics` only; elsewhere they would be silently
+    /// answered as nothing, so they are refused.
+    static func refusePlatformIDs(_ body: inout JSONBody, field: String) {
+        for (name, _) in platformIDFields where body.has(name) {
+            body.errors.append(FieldError(field: name, message: "is not supported here; send \(field) (UUIDs)"))
+        }
+    }
+
+    /// `POST /v2/account-videos/metrics`: `video_ids` (our UUIDs), `instagram_post_ids` and `tiktok_video_ids`
+    /// (platform post ids, integers or strings of digits), in any combination; each list at most 200 entries, at
+    /// least one id in all. Repeated ids are answered once; every id keeps the form it was sent in.
+    static func accountVideoIDs(_ body: inout JSONBody) -> [RequestedID] {
+        var requested: [RequestedID] = []
+        var sent = false
+        if let value = body.fields["video_ids"] {
+            sent = true
+            if let items = list(&body, field: "video_ids", value: value, allowEmpty: true) {
+                requested += uuids(&body, field: "video_ids", items: items).map(RequestedID.init(uuid:))
+            }
+        }
+        for (field, platform) in platformIDFields {
+            guard let value = body.fields[field] else { continue }
+            sent = true
+            guard let items = list(&body, field: field, value: value, allowEmpty: true) else { continue }
+            var seen = Set<String>()
+            for (index, item) in items.enumerated() {
+                guard let (given, canonical) = platformID(item) else {
+                    let message = "must be a platform id: a non-negative integer or a string of digits"
+                    body.errors.append(FieldError(field: "\(field)[\(index)]", message: message))
+                    continue
+                }
+                if seen.insert(canonical).inserted {
+                    requested.append(RequestedID(given: given, id: nil, platform: platform, platformID: canonical))
+                }
+            }
+        }
+        if !sent {
+            body.errors.append(FieldError(
+                field: "video_ids", message: "is required, unless instagram_post_ids or tiktok_video_ids is sent"))
+        } else if requested.isEmpty && body.errors.isEmpty {
+            let message = "needs at least one id (in video_ids, instagram_post_ids or tiktok_video_ids)"
+            body.errors.append(FieldError(field: "video_ids", message: message))
+        }
+        return requested
+    }
+
+    /// An integer (within 64 bits) or a string of 1–32 digits → as sent, and its canonical digits.
+    static func platformID(_ item: JSONValue) -> (JSONOut, String)? {
+        switch item {
+        case .integer(let number) where number >= 0:
+            return (.int(number), String(number))
+        case .string(let text) where VideoIdentifier.isNumeric(text[...], 1...32):
+            let trimmed = text.drop { $0 == "0" }
+            return (.string(text), trimmed.isEmpty ? "0" : String(trimmed))
+        default:
+            return nil
+        }
+    }
+
+    private static func list(
+        _ body: inout JSONBody, field: String, value: JSONValue, allowEmpty: Bool
+    ) -> [JSONValue]? {
+        guard case .array(let items) = value else {
+            body.errors.append(FieldError(field: field, message: "must be an array"))
+            return nil
+        }
+        guard items.count <= 200, allowEmpty || !items.isEmpty else {
+            let bound = allowEmpty ? "at most 200" : "1 to 200"
+            body.errors.append(FieldError(field: field, message: "must have \(bound) entries"))
+            return nil
+        }
+        return items
+    }
+
+    private static func uuids(_ body: inout JSONBody, field: String, items: [JSONValue]) -> [String] {
+        var ids: [String] = []
+        var seen = Set<String>()
+        for (index, item) in items.enumerated() {
+            guard case .string(let raw) = item, raw.utf8.count == 36, let uuid = UUID(uuidString: raw) else {
+                body.errors.append(FieldError(field: "\(field)[\(index)]", message: "must be a UUID"))
+                continue
+            }
+            let id = uuid.uuidString.lowercased()
+            if seen.insert(id).inserted { ids.append(id) }
+        }
+        return ids
+    }
+
+    static func window(_ body: inout JSONBody, default defaultPeriod: String) -> Window? {
+        var values: [String: String] = [:]
+        for name in ["period", "start_date", "end_date"] {
+            guard let value = body.fields[name], value != .null else { continue }
+            guard case .string(let text) = value else {
+                body.errors.append(FieldError(field: name, message: "must be a string"))
+                continue
+            }
+            values[name] = text
+        }
+        return Window.read(period: values["period"], startDate: values["start_date"], endDate: values["end_date"],
+                           default: defaultPeriod, errors: &body.errors)
+    }
+
+    static func window(_ reader: inout QueryReader, default defaultPeriod: String) -> Window? {
+        Window.read(period: reader.items["period"], startDate: reader.items["start_date"], endDate: reader.items["end_date"],
+                    default: defaultPeriod, errors: &reader.errors)
+    }
+
+    /// `windows`: 1–10 integers from 1 to 365, duplicates ignored; default 1, 7, 14 and 30 days.
+    static func deltaWindows(_ body: inout JSONBody) -> [Int] {
+        guard let value = body.fields["windows"] else { return [1, 7, 14, 30] }
+        guard case .array(let items) = value, (1...10).contains(items.count) else {
+            body.errors.append(FieldError(field: "windows", message: "must be an array of 1 to 10 integers"))
+            return [1, 7, 14, 30]
+        }
+        var parsed: [Int] = []
+        for (index, item) in items.enumerated() {
+            if case .integer(let number) = item, (1...365).contains(number) {
+                if !parsed.contains(Int(number)) { parsed.append(Int(number)) }
+            } else {
+                body.errors.append(FieldError(field: "windows[\(index)]", message: "must be an integer from 1 to 365"))
+            }
+        }
+        return parsed
+    }
+}
+
+/// How analytics answers look.
+enum AnalyticsJSON {
+    static func meta(_ window: Window) -> [(String, JSONOut)] {
+        [("period", .string(window.period)), ("start_date", .string(UTCDay.date(window.startDay))),
+         ("end_date", .string(UTCDay.date(window.endDay))), ("days", .int(window.days))]
+    }
+
+    static func amounts(_ amounts: Counters) -> [(String, JSONOut)] {
+        [("views", .optional(amounts.views)), ("plays", .optional(amounts.plays)), ("likes", .optional(amounts.likes)),
+         ("comments", .optional(amounts.comments)), ("shares", .optional(amounts.shares)), ("saves", .optional(amounts.saves)),
+         ("engagement", .optional(amounts.engagement)), ("engagement_rate", .optional(amounts.engagementRate))]
+    }
+
+    static func totals(_ totals: WindowTotals, followers: Bool) -> JSONOut {
+        var fields = amounts(totals.amounts)
+        if followers {
+            fields.append(("follower_count", .optional(totals.followerCount)))
+            fields.append(("follower_change", .optional(totals.followerChange)))
+        }
+        return .object(fields)
+    }
+
+    static func point(_ point: SeriesPoint) -> JSONOut {
+        let day = point.amounts
+        return .object([
+            ("date", .string(UTCDay.date(point.day))),
+            ("follower_count", .optional(point.followers)),
+            ("views", .optional(day.views)), ("plays", .optional(day.plays)), ("likes", .optional(day.likes)),
+            ("comments", .optional(day.comments)), ("shares", .optional(day.shares)), ("saves", .optional(day.saves)),
+            ("engagement_rate", .optional(day.engagementRate)),
+        ])
+    }
+
+    static func overview(_ figures: OverviewFigures) -> JSONOut {
+        .object([
+            ("total_views", .int(figures.totalViews)), ("engagement_rate", .optional(figures.engagementRate)),
+            ("active_accounts", .int(figures.activeAccounts)), ("account_videos", .int(figures.accountVideos)),
+            ("tracked_videos", .int(figures.trackedVideos)),
+        ])
     }
 }

@@ -3,18 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import SQLKit
 
 struct CreatorController {
-    let database: Database
     let publicURL: String
     let secrets: InstanceSecrets
-    var repository: CreatorRepository { CreatorRepository(database: database) }
-    var accounts: AccountRepository { AccountRepository(database: database) }
 
-    static let sortOptions = [SortOption(name: "name", column: "name_sort", kind: .text, nullable: false)]
-
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<TenantRequestContext>) {
         /// List creators, by name.
         routes.on(.get, "creators") { request, context in try await list(request, context) }
         /// Create a creator.
@@ -31,130 +25,81 @@ struct CreatorController {
         routes.on(.delete, "creators/{id}/accounts/{account_id}") { request, context in try await unlink(request, context) }
     }
 
-    func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
+    func list(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
         var reader = QueryReader(request)
         let isActive = reader.bool("is_active")
-        let limit = reader.limit(range: 1...200, default: 50)
-        let includeTotal = reader.includeTotal()
-        let sort = reader.sort(Self.sortOptions, default: "name") { _ in .asc }
         let codec = CursorCodec(key: try await secrets.cursorKey())
-        let page = try PageRequest.read(&reader, path: "/v2/creators", codec: codec, limit: limit, includeTotal: includeTotal, sort: sort)
-        let (rows, total) = try await repository.page(organizationID: key.organizationID, isActive: isActive, page: page)
-        let visible = rows.prefix(page.limit)
-        let next = rows.count > page.limit ? try visible.last.map { try page.nextCursor(after: $0, codec: codec) } : nil
-        return Page(items: try visible.map { Self.json(try CreatorRepository.decode($0)) }, nextCursor: next,
-                    limit: page.limit, totalCount: total, echoed: page.echoed)
-            .response(request: request, publicURL: publicURL)
+        let page = try PageRequest.read(&reader, organizationID: context.organizationID, path: "/v2/creators", codec: codec,
+                                        sortOptions: CreatorRepository.sortOptions, defaultSort: "name",
+                                        defaultDirection: { _ in .asc })
+        let result = try await context.store.creators.page(isActive: isActive, page.query)
+        return page.response(result, codec: codec, request: request, publicURL: publicURL, json: Self.json)
     }
 
-    func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let raw = try await JSONBody.collect(request, context: context)
-        return try await Idempotency(database: database).run(request: request, context: context, rawBody: raw) {
-            var body = try JSONBody.parse(raw)
+    func create(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        try await Idempotency.run(request: request, context: context) { body in
             body.required("name")
             let name = body.string("name", length: 1...255)
             let isActive = body.bool("is_active")
             let metadata = body.metadata()
             try body.validate()
             guard let name else { throw APIError.validation(body.errors) }
-            let creator = Creator(
-                id: CreatorID(), organizationID: key.organizationID, name: name, isActive: isActive ?? true,
-                metadata: metadata ?? [:], createdAt: .now)
-            let stored = try await database.write { db -> Creator in
-                try await repository.insert(creator, in: db)
-                return try await repository.find(organizationID: key.organizationID, id: creator.id, in: db) ?? creator
-            }
-            return StoredReply(status: 201, body: JSONOut.object([("data", Self.json(stored))]).serialized(),
-                               location: publicURL + "/v2/creators/" + stored.id.description)
+            let stored = try await context.store.creators.create(Creator(
+                id: CreatorID(), organizationID: context.organizationID, name: name, isActive: isActive ?? true,
+                metadata: metadata ?? [:], createdAt: .now))
+            return .created(.object([("data", Self.json(stored))]), location: publicURL + "/v2/creators/" + stored.id.description)
         }
     }
 
-    func show(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, CreatorID.self)
-        guard let creator = try await repository.find(organizationID: key.organizationID, id: id) else {
-            throw APIError.notFound("creator")
+    func show(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        guard let creator = try await context.store.creators.find(try context.pathID(CreatorID.self)) else {
+            throw DomainError.notFound("creator")
         }
         return JSONReply.conditional(.object([("data", Self.json(creator))]), request: request)
     }
 
-    func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, CreatorID.self)
-        var body = try await JSONBody.read(request, context: context)
-        let name = body.string("name", length: 1...255)
-        let isActive = body.bool("is_active")
-        let metadata = body.metadata()
-        try body.validate()
-        let updated = try await database.write { db -> Creator in
-            guard var creator = try await repository.find(organizationID: key.organizationID, id: id, in: db) else {
-                throw APIError.notFound("creator")
+    func update(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        let id = try context.pathID(CreatorID.self)
+        return try await Idempotency.run(request: request, context: context) { body in
+            let name = body.string("name", length: 1...255)
+            let isActive = body.bool("is_active")
+            let metadata = body.metadata()
+            try body.validate()
+            let updated = try await context.store.creators.update(id) { creator in
+                if let name { creator.name = name }
+                if let isActive { creator.isActive = isActive }
+                if let metadata { creator.metadata = metadata }
             }
-            let wasActive = creator.isActive
-            if let name { creator.name = name }
-            if let isActive { creator.isActive = isActive }
-            if let metadata { creator.metadata = metadata }
-            try await repository.save(creator, previouslyActive: wasActive, in: db)
-            return try await repository.find(organizationID: key.organizationID, id: id, in: db) ?? creator
+            return .ok(.object([("data", Self.json(updated))]))
         }
-        return JSONReply.make(.object([("data", Self.json(updated))]))
     }
 
-    func delete(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, CreatorID.self)
-        guard try await database.write({ db in try await repository.delete(organizationID: key.organizationID, id: id, in: db) })
-        else { throw APIError.notFound("creator") }
-        return Response(status: .noContent)
+    func delete(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        let id = try context.pathID(CreatorID.self)
+        return try await Idempotency.run(request: request, context: context) {
+            guard try await context.store.creators.delete(id) else { throw DomainError.notFound("creator") }
+            return .noContent
+        }
     }
 
-    func link(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, CreatorID.self)
-        let accountID = try AccountController.pathID(context, AccountID.self, "account_id")
-        let (account, created) = try await database.write { db -> (Account, Bool) in
-            guard let creator = try await repository.find(organizationID: key.organizationID, id: id, in: db) else {
-                throw APIError.notFound("creator")
-            }
-            guard var account = try await accounts.find(organizationID: key.organizationID, id: accountID, in: db) else {
-                throw APIError.notFound("account")
-            }
-            if account.creatorID == id.description { return (account, false) }
-            if account.creatorID != nil {
-                throw APIError.conflict("The account is linked to another creator; unlink it there first.")
-            }
-            account.creatorID = id.description
-            if !creator.isActive && account.isActive {
-                account.isActive = false
-                account.pausedByCreator = true
-            }
-            try await accounts.saveSettings(account, in: db)
-            return (try await accounts.find(organizationID: key.organizationID, id: accountID, in: db) ?? account, true)
+    func link(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        let id = try context.pathID(CreatorID.self)
+        let accountID = try context.pathID(AccountID.self, "account_id")
+        return try await Idempotency.run(request: request, context: context) {
+            let (account, created) = try await context.store.creators.link(id, account: accountID)
+            let body = JSONOut.object([("data", AccountController.json(account))])
+            if created { return .created(body, location: publicURL + "/v2/accounts/" + account.id.description) }
+            return .ok(body)
         }
-        let body = JSONOut.object([("data", AccountController.json(account))])
-        if created {
-            return JSONReply.make(body, status: .created, headers: [(.location, publicURL + "/v2/accounts/" + account.id.description)])
-        }
-        return JSONReply.make(body)
     }
 
-    func unlink(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, CreatorID.self)
-        let accountID = try AccountController.pathID(context, AccountID.self, "account_id")
-        try await database.write { db in
-            guard try await repository.find(organizationID: key.organizationID, id: id, in: db) != nil,
-                  var account = try await accounts.find(organizationID: key.organizationID, id: accountID, in: db),
-                  account.creatorID == id.description
-            else { throw APIError.notFound("link") }
-            try await repository.resumePaused(organizationID: key.organizationID, creatorID: id, accountID: accountID, in: db)
-            account = try await accounts.find(organizationID: key.organizationID, id: accountID, in: db) ?? account
-            account.creatorID = nil
-            try await accounts.saveSettings(account, in: db)
+    func unlink(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        let id = try context.pathID(CreatorID.self)
+        let accountID = try context.pathID(AccountID.self, "account_id")
+        return try await Idempotency.run(request: request, context: context) {
+            try await context.store.creators.unlink(id, account: accountID)
+            return .noContent
         }
-        return Response(status: .noContent)
     }
 
     static func json(_ creator: Creator) -> JSONOut {
@@ -165,9 +110,9 @@ struct CreatorController {
             ("is_active", .bool(creator.isActive)),
             ("metadata", .stringMap(creator.metadata)),
             ("accounts_summary", .object([
-                ("total", .int(creator.accountCount)),
-                ("platforms", .object([("instagram", .int(creator.instagramCount)), ("tiktok", .int(creator.tiktokCount))])),
-                ("total_followers", .int(creator.totalFollowers)),
+                ("total", .int(creator.accounts.total)),
+                ("platforms", .object([("instagram", .int(creator.accounts.instagram)), ("tiktok", .int(creator.accounts.tiktok))])),
+                ("total_followers", .int(creator.accounts.totalFollowers)),
             ])),
             ("created_at", .timestamp(creator.createdAt)),
         ])

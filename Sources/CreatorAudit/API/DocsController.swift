@@ -1,6 +1,5 @@
 // `GET /v2/openapi.json` (the committed document, byte for byte) and `GET /v2/docs` (a reference page rendered
 // from it on the server). Both are open, static and answer conditional GETs.
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,7 +20,7 @@ struct DocsController {
         self.page = document.map { StaticPage(html: APIReferencePage.render($0)) }
     }
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// The OpenAPI 3.1 description of every `/v2` operation.
         routes.on(.get, "openapi.json") { request, _ in try openAPI(request) }
         /// A readable reference page rendered from the OpenAPI document (the one HTML route of `/v2`).
@@ -50,9 +49,7 @@ struct DocsController {
         var headers = headers
         headers[.eTag] = etag
         headers[.cacheControl] = "no-cache"
-        let sent = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        if sent.contains(where: { $0 == "*" || $0 == etag || $0 == "W/" + etag }) {
+        if ETag.matches(request.headers[values: .ifNoneMatch], etag) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
@@ -67,6 +64,6 @@ struct StaticPage: Sendable {
 
     init(html: String) {
         bytes = Array(html.utf8)
-        etag = "\"" + Hex.encode(SHA256.hash(data: bytes)) + "\""
+        etag = ETag.strong(for: bytes)
     }
 }

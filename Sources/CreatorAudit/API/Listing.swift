@@ -1,35 +1,11 @@
-// Shared list conventions (SPEC §4): limit, opaque signed cursors bound to filters and sort, include_total,
-// the `filters` echo, order_by / order_direction / legacy sort, RFC 8288 Link, and keyset SQL with a
-// total order (ties broken by id, nulls last in both directions).
+// Shared list conventions (README, "API conventions"): limit, opaque signed cursors bound to the organization, the
+// filters and the sort, include_total, the `filters` echo, order_by / order_direction / legacy sort, and RFC 8288
+// Link. The keyset SQL behind a page lives in the Store (Store/Keyset.swift).
 import Crypto
 import Foundation
 import Hummingbird
 import HTTPTypes
 import SQLKit
-
-enum SortDirection: String, Sendable {
-    case asc, desc
-}
-
-/// One `order_by` value of an endpoint.
-struct SortOption: Sendable {
-    enum Kind: Sendable { case text, integer }
-    let name: String
-    let column: String
-    let kind: Kind
-    let nullable: Bool
-}
-
-/// A position in a keyset: the sort value and id of the last row of the previous page.
-struct CursorPosition: Sendable, Equatable {
-    enum Value: Sendable, Equatable {
-        case null
-        case integer(Int64)
-        case text(String)
-    }
-    let value: Value
-    let id: String
-}
 
 /// Query-string parsing that collects every problem (422) instead of stopping at the first.
 struct QueryReader {
@@ -39,9 +15,22 @@ struct QueryReader {
     var echoed: [(String, JSONOut)] = []
 
     init(_ request: Request) {
+        self.items = Self.decode(request.uri.query ?? "")
+    }
+
+    /// `application/x-www-form-urlencoded`, as browsers and HTTP libraries send a query: `+` is a space, `%XX` a
+    /// byte of UTF-8 (kept as sent when it does not decode); the last of repeated names wins.
+    static func decode(_ query: String) -> [String: String] {
         var items: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { items[String(name)] = String(value) }
-        self.items = items
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func text(_ raw: Substring) -> String {
+                let spaced = raw.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            items[text(parts[0])] = parts.count > 1 ? text(parts[1]) : ""
+        }
+        return items
     }
 
     mutating func limit(range: ClosedRange<Int>, default defaultValue: Int) -> Int {
@@ -85,13 +74,15 @@ struct QueryReader {
         return normalized
     }
 
+    /// Free text as sent at most `maxLength` Unicode scalars (JSON Schema's count) and without NUL; surrounding
+    /// whitespace is ignored, and a blank value filters nothing.
     mutating func text(_ name: String, maxLength: Int) -> String? {
         guard let raw = items[name] else { return nil }
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= maxLength else {
-            errors.append(FieldError(field: name, message: "must be at most \(maxLength) characters"))
+        guard Self.isText(raw, maxLength: maxLength) else {
+            errors.append(FieldError(field: name, message: "must be at most \(maxLength) characters, without NUL"))
             return nil
         }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         echoed.append((name, .string(trimmed)))
         return trimmed
@@ -134,6 +125,10 @@ struct QueryReader {
         return (chosen, direction)
     }
 
+    static func isText(_ raw: String, maxLength: Int) -> Bool {
+        raw.unicodeScalars.count <= maxLength && !raw.unicodeScalars.contains("\u{0}")
+    }
+
     mutating func includeTotal() -> Bool { bool("include_total", echo: false) ?? false }
 
     func validate() throws {
@@ -146,8 +141,10 @@ struct QueryReader {
 struct CursorCodec: Sendable {
     let key: SymmetricKey
 
-    func fingerprint(path: String, echoed: [(String, JSONOut)]) -> String {
-        let canonical = path + "?" + echoed.map { "\($0.0)=\(String(decoding: $0.1.serialized(), as: UTF8.self))" }.joined(separator: "&")
+    /// Binds a cursor to the organization, the list and its normalised filters and sort: reused anywhere else it is
+    /// refused like garbage.
+    func fingerprint(organizationID: OrganizationID, path: String, echoed: [(String, JSONOut)]) -> String {
+        let canonical = organizationID.description + path + "?" + echoed.map { "\($0.0)=\(String(decoding: $0.1.serialized(), as: UTF8.self))" }.joined(separator: "&")
         return Hex.encode(SHA256.hash(data: Data(canonical.utf8)).prefix(12))
     }
 
@@ -174,7 +171,7 @@ struct CursorCodec: Sendable {
               Base64URL.encode(signature) == parts[1]
         else { return nil }
         let expected = Array(HMAC<SHA256>.authenticationCode(for: Data(parts[0].utf8), using: key)).prefix(16)
-        guard Self.constantTimeEqual(Array(expected), signature) else { return nil }
+        guard ConstantTime.equal(Array(expected), signature) else { return nil }
         guard let payload = Base64URL.decode(String(parts[0])),
               let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
               object["f"] as? String == fingerprint,
@@ -193,98 +190,44 @@ struct CursorCodec: Sendable {
         }
         return CursorPosition(value: value, id: id)
     }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
 }
 
-enum Base64URL {
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: String) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
-    }
-}
-
-/// A page request after validation.
+/// A list request after validation: what to ask the Store for, and what its cursors are bound to.
 struct PageRequest: Sendable {
-    let limit: Int
-    let includeTotal: Bool
-    let sort: SortOption
-    let direction: SortDirection
-    let cursor: CursorPosition?
+    let query: PageQuery
     let fingerprint: String
     let echoed: [(String, JSONOut)]
 
-    /// Reads `cursor` last, since it is bound to everything else.
+    /// Reads `limit`, `include_total`, the sort and — last, since it is bound to everything else — `cursor`.
     static func read(
-        _ reader: inout QueryReader, path: String, codec: CursorCodec, limit: Int, includeTotal: Bool,
-        sort: (SortOption, SortDirection)
+        _ reader: inout QueryReader, organizationID: OrganizationID, path: String, codec: CursorCodec,
+        sortOptions: [SortOption], defaultSort: String, defaultDirection: @escaping (String) -> SortDirection = { _ in .desc },
+        limitRange: ClosedRange<Int> = 1...200, defaultLimit: Int = 50
     ) throws -> PageRequest {
-        let fingerprint = codec.fingerprint(path: path, echoed: reader.echoed)
-        var cursor: CursorPosition?
+        let limit = reader.limit(range: limitRange, default: defaultLimit)
+        let includeTotal = reader.includeTotal()
+        let (sort, direction) = reader.sort(sortOptions, default: defaultSort, defaultDirection: defaultDirection)
+        let fingerprint = codec.fingerprint(organizationID: organizationID, path: path, echoed: reader.echoed)
+        var after: CursorPosition?
         if let raw = reader.items["cursor"], !raw.isEmpty {
-            cursor = codec.decode(raw, fingerprint: fingerprint, kind: sort.0.kind)
-            if cursor == nil {
+            after = codec.decode(raw, fingerprint: fingerprint, kind: sort.kind)
+            if after == nil {
                 reader.errors.append(FieldError(field: "cursor", message: "is not a cursor issued for these filters and this sort"))
             }
         }
         try reader.validate()
         return PageRequest(
-            limit: limit, includeTotal: includeTotal, sort: sort.0, direction: sort.1, cursor: cursor,
+            query: PageQuery(limit: limit, includeTotal: includeTotal, sort: sort, direction: direction, after: after),
             fingerprint: fingerprint, echoed: reader.echoed)
     }
 
-    /// `AND (sort, id) > (v, id)`-style keyset condition for the page after the cursor (nulls last).
-    func keysetCondition(alias: String) -> SQLQueryString {
-        guard let cursor else { return "" }
-        let column = "\(alias).\(sort.column)"
-        let op = direction == .asc ? ">" : "<"
-        func bound(_ value: CursorPosition.Value) -> SQLQueryString {
-            switch value {
-            case .integer(let number): return "\(bind: number)"
-            case .text(let text): return "\(bind: text)"
-            case .null: return "NULL"
-            }
-        }
-        switch cursor.value {
-        case .null:
-            return " AND (\(unsafeRaw: column) IS NULL AND \(unsafeRaw: alias).id \(unsafeRaw: op) \(bind: cursor.id))"
-        default:
-            let condition: SQLQueryString =
-                "(\(unsafeRaw: column), \(unsafeRaw: alias).id) \(unsafeRaw: op) (\(bound(cursor.value)), \(bind: cursor.id))"
-            if sort.nullable {
-                return " AND (\(condition) OR \(unsafeRaw: column) IS NULL)"
-            }
-            return " AND \(condition)"
-        }
-    }
-
-    func orderClause(alias: String) -> SQLQueryString {
-        let dir = direction == .asc ? "ASC" : "DESC"
-        let nulls = sort.nullable ? " NULLS LAST" : ""
-        return " ORDER BY \(unsafeRaw: alias).\(unsafeRaw: sort.column) \(unsafeRaw: dir)\(unsafeRaw: nulls), \(unsafeRaw: alias).id \(unsafeRaw: dir)"
-    }
-
-    /// The cursor for the page after `row`.
-    func nextCursor(after row: any SQLRow, codec: CursorCodec) throws -> String {
-        let id = try row.decode(column: "id", as: String.self)
-        let value: CursorPosition.Value
-        switch sort.kind {
-        case .integer: value = try row.decodeOptional(column: sort.column, as: Int64.self).map { .integer($0) } ?? .null
-        case .text: value = try row.decodeOptional(column: sort.column, as: String.self).map { .text($0) } ?? .null
-        }
-        return codec.encode(CursorPosition(value: value, id: id), fingerprint: fingerprint)
+    /// The answer for a page the Store returned: items as JSON, the next cursor, the echo and the Link header.
+    func response<Model: Sendable>(
+        _ result: PageResult<Model>, codec: CursorCodec, request: Request, publicURL: String, json: (Model) -> JSONOut
+    ) -> Response {
+        Page(items: result.items.map(json), nextCursor: result.next.map { codec.encode($0, fingerprint: fingerprint) },
+             limit: query.limit, totalCount: result.total, echoed: echoed)
+            .response(request: request, publicURL: publicURL)
     }
 }
 

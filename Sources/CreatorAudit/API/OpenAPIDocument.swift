@@ -2,7 +2,6 @@
 // package resource. It is looked up without `Bundle.module`, whose accessor stops the process when the resource
 // bundle is missing (a binary copied without it): a server without its description still serves the API, and only
 // `/v2/openapi.json` and `/v2/docs` answer 503.
-import Crypto
 import Foundation
 
 public struct OpenAPIDocument: Sendable {
@@ -16,7 +15,7 @@ public struct OpenAPIDocument: Sendable {
     public init(bytes: [UInt8]) throws {
         self.bytes = bytes
         self.root = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        self.etag = "\"" + Hex.encode(SHA256.hash(data: bytes)) + "\""
+        self.etag = ETag.strong(for: bytes)
     }
 
     /// The copy installed with this program, or nil when none can be found.

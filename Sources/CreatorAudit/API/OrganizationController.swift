@@ -1,75 +1,51 @@
-// `GET /v2/organization` (scope read) and `PATCH /v2/organization` (scope admin). The quota and the rate
-// limit belong to the operator (`creatoraudit org set`) and are read-only here.
+// `GET /v2/organization` (scope read) and `PATCH /v2/organization` (scope admin). The quota and the rate limit belong
+// to the operator (`creatoraudit org set`) and are read-only here.
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import SQLKit
 
 struct OrganizationController {
-    let database: Database
+    /// Cached key data carries the organization's name (whoami): a rename invalidates it.
     let onChange: @Sendable () -> Void
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<TenantRequestContext>) {
         /// The organization the key belongs to.
-        routes.on(.get, "organization") { _, context in try await show(context) }
+        routes.on(.get, "organization") { request, context in try await show(request, context) }
         /// Rename the organization or change its scraping defaults.
         routes.on(.patch, "organization") { request, context in try await update(request, context) }
     }
 
-    struct Body: Encodable {
-        let type = "organization"
-        let id: String
-        let name: String
-        let max_recent_posts_per_account: Int
-        let post_lookback_days: Int
-        let account_quota: Int?
-        let rate_limit: Int
-
-        enum CodingKeys: String, CodingKey {
-            case type, id, name, max_recent_posts_per_account, post_lookback_days, account_quota, rate_limit
+    func show(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        guard let organization = try await context.store.organization.find(context.organizationID) else {
+            throw DomainError.notFound("organization")
         }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(type, forKey: .type)
-            try c.encode(id, forKey: .id)
-            try c.encode(name, forKey: .name)
-            try c.encode(max_recent_posts_per_account, forKey: .max_recent_posts_per_account)
-            try c.encode(post_lookback_days, forKey: .post_lookback_days)
-            try c.encode(account_quota, forKey: .account_quota)
-            try c.encode(rate_limit, forKey: .rate_limit)
-        }
+        return JSONReply.conditional(.object([("data", Self.json(organization))]), request: request)
+    }
 
-        init(_ organization: Organization) {
-            id = organization.id.description
-            name = organization.name
-            max_recent_posts_per_account = organization.maxRecentPostsPerAccount
-            post_lookback_days = organization.postLookbackDays
-            account_quota = organization.accountQuota
-            rate_limit = organization.rateLimit
+    func update(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        try await Idempotency.run(request: request, context: context) { body in
+            let name = body.string("name", length: 1...255)
+            let maxPosts = body.integer("max_recent_posts_per_account", range: 1...500)
+            let lookback = body.integer("post_lookback_days", range: 1...365)
+            try body.validate()
+            let updated = try await context.store.organization.updateSettings(
+                context.organizationID, name: name, maxRecentPostsPerAccount: maxPosts, postLookbackDays: lookback,
+                actor: Actor(name: "api_key:\(context.key.keyID)", clientIP: context.clientAddress))
+            onChange()
+            guard let updated else { throw DomainError.notFound("organization") }
+            return .ok(.object([("data", Self.json(updated))]))
         }
     }
 
-    func show(_ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        guard let organization = try await OrganizationRepository(database: database).find(key.organizationID) else {
-            throw APIError.notFound("organization")
-        }
-        return try JSONResponse.make(DataEnvelope(data: Body(organization)))
-    }
-
-    func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        var body = try await JSONBody.read(request, context: context)
-        let name = body.string("name", length: 1...255)
-        let maxPosts = body.integer("max_recent_posts_per_account", range: 1...500)
-        let lookback = body.integer("post_lookback_days", range: 1...365)
-        try body.validate()
-        let repository = OrganizationRepository(database: database)
-        let updated = try await repository.updateSettings(
-            key.organizationID, name: name, maxRecentPostsPerAccount: maxPosts, postLookbackDays: lookback,
-            actor: Actor(name: "api_key:\(key.keyID)", clientIP: context.clientAddress))
-        onChange()  // whoami shows the organization's name from the key cache
-        guard let updated else { throw APIError.notFound("organization") }
-        return try JSONResponse.make(DataEnvelope(data: Body(updated)))
+    static func json(_ organization: Organization) -> JSONOut {
+        .object([
+            ("type", .string("organization")),
+            ("id", .string(organization.id.description)),
+            ("name", .string(organization.name)),
+            ("max_recent_posts_per_account", .int(organization.maxRecentPostsPerAccount)),
+            ("post_lookback_days", .int(organization.postLookbackDays)),
+            ("account_quota", .optional(organization.accountQuota)),
+            ("rate_limit", .int(organization.rateLimit)),
+        ])
     }
 }

@@ -10,21 +10,16 @@ struct SystemController {
     let publicURL: String
     let healthCache = HealthCache()
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// Liveness and database reachability; 503 naming the database when it does not answer.
-        routes.on(.get, "health") { _, _ in try await health() }
+        routes.on(.get, "health") { request, _ in try await health(request) }
         /// Static description of this API version with absolute URLs of this server.
-        routes.on(.get, "meta") { _, _ in try meta() }
+        routes.on(.get, "meta") { request, _ in meta(request) }
     }
 
-    struct Health: Encodable {
-        let type = "health"
-        let status: String
-    }
-
-    func health() async throws -> Response {
+    func health(_ request: Request) async throws -> Response {
         let healthy = await healthCache.check {
-            (try? await database.read { db in try await db.raw("SELECT 1 AS one").first() }) != nil
+            (try? await database.ping()) != nil
         }
         guard healthy else {
             // Which dependency is down, for people and for probes: `checks.database`.
@@ -34,40 +29,21 @@ struct SystemController {
             error.extensions = ["checks": .object([("database", .string("unreachable"))])]
             throw error
         }
-        return try JSONResponse.make(DataEnvelope(data: Health(status: "ok")))
+        let body = JSONOut.object([("data", .object([("status", .string("ok")), ("type", .string("health"))]))])
+        return JSONReply.conditional(body, request: request)
     }
 
-    struct Meta: Encodable {
-        let type = "api_meta"
-        let api_version = "v2"
-        let status = "current"
-        let docs_url: String
-        let openapi_url: String
-        let whoami_url: String
-        let deprecation: String? = nil
-        let sunset: String? = nil
-
-        enum CodingKeys: String, CodingKey {
-            case type, api_version, status, docs_url, openapi_url, whoami_url, deprecation, sunset
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(type, forKey: .type)
-            try container.encode(api_version, forKey: .api_version)
-            try container.encode(status, forKey: .status)
-            try container.encode(docs_url, forKey: .docs_url)
-            try container.encode(openapi_url, forKey: .openapi_url)
-            try container.encode(whoami_url, forKey: .whoami_url)
-            try container.encodeNil(forKey: .deprecation)
-            try container.encodeNil(forKey: .sunset)
-        }
-    }
-
-    func meta() throws -> Response {
-        try JSONResponse.make(DataEnvelope(data: Meta(
-            docs_url: publicURL + "/v2/docs", openapi_url: publicURL + "/v2/openapi.json",
-            whoami_url: publicURL + "/v2/whoami")))
+    func meta(_ request: Request) -> Response {
+        JSONReply.conditional(.object([("data", .object([
+            ("api_version", .string("v2")),
+            ("deprecation", .null),
+            ("docs_url", .string(publicURL + "/v2/docs")),
+            ("openapi_url", .string(publicURL + "/v2/openapi.json")),
+            ("status", .string("current")),
+            ("sunset", .null),
+            ("type", .string("api_meta")),
+            ("whoami_url", .string(publicURL + "/v2/whoami")),
+        ]))]), request: request)
     }
 }
 

@@ -3,23 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import SQLKit
 
 struct VideoController {
-    let database: Database
     let publicURL: String
     let secrets: InstanceSecrets
-    var repository: VideoRepository { VideoRepository(database: database) }
 
-    static let sortOptions: [SortOption] = [
-        SortOption(name: "added_at", column: "added_at", kind: .integer, nullable: false),
-        SortOption(name: "create_time", column: "create_time", kind: .integer, nullable: true),
-        SortOption(name: "view_count", column: "view_count", kind: .integer, nullable: true),
-        SortOption(name: "like_count", column: "like_count", kind: .integer, nullable: true),
-        SortOption(name: "play_count", column: "play_count", kind: .integer, nullable: true),
-    ]
-
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<TenantRequestContext>) {
         /// List individually tracked videos.
         routes.on(.get, "videos") { request, context in try await list(request, context, source: .individual) }
         /// Track one video by URL, shortcode or platform id; its first refresh is queued at once.
@@ -28,7 +17,7 @@ struct VideoController {
         routes.on(.get, "videos/{id}") { request, context in try await show(request, context, source: .individual) }
         /// Change a tracked video's metadata, activity or refresh interval.
         routes.on(.patch, "videos/{id}") { request, context in try await update(request, context) }
-        /// Stop tracking a video.
+        /// Stop tracking a video; its history goes with it.
         routes.on(.delete, "videos/{id}") { request, context in try await delete(request, context) }
         /// List videos discovered on tracked accounts.
         routes.on(.get, "account-videos") { request, context in try await list(request, context, source: .account) }
@@ -36,33 +25,29 @@ struct VideoController {
         routes.on(.get, "account-videos/{id}") { request, context in try await show(request, context, source: .account) }
     }
 
-    func list(_ request: Request, _ context: AppRequestContext, source: VideoSource) async throws -> Response {
-        let key = try context.requireKey()
+    func list(_ request: Request, _ context: TenantRequestContext, source: VideoSource) async throws -> Response {
         var reader = QueryReader(request)
         var filters = VideoFilters()
         filters.platform = reader.choice("platform", Platform.allCases.map(\.rawValue))
         filters.accountID = reader.uuid("account_id")
         filters.isActive = reader.bool("is_active")
         filters.query = reader.text("q", maxLength: 128)
-        let limit = reader.limit(range: 1...200, default: 50)
-        let includeTotal = reader.includeTotal()
-        let sort = reader.sort(Self.sortOptions, default: "added_at") { _ in .desc }
         let codec = CursorCodec(key: try await secrets.cursorKey())
         let path = source == .individual ? "/v2/videos" : "/v2/account-videos"
-        let page = try PageRequest.read(&reader, path: path, codec: codec, limit: limit, includeTotal: includeTotal, sort: sort)
-        let (rows, total) = try await repository.page(organizationID: key.organizationID, source: source, filters: filters, page: page)
-        let visible = rows.prefix(page.limit)
-        let next = rows.count > page.limit ? try visible.last.map { try page.nextCursor(after: $0, codec: codec) } : nil
-        return Page(items: try visible.map { Self.json(try VideoRepository.decode($0)) }, nextCursor: next,
-                    limit: page.limit, totalCount: total, echoed: page.echoed)
-            .response(request: request, publicURL: publicURL)
+        let page = try PageRequest.read(&reader, organizationID: context.organizationID, path: path, codec: codec,
+                                        sortOptions: VideoRepository.sortOptions, defaultSort: "added_at")
+        // A filter naming an account the organization does not have answers like that account: 404 (README,
+        // "Tenancy"), so a list never confirms — or echoes — another organization's id.
+        if let accountID = filters.accountID.flatMap({ AccountID($0) }),
+           try await context.store.accounts.find(accountID) == nil {
+            throw DomainError.notFound("account")
+        }
+        let result = try await context.store.videos.page(source: source, filters, page.query)
+        return page.response(result, codec: codec, request: request, publicURL: publicURL, json: Self.json)
     }
 
-    func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let raw = try await JSONBody.collect(request, context: context)
-        return try await Idempotency(database: database).run(request: request, context: context, rawBody: raw) {
-            var body = try JSONBody.parse(raw)
+    func create(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        try await Idempotency.run(request: request, context: context) { body in
             let platform = body.platform()
             body.required("identifier")
             let identifierText = body.string("identifier", length: 1...2048)
@@ -78,77 +63,54 @@ struct VideoController {
             }
             try body.validate()
             guard let platform, let identifier else { throw APIError.validation(body.errors) }
-            var video = Video.new(organizationID: key.organizationID, platform: platform, source: .individual,
+            var video = Video.new(organizationID: context.organizationID, platform: platform, source: .individual,
                                   externalID: identifier.externalID, url: identifier.url)
             video.shortcode = identifier.shortcode
             video.accountUsername = identifier.accountUsername
             video.metadata = metadata ?? [:]
             video.isActive = isActive ?? true
             video.scrapeIntervalHours = interval ?? 24
-            let prepared = video
-            do {
-                try await database.write { db in
-                    let video = prepared
-                    if try await repository.exists(organizationID: key.organizationID, source: .individual, platform: platform,
-                                                   externalID: identifier.externalID, in: db) {
-                        throw APIError.conflict("This video is already tracked.")
-                    }
-                    try await repository.insert(video, in: db)
-                }
-            } catch let error where !(error is APIError) {
-                // A concurrent create of the same video got past `exists` first; the unique index refused this one.
-                if try await database.read({ db in
-                    try await repository.exists(organizationID: key.organizationID, source: .individual, platform: platform,
-                                                externalID: identifier.externalID, in: db)
-                }) { throw APIError.conflict("This video is already tracked.") }
-                throw error
-            }
-            return StoredReply(status: 201, body: JSONOut.object([("data", Self.json(video))]).serialized(),
-                               location: publicURL + "/v2/videos/" + video.id.description)
+            let created = try await context.store.videos.create(video)
+            return .created(.object([("data", Self.json(created))]), location: publicURL + "/v2/videos/" + created.id.description)
         }
     }
 
-    func show(_ request: Request, _ context: AppRequestContext, source: VideoSource) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, VideoID.self)
-        guard let video = try await repository.find(organizationID: key.organizationID, id: id, source: source) else {
-            throw APIError.notFound("video")
+    func show(_ request: Request, _ context: TenantRequestContext, source: VideoSource) async throws -> Response {
+        guard let video = try await context.store.videos.find(try context.pathID(VideoID.self), source: source) else {
+            throw DomainError.notFound("video")
         }
         return JSONReply.conditional(.object([("data", Self.json(video))]), request: request)
     }
 
-    func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, VideoID.self)
-        var body = try await JSONBody.read(request, context: context)
-        let metadata = body.metadata()
-        let isActive = body.bool("is_active")
-        let interval = body.integer("scrape_interval_hours", range: 1...168)
-        try body.validate()
-        let updated = try await database.write { db -> Video in
-            guard var video = try await repository.find(organizationID: key.organizationID, id: id, source: .individual, in: db) else {
-                throw APIError.notFound("video")
+    func update(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        let id = try context.pathID(VideoID.self)
+        return try await Idempotency.run(request: request, context: context) { body in
+            let metadata = body.metadata()
+            let isActive = body.bool("is_active")
+            let interval = body.integer("scrape_interval_hours", range: 1...168)
+            try body.validate()
+            let updated = try await context.store.videos.update(id, source: .individual) { video in
+                if let metadata { video.metadata = metadata }
+                if let isActive { video.isActive = isActive }
+                if let interval { video.scrapeIntervalHours = interval }
             }
-            if let metadata { video.metadata = metadata }
-            if let isActive { video.isActive = isActive }
-            if let interval { video.scrapeIntervalHours = interval }
-            try await repository.saveSettings(video, in: db)
-            return try await repository.find(organizationID: key.organizationID, id: id, source: .individual, in: db) ?? video
+            return .ok(.object([("data", Self.json(updated))]))
         }
-        return JSONReply.make(.object([("data", Self.json(updated))]))
     }
 
-    func delete(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let key = try context.requireKey()
-        let id = try AccountController.pathID(context, VideoID.self)
-        guard try await database.write({ db in
-            try await repository.delete(organizationID: key.organizationID, id: id, source: .individual, in: db)
-        }) else { throw APIError.notFound("video") }
-        return Response(status: .noContent)
+    func delete(_ request: Request, _ context: TenantRequestContext) async throws -> Response {
+        let id = try context.pathID(VideoID.self)
+        return try await Idempotency.run(request: request, context: context) {
+            guard try await context.store.videos.delete(id, source: .individual) else {
+                throw DomainError.notFound("video")
+            }
+            return .noContent
+        }
     }
 
     static func json(_ video: Video) -> JSONOut {
-        .object([
+        let c = video.counters
+        return .object([
             ("type", .string("video")),
             ("id", .string(video.id.description)),
             ("platform", .string(video.platform.rawValue)),
@@ -156,13 +118,19 @@ struct VideoController {
             ("external_id", .string(video.externalID)),
             ("shortcode", .optional(video.shortcode)),
             ("url", .string(video.url)),
-            ("account_id", .optional(video.accountID)),
+            ("account_id", .optional(video.accountID?.description)),
             ("account_username", .optional(video.accountUsername)),
+            // The platform's id of the posting account is not recorded; platform-specific extras have none yet.
+            ("platform_account_id", .null), ("platform_data", .object([])),
             ("description", .optional(video.description)),
             ("create_time", .timestamp(video.createTime)),
             ("media_type", .optional(video.mediaType)),
             ("duration", .optional(video.duration)),
             ("cover_image_url", .optional(video.coverImageURL)),
+            // The platform's own URLs are kept and no media is copied, so the "original" cover is the same URL; the
+            // media file's URL is not collected (README, "Fields of the published reference").
+            ("cover_image_url_original", .optional(video.coverImageURL)),
+            ("video_url", .null), ("video_url_original", .null),
             ("is_active", .bool(video.isActive)),
             ("is_unavailable", .bool(video.isUnavailable)),
             ("scrape_interval_hours", .int(video.scrapeIntervalHours)),
@@ -171,14 +139,17 @@ struct VideoController {
             ("updated_at", .timestamp(video.updatedAt)),
             ("first_scrape_time", .timestamp(video.firstScrapeTime)),
             ("last_scrape_time", .timestamp(video.lastScrapeTime)),
-            ("view_count", .optional(video.viewCount)),
-            ("play_count", .optional(video.playCount)),
-            ("like_count", .optional(video.likeCount)),
-            ("comment_count", .optional(video.commentCount)),
-            ("share_count", .optional(video.shareCount)),
-            ("saved_count", .optional(video.savedCount)),
+            ("view_count", .optional(c.views)),
+            ("play_count", .optional(c.plays)),
+            ("like_count", .optional(c.likes)),
+            ("comment_count", .optional(c.comments)),
+            ("share_count", .optional(c.shares)),
+            ("saved_count", .optional(c.saves)),
+            // Lifetime totals with the stand-ins of docs/metrics.md (TikTok reports plays, which are its views).
+            ("total_views", .optional(c.effectiveViews)), ("total_plays", .optional(c.plays ?? c.views)),
             ("engagement_rate", .optional(video.engagementRate)),
             ("data_source", .string(video.dataSource)),
+            ("collection", CollectionJSON.json(video.collection, status: video.collectionStatus)),
         ])
     }
 }

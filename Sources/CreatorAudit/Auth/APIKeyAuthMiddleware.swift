@@ -1,6 +1,6 @@
-// Authentication of API requests (SPEC §3), in order: read the Bearer credential, verify it (a failure from an
-// address that keeps failing is a 429 instead of a 401/403), count the request against the key's rate limit,
-// check the route's scope.
+// Authentication of API requests (README, "Authentication"), in order: read the Bearer credential, verify it (a
+// failure from an address that keeps failing is a 429 instead of a 401/403), count the request against the key's rate
+// limit, check the route's scope.
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -9,7 +9,7 @@ import Logging
 struct APIKeyAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    /// SPEC §3: more than 30 failed authentications per minute from one address → 429.
+    /// More than 30 failed authentications per minute from one address → 429 (README, "Authentication").
     static let failedAttemptsPerMinute = 30
     static let realm = "Bearer realm=\"creatoraudit\""
     static let rateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
@@ -19,10 +19,12 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     static let rateLimit = HTTPField.Name("RateLimit")!
 
     let verifier: KeyVerifier
+    /// Authenticated requests get a store scoped to their key's organization (TenantRequestContext).
+    let database: Database
     let rateLimiter: RateLimiter
     let failureThrottle: RateLimiter
     let usage: UsageRecorder
-    /// Failed authentications per minute and address before 429 (`serve --failed-auth-limit`; SPEC default 30).
+    /// Failed authentications per minute and address before 429 (`serve --failed-auth-limit`; default 30).
     var failedAttemptsPerMinute: Int = Self.failedAttemptsPerMinute
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -77,7 +79,7 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
                            headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\", scope=\"\(needed.rawValue)\""])
         }
         var context = context
-        context.apiKey = key
+        context.authenticated = (key, database.tenant(key.organizationID))
         return try await next(request, context)
     }
 
@@ -92,7 +94,7 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     }
 }
 
-/// SPEC §3: which scope a route needs.
+/// Which scope a route needs (README, "Authentication").
 enum ScopePolicy {
     /// Batch queries that only read, though they are POSTs.
     static let readOnlyPosts: Set<String> = [

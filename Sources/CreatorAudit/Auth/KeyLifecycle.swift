@@ -40,7 +40,7 @@ public struct KeyLifecycle: Sendable {
     public static func validateName(_ raw: String) throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
-            throw APIError.validation([FieldError(field: "name", message: "must be 1 to 100 characters")])
+            throw DomainError.invalid([FieldError(field: "name", message: "must be 1 to 100 characters")])
         }
         return name
     }
@@ -52,21 +52,21 @@ public struct KeyLifecycle: Sendable {
         let name = try Self.validateName(rawName)
         let scopes = Scope.expand(scopes)
         guard !scopes.isEmpty else {
-            throw APIError.validation([FieldError(field: "scopes", message: "must name at least one scope")])
+            throw DomainError.invalid([FieldError(field: "scopes", message: "must name at least one scope")])
         }
         if let expiresAt, expiresAt <= .now {
-            throw APIError.validation([FieldError(field: "expires_at", message: "must be in the future")])
+            throw DomainError.invalid([FieldError(field: "expires_at", message: "must be in the future")])
         }
         let token = APIKeyToken.generate()
         let record = APIKeyRecord(
             id: APIKeyID(), organizationID: organizationID, name: name, masked: token.masked, scopes: scopes,
             status: .enabled, createdAt: .now, createdBy: actor.name, expiresAt: expiresAt, lastUsedAt: nil)
         try await database.write { db in
-            guard try await db.raw("SELECT id FROM organizations WHERE id = \(bind: organizationID.description)").first() != nil
-            else { throw APIError.notFound("organization") }
+            guard try await OrganizationRepository(database: database).exists(organizationID, in: db)
+            else { throw DomainError.notFound("organization") }
             let count = try await keys.countNotDeleted(organizationID: organizationID, in: db)
             guard count < APIKeyRepository.maximumKeysPerOrganization else {
-                throw APIError.conflict("The organization already has \(APIKeyRepository.maximumKeysPerOrganization) keys; delete one first.")
+                throw DomainError.conflict("The organization already has \(APIKeyRepository.maximumKeysPerOrganization) keys; delete one first.")
             }
             try await keys.insert(record, hash: token.hash, in: db)
             try await audit.record(event(record, "api_key.created", actor), in: db)
@@ -114,17 +114,17 @@ public struct KeyLifecycle: Sendable {
         organizationID: OrganizationID, id: APIKeyID, overlapSeconds: Int64, actor: Actor
     ) async throws -> (old: APIKeyRecord, new: CreatedAPIKey) {
         guard (0...Self.maximumOverlapSeconds).contains(overlapSeconds) else {
-            throw APIError.validation([FieldError(field: "overlap", message: "must be between 0 hours and 7 days")])
+            throw DomainError.invalid([FieldError(field: "overlap", message: "must be between 0 hours and 7 days")])
         }
         let token = APIKeyToken.generate()
         let now = Timestamp.now
         let result = try await database.write { db -> (APIKeyRecord, APIKeyRecord) in
             guard var old = try await keys.find(organizationID: organizationID, id: id, in: db) else {
-                throw APIError.notFound("API key")
+                throw DomainError.notFound("API key")
             }
             let count = try await keys.countNotDeleted(organizationID: organizationID, in: db)
             guard count < APIKeyRepository.maximumKeysPerOrganization else {
-                throw APIError.conflict("The organization already has \(APIKeyRepository.maximumKeysPerOrganization) keys; delete one first.")
+                throw DomainError.conflict("The organization already has \(APIKeyRepository.maximumKeysPerOrganization) keys; delete one first.")
             }
             var newExpiry = now.adding(seconds: overlapSeconds)
             if let existing = old.expiresAt, existing < newExpiry { newExpiry = existing }
@@ -150,7 +150,7 @@ public struct KeyLifecycle: Sendable {
     ) async throws -> APIKeyRecord {
         let updated = try await database.write { db -> APIKeyRecord in
             guard var key = try await keys.find(organizationID: organizationID, id: id, in: db) else {
-                throw APIError.notFound("API key")
+                throw DomainError.notFound("API key")
             }
             try await apply(&key, db)
             try await audit.record(event(key, action, actor), in: db)

@@ -25,8 +25,8 @@ public struct MemberAdministration: Sendable {
     public func invite(
         organizationID: OrganizationID, email rawEmail: String, role: MemberRole, by actorRole: MemberRole, actor: Actor
     ) async throws -> (invitation: Invitation, token: String) {
-        guard Self.canManage(actorRole) else { throw APIError.roleDenied }
-        guard role != .owner || actorRole == .owner else { throw APIError.roleDenied }
+        guard Self.canManage(actorRole) else { throw DomainError.roleDenied }
+        guard role != .owner || actorRole == .owner else { throw DomainError.roleDenied }
         let email = try Provisioning.validateEmail(rawEmail)
         let token = SessionSecret.generate()
         let now = Timestamp.now
@@ -37,7 +37,7 @@ public struct MemberAdministration: Sendable {
         try await database.write { db in
             if let existing = try await members.findByEmail(email, in: db),
                try await members.role(organizationID: organizationID, memberID: existing.id, in: db) != nil {
-                throw APIError.conflict("This person is already a member of the organization.")
+                throw DomainError.conflict("This person is already a member of the organization.")
             }
             try await invitations.insert(invitation, tokenHash: SessionSecret.hash(token), in: db)
             try await audit.record(AuditEvent(
@@ -58,24 +58,24 @@ public struct MemberAdministration: Sendable {
     /// Uses the invitation once. A new person sets a password (12–72 bytes); someone who already has an account
     /// proves it with theirs. Returns the member and the organization they joined.
     public func accept(token: String, password: String, clientIP: String?) async throws -> (Member, OrganizationID) {
-        guard let (invitation, existing) = try await lookUpInvitation(token: token) else { throw APIError.invitationUnusable }
+        guard let (invitation, existing) = try await lookUpInvitation(token: token) else { throw DomainError.invitationUnusable }
         var newHash: String?
         if existing {
             guard let credentials = try await members.credentials(email: invitation.email),
                   try await Passwords.verify(password, hash: credentials.passwordHash)
-            else { throw APIError.validation([FieldError(field: "password", message: "is not this account's password")]) }
+            else { throw DomainError.invalid([FieldError(field: "password", message: "is not this account's password")]) }
         } else {
             try Passwords.validate(password)
             newHash = try await Provisioning.hashPassword(password)
         }
         return try await database.write { [newHash] db in
             guard try await invitations.markAccepted(id: invitation.id, organizationID: invitation.organizationID, in: db)
-            else { throw APIError.invitationUnusable }
+            else { throw DomainError.invitationUnusable }
             let member: Member
             if let found = try await members.findByEmail(invitation.email, in: db) {
                 member = found
             } else {
-                guard let newHash else { throw APIError.invitationUnusable }
+                guard let newHash else { throw DomainError.invitationUnusable }
                 member = try await members.create(email: invitation.email, passwordHash: newHash, in: db)
             }
             if try await members.role(organizationID: invitation.organizationID, memberID: member.id, in: db) == nil {
@@ -93,14 +93,14 @@ public struct MemberAdministration: Sendable {
     public func changeRole(
         organizationID: OrganizationID, memberID: MemberID, to role: MemberRole, by actorRole: MemberRole, actor: Actor
     ) async throws {
-        guard Self.canManage(actorRole), role != .owner || actorRole == .owner else { throw APIError.roleDenied }
+        guard Self.canManage(actorRole), role != .owner || actorRole == .owner else { throw DomainError.roleDenied }
         try await database.write { db in
             guard let current = try await members.role(organizationID: organizationID, memberID: memberID, in: db),
                   let email = try await members.email(organizationID: organizationID, memberID: memberID, in: db)
-            else { throw APIError.notFound("member") }
-            guard current != .owner || actorRole == .owner else { throw APIError.roleDenied }
+            else { throw DomainError.notFound("member") }
+            guard current != .owner || actorRole == .owner else { throw DomainError.roleDenied }
             if current == .owner, role != .owner, try await members.ownerCount(organizationID: organizationID, in: db) <= 1 {
-                throw APIError.conflict("The last owner cannot be demoted; make someone else an owner first.")
+                throw DomainError.conflict("The last owner cannot be demoted; make someone else an owner first.")
             }
             guard current != role else { return }
             try await members.setRole(organizationID: organizationID, memberID: memberID, role: role, in: db)
@@ -113,14 +113,14 @@ public struct MemberAdministration: Sendable {
 
     /// Removes the membership and ends every session of that person at once.
     public func remove(organizationID: OrganizationID, memberID: MemberID, by actorRole: MemberRole, actor: Actor) async throws {
-        guard Self.canManage(actorRole) else { throw APIError.roleDenied }
+        guard Self.canManage(actorRole) else { throw DomainError.roleDenied }
         try await database.write { db in
             guard let current = try await members.role(organizationID: organizationID, memberID: memberID, in: db),
                   let email = try await members.email(organizationID: organizationID, memberID: memberID, in: db)
-            else { throw APIError.notFound("member") }
-            guard current != .owner || actorRole == .owner else { throw APIError.roleDenied }
+            else { throw DomainError.notFound("member") }
+            guard current != .owner || actorRole == .owner else { throw DomainError.roleDenied }
             if current == .owner, try await members.ownerCount(organizationID: organizationID, in: db) <= 1 {
-                throw APIError.conflict("The last owner cannot be removed.")
+                throw DomainError.conflict("The last owner cannot be removed.")
             }
             try await members.removeMembership(organizationID: organizationID, memberID: memberID, in: db)
             try await sessions.deleteAll(memberID: memberID, in: db)
@@ -138,7 +138,7 @@ public struct MemberAdministration: Sendable {
     ) async throws {
         guard let hash = try await members.passwordHash(memberID: memberID),
               try await Passwords.verify(current, hash: hash)
-        else { throw APIError.validation([FieldError(field: "current_password", message: "is not your current password")]) }
+        else { throw DomainError.invalid([FieldError(field: "current_password", message: "is not your current password")]) }
         try Passwords.validate(new, field: "new_password")
         let newHash = try await Provisioning.hashPassword(new)
         try await database.write { db in
@@ -154,10 +154,10 @@ public struct MemberAdministration: Sendable {
     }
 }
 
-extension APIError {
+extension DomainError {
     /// The signed-in member's role does not allow this action.
-    static let roleDenied = APIError(.forbidden, "Your role in this organization does not allow this action.")
+    static let roleDenied = DomainError(.forbidden, "Your role in this organization does not allow this action.")
     /// The invitation is unknown, used or expired.
-    static let invitationUnusable = APIError(
+    static let invitationUnusable = DomainError(
         .notFound, "This invitation link cannot be used: it is unknown, has expired or was already used.")
 }

@@ -8,10 +8,10 @@ enum Passwords {
     static func validate(_ password: String, field: String = "password") throws {
         let bytes = password.utf8.count
         guard bytes >= Provisioning.minimumPasswordBytes else {
-            throw APIError.validation([FieldError(field: field, message: "must be at least 12 characters")])
+            throw DomainError.invalid([FieldError(field: field, message: "must be at least 12 characters")])
         }
         guard bytes <= Provisioning.maximumPasswordBytes else {
-            throw APIError.validation([FieldError(field: field, message: "must be at most 72 bytes")])
+            throw DomainError.invalid([FieldError(field: field, message: "must be at most 72 bytes")])
         }
     }
 

@@ -36,7 +36,7 @@ public struct Provisioning: Sendable {
         let parts = email.split(separator: "@")
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.count <= 254,
               !email.contains(where: { $0.isWhitespace }) else {
-            throw APIError.validation([FieldError(field: "email", message: "must be an email address")])
+            throw DomainError.invalid([FieldError(field: "email", message: "must be an email address")])
         }
         return email
     }
@@ -45,7 +45,7 @@ public struct Provisioning: Sendable {
     public func createOrganization(name rawName: String, ownerEmail rawEmail: String) async throws -> CreatedOrganization {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 255 else {
-            throw APIError.validation([FieldError(field: "name", message: "must be 1 to 255 characters")])
+            throw DomainError.invalid([FieldError(field: "name", message: "must be 1 to 255 characters")])
         }
         let email = try Self.validateEmail(rawEmail)
         let password = Self.generatePassword()

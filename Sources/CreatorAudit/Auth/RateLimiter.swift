@@ -1,4 +1,4 @@
-// Per-key fixed 60-second windows, in this node's memory (SPEC §4: N nodes allow at most N× the setting).
+// Per-key fixed 60-second windows, in this node's memory (README, "API conventions": N nodes allow at most N× the setting).
 import NIOConcurrencyHelpers
 
 public struct RateLimitDecision: Sendable, Equatable {

@@ -9,25 +9,16 @@ enum SessionSecret {
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return base64url(Data(bytes))
+        return Base64URL.encode(bytes)
     }
 
     static func hash(_ secret: some StringProtocol) -> String {
         Hex.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 
-    /// Equal-length strings compared without an early exit.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
-    }
-
     /// The session's CSRF token (every form carries it).
     static func csrfToken(forSession secret: String) -> String {
-        base64url(Data(HMAC<SHA256>.authenticationCode(for: Data("csrf".utf8), using: SymmetricKey(data: Data(secret.utf8)))))
+        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Data("csrf".utf8), using: SymmetricKey(data: Data(secret.utf8))))
     }
 
     /// Seals `plaintext` so only a holder of the session id can open it.
@@ -45,10 +36,5 @@ enum SessionSecret {
 
     private static func flashKey(_ secret: String) -> SymmetricKey {
         SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("flash".utf8), using: SymmetricKey(data: Data(secret.utf8)))))
-    }
-
-    static func base64url(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

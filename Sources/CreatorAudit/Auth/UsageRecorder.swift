@@ -44,21 +44,11 @@ public final class UsageRecorder: Sendable {
         }
         guard !batch.isEmpty else { return }
         do {
+            let keys = APIKeyRepository(database: database)
             try await database.write { db in
                 for (keyID, entry) in batch {
-                    let minute = entry.lastUsed.minute.seconds
-                    try await db.raw("""
-                        UPDATE api_keys SET last_used_at = \(bind: minute)
-                        WHERE organization_id = \(bind: entry.organizationID.description) AND id = \(bind: keyID.description)
-                            AND (last_used_at IS NULL OR last_used_at < \(bind: minute))
-                        """).run()
-                    for (day, count) in entry.countsByDay {
-                        try await db.raw("""
-                            INSERT INTO api_key_usage (organization_id, key_id, day, request_count)
-                            VALUES (\(bind: entry.organizationID.description), \(bind: keyID.description), \(bind: day), \(bind: count))
-                            ON CONFLICT (key_id, day) DO UPDATE SET request_count = api_key_usage.request_count + excluded.request_count
-                            """).run()
-                    }
+                    try await keys.recordUse(keyID, organizationID: entry.organizationID, lastUsed: entry.lastUsed.minute,
+                                             countsByDay: entry.countsByDay, in: db)
                 }
             }
         } catch {
@@ -107,10 +97,10 @@ public struct UsageFlushService: Service {
 
 /// `YYYY-MM-DD` of a timestamp, computed once per day rather than per request.
 enum DayCache {
-    private static let cache = NIOLockedValueBox<(start: Int64, day: String)>((0, ""))
+    private static let cache = NIOLockedValueBox<(start: Int, day: String)>((Int.min, ""))
 
     static func day(of time: Timestamp) -> String {
-        let start = time.seconds - ((time.seconds % 86_400) + 86_400) % 86_400
+        let start = UTCDay.of(time)
         if let hit = cache.withLockedValue({ $0.start == start ? $0.day : nil }) { return hit }
         let day = time.day
         cache.withLockedValue { $0 = (start, day) }

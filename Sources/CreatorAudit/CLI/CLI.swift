@@ -14,9 +14,12 @@ public enum CLI {
             }
         } catch let error as ConfigurationError {
             fail(error.description)
+        } catch let error as DomainError {
+            // The operator's words, not the API's: "name: must be 1 to 100 characters".
+            let fields = error.errors.map { "\($0.field.replacingOccurrences(of: "_", with: "-")): \($0.message)" }
+            fail(fields.isEmpty ? error.detail : fields.joined(separator: "; "))
         } catch let error as APIError {
-            let fields = error.errors.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
-            fail(fields.isEmpty ? error.detail : "\(error.detail) (\(fields))")
+            fail(error.detail)
         } catch let error as CLIError {
             fail(error.message)
         } catch {
@@ -57,7 +60,10 @@ struct CreatorAuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "creatoraudit",
         abstract: "CreatorAudit: public engagement analytics for social-media creators, served over HTTPS.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, OrgCommand.self, KeysCommand.self])
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, SourcesCommand.self, MigrateCommand.self, DemoCommand.self,
+            ImportCommand.self, OrgCommand.self, KeysCommand.self,
+        ])
 }
 
 /// `--data-dir` and `--database-url`, shared by every command. Flags override `CREATORAUDIT_*` variables.

@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
             let key = try await KeyLifecycle(database: database).create(
                 organizationID: organization.organization.id, name: "Demo key", scopes: Scope.allCases, actor: .cli)
             // Creators, accounts, videos and a year of history from the sandbox source.
-            try await DemoData(database: database).fill(organizationID: organization.organization.id)
+            try await DemoData(store: database.tenant(organization.organization.id)).fill()
             return (organization, key)
         }
         if json {

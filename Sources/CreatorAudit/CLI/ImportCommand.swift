@@ -30,7 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
                 guard try await OrganizationRepository(database: database).find(organizationID) != nil else {
                     throw CLIError("no organization has the id \(organizationID)")
                 }
-                return try await Importer(database: database, organizationID: organizationID).run(path: file) { display.update($0) }
+                return try await Importer(store: database.tenant(organizationID)).run(path: file) { display.update($0) }
             }
         } catch let error as ImportError {
             display.clear()

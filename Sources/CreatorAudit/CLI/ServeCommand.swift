@@ -5,7 +5,8 @@ import Logging
 import NIOSSL
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTPS API.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTPS API, the dashboard and the collector.")
 
     @OptionGroup var storage: StorageOptions
 
@@ -21,22 +22,25 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConnectionsPerAddress: Int = ConnectionLimits().maxConnectionsPerAddress
     @Option(help: ArgumentHelp("Failed authentications per minute per client address before it is refused (429).", visibility: .hidden))
     var failedAuthLimit: Int = APIKeyAuthMiddleware.failedAttemptsPerMinute
+    @Flag(help: "Serve only: do not refresh tracked accounts and videos here (run `creatoraudit worker` instead).")
+    var noCollector = false
+    @OptionGroup var collectorOptions: CollectorOptions
+    @OptionGroup var sources: SourceOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["CREATORAUDIT_HOST"] ?? "127.0.0.1"
         let port = port ?? environment["CREATORAUDIT_PORT"].flatMap(Int.init) ?? 8443
         let dataDir = storage.resolvedDataDir
-        var logger = try storage.makeLogger(default: .info)
+        let level = try storage.makeLogger(default: .info).logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logger.logLevel
+            handler.logLevel = level
             return handler
         }
-        logger = try storage.makeLogger(default: .info)
+        let logger = try storage.makeLogger(default: .info)
 
         let transport: TransportMode
-        let scheme: String
         var fingerprint: String?
         if let tls, tls.lowercased() == "off" {
             guard let trustedProxy, !trustedProxy.isEmpty else {
@@ -46,20 +50,36 @@ struct ServeCommand: AsyncParsableCommand {
             case .success(let list): transport = .behindProxy(trustedProxies: list)
             case .failure(let error): throw CLIError("--trusted-proxy: '\(error.entry)' is not an address or CIDR")
             }
-            scheme = "https"  // clients still reach us over HTTPS, through the proxy
         } else {
             if let tls, tls.lowercased() != "on" { throw CLIError("--tls accepts only 'off'") }
             let files = try CertificateFiles.resolve(dataDir: dataDir, certificate: tlsCert, key: tlsKey)
             transport = .tls(try TLSSettings.serverConfiguration(certificatePath: files.certificatePath, keyPath: files.keyPath))
             fingerprint = try TLSSettings.fingerprint(ofPEMFile: files.certificatePath)
-            scheme = "https"
         }
         let displayHost = host == "127.0.0.1" || host == "0.0.0.0" || host == "::1" ? "localhost" : host
-        let publicURL = (publicURL ?? environment["CREATORAUDIT_PUBLIC_URL"] ?? "\(scheme)://\(displayHost):\(port)")
+        let publicURL = (publicURL ?? environment["CREATORAUDIT_PUBLIC_URL"] ?? "https://\(displayHost):\(port)")  // behind a proxy too: clients reach us over HTTPS
             .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
 
+        // Every configuration problem before anything starts.
+        let sourceConfiguration = noCollector ? nil : try sources.configuration()
+        let collectorSettings = try collectorOptions.settings()
+
         let database = try await Database.open(try storage.location(), logger: logger)
-        try await Migrations.run(on: database, logger: logger)
+        let collector: CollectorService?
+        do {
+            try await Migrations.run(on: database, logger: logger)
+            if let sourceConfiguration {
+                collector = try await CollectorService.prepare(
+                    database: database,
+                    sources: PlatformSources(configuration: sourceConfiguration, database: database, logger: logger),
+                    settings: collectorSettings, holder: "creatoraudit serve", logger: logger)
+            } else {
+                collector = nil
+            }
+        } catch {
+            await database.close()
+            throw error
+        }
         var settings = ServerSettings(transport: transport, publicURL: publicURL)
         settings.host = host
         settings.port = port
@@ -70,11 +90,18 @@ struct ServeCommand: AsyncParsableCommand {
         let services = AppServices(database: database)
         let storageDescription = (try? storage.location().description) ?? ""
         let fingerprintLine = fingerprint.map { "TLS certificate SHA-256 fingerprint: \($0)" }
-        let app = try buildApplication(services: services, settings: settings, logger: logger) { channel in
+        let app = try buildApplication(services: services, settings: settings, logger: logger, collector: collector) {
+            channel in
             let boundPort = channel.localAddress?.port ?? port
             var lines = ["CreatorAudit is serving the API at \(publicURL)/v2 (listening on \(host):\(boundPort); \(storageDescription))",
                          "Dashboard: \(publicURL)/"]
             if let fingerprintLine { lines.append(fingerprintLine) }
+            if let collector {
+                lines.append("Collector: refreshing tracked accounts and videos here — "
+                             + collector.sources.configuration.summary.joined(separator: "; "))
+            } else {
+                lines.append("Collector: off (--no-collector); run `creatoraudit worker` to refresh tracked accounts")
+            }
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         do {
@@ -110,9 +137,14 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try storage.makeLogger()
         let database = try await Database.open(try storage.location(), logger: logger)
-        defer { Task { await database.close() } }
-        let applied = try await Migrations.run(on: database, logger: logger)
-        let all = try await Migrations.appliedVersions(on: database)
+        let applied: [Int], all: [Int]
+        do {
+            applied = try await Migrations.run(on: database, logger: logger)
+            all = try await Migrations.appliedVersions(on: database)
+        } catch {
+            await database.close()
+            throw error
+        }
         await database.close()
         if applied.isEmpty {
             print("Database is up to date (schema version \(all.last ?? 0)).")

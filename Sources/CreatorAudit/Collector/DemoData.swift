@@ -6,7 +6,8 @@ import Foundation
 import SQLKit
 
 struct DemoData: Sendable {
-    let database: Database
+    /// The demo organization's store.
+    let store: TenantStore
     let source = SandboxSource()
 
     /// Days of history; the first refresh discovers the posts of the 30 days before it (the default look-back).
@@ -51,16 +52,17 @@ struct DemoData: Sendable {
 
     /// Fills the organization; `now` is the instant of the last refresh (the demo's "today").
     @discardableResult
-    func fill(organizationID: OrganizationID, now: Timestamp = .now) async throws -> Summary {
+    func fill(now: Timestamp = .now) async throws -> Summary {
+        let organizationID = store.organizationID
         var summary = Summary()
         let today = UTCDay.of(now)
         let firstDay = today - Self.days + 1
         let creatorIDs = Self.creators.map { _ in CreatorID() }
-        try await database.write { db in
+        try await store.write { db in
             for (index, name) in Self.creators.enumerated() {
-                try await CreatorRepository(database: database).insert(
+                try await store.creators.insert(
                     Creator(id: creatorIDs[index], organizationID: organizationID, name: name, isActive: true, metadata: [:],
-                            createdAt: Timestamp(seconds: Int64(firstDay - 1) * 86_400 + 9 * 3_600)),
+                            createdAt: UTCDay.start(firstDay - 1).adding(seconds: 9 * 3_600)),
                     in: db)
             }
         }
@@ -93,7 +95,7 @@ struct DemoData: Sendable {
         account.profilePicURL = profile.profilePicURL
         account.isVerified = profile.isVerified
         account.linkInBio = profile.linkInBio
-        account.creatorID = creatorID?.description
+        account.creatorID = creatorID
         account.category = spec.category
         account.dataSource = source.name
 
@@ -102,19 +104,19 @@ struct DemoData: Sendable {
         let refreshSecond = Int(source.refreshTime(platform: spec.platform, username: spec.username, day: 0).seconds)
         let posts = source.posts(
             platform: spec.platform, username: spec.username,
-            publishedFrom: first.observedAt.adding(seconds: -Int64(Self.lookbackDays) * 86_400), through: now)
+            publishedFrom: first.observedAt.adding(seconds: -Int64(Self.lookbackDays) * UTCDay.seconds), through: now)
         var videos: [Video] = []
         var snapshots: [VideoSnapshot] = []
         for post in posts {
             guard let published = post.createTime else { continue }
             var discovered = max(first.observedAt, source.refreshTime(platform: spec.platform, username: spec.username, day: UTCDay.of(published)))
-            if discovered < published { discovered = discovered.adding(seconds: 86_400) }
+            if discovered < published { discovered = discovered.adding(seconds: UTCDay.seconds) }
             guard discovered <= now else { continue }
             var video = Video.new(
                 organizationID: organizationID, platform: spec.platform, source: .account, externalID: post.externalID,
                 url: post.url, now: discovered)
             video.shortcode = post.shortcode
-            video.accountID = account.id.description
+            video.accountID = account.id
             video.accountUsername = spec.username
             video.description = post.caption
             video.createTime = published
@@ -135,13 +137,13 @@ struct DemoData: Sendable {
                 accountID: account.id, observedAt: $0.observedAt, followerCount: $0.followerCount,
                 followingCount: $0.followingCount, profilePostCount: $0.profilePostCount)
         }
-        try await database.write { [account, videos, snapshots] db in
-            try await AccountRepository(database: database).insert(account, in: db)
-            let repository = VideoRepository(database: database)
+        try await store.write { [account, videos, snapshots] db in
+            try await store.accounts.insert(account, in: db)
+            let repository = store.videos
             for video in videos { try await repository.insert(video, in: db) }
-            let writer = SnapshotWriter()
-            try await writer.write(organizationID: organizationID, accounts: accountSnapshots, in: db)
-            try await writer.write(organizationID: organizationID, videos: snapshots, in: db)
+            let writer = store.snapshots
+            try await writer.write(accounts: accountSnapshots, in: db)
+            try await writer.write(videos: snapshots, in: db)
         }
         return (videos.count, accountSnapshots.count, snapshots.count)
     }
@@ -154,15 +156,15 @@ struct DemoData: Sendable {
         var snapshots: [VideoSnapshot] = []
         for (platform, username, count) in Self.individualSources {
             let posts = source.posts(
-                platform: platform, username: username, publishedFrom: Timestamp(seconds: Int64(firstDay) * 86_400),
-                through: now.adding(seconds: -7 * 86_400))
+                platform: platform, username: username, publishedFrom: UTCDay.start(firstDay),
+                through: now.adding(seconds: -7 * UTCDay.seconds))
             guard !posts.isEmpty else { continue }
             // Spread over the year; each tracked from a few days after publication (old growth lands on its
-            // publication day, SPEC §6).
+            // publication day, docs/metrics.md).
             for pick in 0..<count {
                 let post = posts[(pick * posts.count) / count + (posts.count / count) / 2]
                 guard let published = post.createTime else { continue }
-                let added = published.adding(seconds: Int64(pick * 2 + 1) * 86_400)
+                let added = published.adding(seconds: Int64(pick * 2 + 1) * UTCDay.seconds)
                 var video = Video.new(
                     organizationID: organizationID, platform: platform, source: .individual, externalID: post.externalID,
                     url: post.url, now: added)
@@ -175,7 +177,7 @@ struct DemoData: Sendable {
                 video.coverImageURL = post.coverImageURL
                 video.dataSource = source.name
                 videos.append(video)
-                let secondOfDay = Int(added.seconds - Int64(UTCDay.of(added)) * 86_400)
+                let secondOfDay = Int(added.seconds - UTCDay.start(UTCDay.of(added)).seconds)
                 for observation in source.history(
                     platform: platform, externalID: post.externalID, days: UTCDay.of(added)...today,
                     secondOfDay: secondOfDay, until: now)
@@ -184,19 +186,15 @@ struct DemoData: Sendable {
                 }
             }
         }
-        try await database.write { [videos, snapshots] db in
-            let repository = VideoRepository(database: database)
+        try await store.write { [videos, snapshots] db in
+            let repository = store.videos
             for video in videos { try await repository.insert(video, in: db) }
-            try await SnapshotWriter().write(organizationID: organizationID, videos: snapshots, in: db)
+            try await store.snapshots.write(videos: snapshots, in: db)
         }
         return (videos.count, snapshots.count)
     }
 
     static func snapshot(_ videoID: VideoID, _ observation: VideoObservation) -> VideoSnapshot {
-        VideoSnapshot(
-            videoID: videoID, observedAt: observation.observedAt, viewCount: observation.counters.viewCount,
-            playCount: observation.counters.playCount, likeCount: observation.counters.likeCount,
-            commentCount: observation.counters.commentCount, shareCount: observation.counters.shareCount,
-            savedCount: observation.counters.savedCount)
+        VideoSnapshot(videoID: videoID, observedAt: observation.observedAt, counters: observation.counters)
     }
 }

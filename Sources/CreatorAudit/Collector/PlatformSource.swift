@@ -2,8 +2,9 @@
 // account look like now, and what has it posted recently?" and "what are this video's counters now?" — and
 // knows nothing of organizations, the database or schedules. The collector (a later issue) stores what a
 // source answers as snapshots and records the source's `name` as the subject's `data_source`.
-// Implementations: `SandboxSource` (deterministic, for demos and development); the Instagram Graph API and
-// TikTok Research API sources come with the collector.
+// Implementations: `SandboxSource` (deterministic, for demos and development), `InstagramSource` (the Graph
+// API's business discovery) and `TikTokSource` (the Research API); `PlatformSources` picks one per platform
+// from `SourceConfiguration`. What each can and cannot report: docs/collection.md.
 import Foundation
 
 /// A platform's answer about an account's profile. Counters a platform does not report are nil.
@@ -37,29 +38,6 @@ public struct AccountProfile: Sendable, Equatable {
     }
 }
 
-/// A video's cumulative counters at one instant. Nil means the platform does not report it (TikTok has no
-/// saves; Instagram reports no plays for images), never 0.
-public struct VideoCounters: Sendable, Equatable {
-    public var viewCount: Int64?
-    public var playCount: Int64?
-    public var likeCount: Int64?
-    public var commentCount: Int64?
-    public var shareCount: Int64?
-    public var savedCount: Int64?
-
-    public init(
-        viewCount: Int64? = nil, playCount: Int64? = nil, likeCount: Int64? = nil, commentCount: Int64? = nil,
-        shareCount: Int64? = nil, savedCount: Int64? = nil
-    ) {
-        self.viewCount = viewCount
-        self.playCount = playCount
-        self.likeCount = likeCount
-        self.commentCount = commentCount
-        self.shareCount = shareCount
-        self.savedCount = savedCount
-    }
-}
-
 /// A post as a platform describes it, with its counters at the time of the answer.
 public struct PlatformPost: Sendable, Equatable {
     public var platform: Platform
@@ -73,12 +51,14 @@ public struct PlatformPost: Sendable, Equatable {
     public var mediaType: String?
     public var duration: Double?
     public var coverImageURL: String?
-    public var counters: VideoCounters
+    /// Nil where the platform does not report a counter (TikTok has no saves; Instagram business discovery reports no
+    /// views or saves of other accounts), never 0.
+    public var counters: Counters
 
     public init(
         platform: Platform, externalID: String, shortcode: String? = nil, url: String, accountUsername: String? = nil,
         createTime: Timestamp? = nil, caption: String? = nil, mediaType: String? = nil, duration: Double? = nil,
-        coverImageURL: String? = nil, counters: VideoCounters
+        coverImageURL: String? = nil, counters: Counters
     ) {
         self.platform = platform
         self.externalID = externalID
@@ -129,67 +109,88 @@ public struct VideoRefresh: Sendable, Equatable {
     }
 }
 
+
+/// One account of a batch refresh (`PlatformSource.refreshAccounts`), with its own limits.
+public struct AccountRequest: Sendable, Equatable {
+    public var username: String
+    public var limits: PostLimits
+
+    public init(username: String, limits: PostLimits = PostLimits()) {
+        self.username = username
+        self.limits = limits
+    }
+}
+
+/// The answer for one account of a batch: its refresh, or why this account could not be refreshed.
+public struct AccountOutcome: Sendable {
+    public var username: String
+    public var result: Result<AccountRefresh, PlatformSourceError>
+
+    public init(username: String, result: Result<AccountRefresh, PlatformSourceError>) {
+        self.username = username
+        self.result = result
+    }
+}
+
+/// Whether a source can be asked anything right now, platform-wide. A scheduler reads it before claiming work
+/// so that subjects of a paused or failing platform wait instead of failing one by one.
+public enum SourceAvailability: Sendable, Equatable {
+    case ready
+    /// The platform said stop (a 429, a throttling code, usage at 100 %, the daily budget spent).
+    case paused(until: Timestamp, reason: String)
+    /// The source as a whole cannot work (token expired, app revoked, scope missing); `nextAttemptAt` is when
+    /// the source will let one request through to see whether it works again.
+    case failing(reason: String, nextAttemptAt: Timestamp)
+}
+
 /// A platform source. Implementations are safe to call concurrently.
+///
+/// Every method throws only `PlatformSourceError` (or `CancellationError`); see its doc for which errors concern
+/// the subject and which the whole source.
 public protocol PlatformSource: Sendable {
     /// Recorded as `data_source` on what this source collects (`sandbox`, `instagram`, `tiktok`).
     var name: String { get }
 
+    /// How many accounts `refreshAccounts` serves well in one call; 1 when batching saves nothing.
+    var accountBatchSize: Int { get }
+
     /// The account's profile counters and its recent posts with their counters.
-    /// Throws `PlatformSourceError` (`.gone`, `.private`, `.rateLimited`, `.upstream`).
     func refreshAccount(platform: Platform, username: String, limits: PostLimits) async throws -> AccountRefresh
 
-    /// One video's counters (and what the platform says about it).
-    /// Throws `PlatformSourceError` (`.gone`, `.private`, `.rateLimited`, `.upstream`).
-    func refreshVideo(platform: Platform, externalID: String) async throws -> VideoRefresh
+    /// Several accounts of one platform at once (the TikTok Research API answers several usernames per video
+    /// query). One outcome per request, in the same order. Throws only errors that concern the whole source
+    /// (`isPlatformWide`); per-account errors, retryable ones included, are in the outcomes.
+    func refreshAccounts(platform: Platform, _ requests: [AccountRequest]) async throws -> [AccountOutcome]
+
+    /// One video's counters (and what the platform says about it). `ownerUsername` is the account that
+    /// published it when known: Instagram can only find a video through its owner's media list.
+    func refreshVideo(platform: Platform, externalID: String, ownerUsername: String?) async throws -> VideoRefresh
+
+    /// Platform-wide state now: ready, paused or failing.
+    func availability() -> SourceAvailability
 }
 
-/// Why a source could not answer. A struct over a private enum, so new cases do not break callers.
-public struct PlatformSourceError: Error, Sendable, Equatable, CustomStringConvertible {
-    private enum Kind: Sendable, Equatable {
-        case gone
-        case notPublic
-        case rateLimited(retryAfter: Int?)
-        case upstream(String)
-    }
+extension PlatformSource {
+    public var accountBatchSize: Int { 1 }
 
-    private let kind: Kind
-
-    /// The account or video does not exist (any more): the collector sets `is_unavailable`.
-    public static let gone = PlatformSourceError(kind: .gone)
-    /// The account or video is private: the collector sets `is_unavailable`.
-    public static let `private` = PlatformSourceError(kind: .notPublic)
-    /// The platform asked us to slow down; `retryAfter` in seconds when it said.
-    public static func rateLimited(retryAfter: Int? = nil) -> PlatformSourceError {
-        PlatformSourceError(kind: .rateLimited(retryAfter: retryAfter))
-    }
-    /// Anything else the platform answered (a 5xx, an unreadable body): retried with back-off.
-    public static func upstream(_ message: String) -> PlatformSourceError { PlatformSourceError(kind: .upstream(message)) }
-
-    /// True when the subject should be marked unavailable (gone or private).
-    public var isUnavailable: Bool { kind == .gone || kind == .notPublic }
-    /// Seconds the platform asked us to wait; nil when not rate-limited or not said.
-    public var retryAfter: Int? {
-        if case .rateLimited(let seconds) = kind { return seconds }
-        return nil
-    }
-    public var isRateLimited: Bool {
-        if case .rateLimited = kind { return true }
-        return false
-    }
-
-    public var description: String {
-        switch kind {
-        case .gone: return "the account or video does not exist"
-        case .notPublic: return "the account or video is private"
-        case .rateLimited(let seconds): return "rate-limited by the platform" + (seconds.map { " (retry after \($0) s)" } ?? "")
-        case .upstream(let message): return "the platform answered with an error: \(message)"
+    public func refreshAccounts(platform: Platform, _ requests: [AccountRequest]) async throws -> [AccountOutcome] {
+        var outcomes: [AccountOutcome] = []
+        for request in requests {
+            do {
+                let refresh = try await refreshAccount(
+                    platform: platform, username: request.username, limits: request.limits)
+                outcomes.append(AccountOutcome(username: request.username, result: .success(refresh)))
+            } catch let error as PlatformSourceError where !error.isPlatformWide {
+                outcomes.append(AccountOutcome(username: request.username, result: .failure(error)))
+            }
         }
+        return outcomes
     }
 
-    public static func == (a: PlatformSourceError, b: PlatformSourceError) -> Bool {
-        switch (a.kind, b.kind) {
-        case (.gone, .gone), (.notPublic, .notPublic), (.rateLimited, .rateLimited), (.upstream, .upstream): return true
-        default: return false
-        }
+    /// A video whose owner is not known.
+    public func refreshVideo(platform: Platform, externalID: String) async throws -> VideoRefresh {
+        try await refreshVideo(platform: platform, externalID: externalID, ownerUsername: nil)
     }
+
+    public func availability() -> SourceAvailability { .ready }
 }

@@ -268,18 +268,18 @@ struct SandboxVideoModel: Sendable {
     }
 
     /// Cumulative counters at `time` (0 before publication; nil for what the platform does not report).
-    func counters(at time: Timestamp) -> VideoCounters {
+    func counters(at time: Timestamp) -> Counters {
         let views = (finalViews * reached(Double(time.seconds - publishedAt.seconds) / 86_400)).rounded(.down)
         func share(_ rate: Double) -> Int64 { Int64((views * rate).rounded(.down)) }
         switch platform {
         case .tiktok:
-            return VideoCounters(
-                viewCount: Int64(views), playCount: Int64(views), likeCount: share(likeRate),
-                commentCount: share(commentRate), shareCount: share(shareRate), savedCount: nil)
+            return Counters(
+                views: Int64(views), plays: Int64(views), likes: share(likeRate),
+                comments: share(commentRate), shares: share(shareRate), saves: nil)
         case .instagram:
-            return VideoCounters(
-                viewCount: Int64(views), playCount: playsPerView.map(share), likeCount: share(likeRate),
-                commentCount: share(commentRate), shareCount: share(shareRate), savedCount: share(saveRate))
+            return Counters(
+                views: Int64(views), plays: playsPerView.map(share), likes: share(likeRate),
+                comments: share(commentRate), shares: share(shareRate), saves: share(saveRate))
         }
     }
 }

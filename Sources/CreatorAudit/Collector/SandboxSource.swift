@@ -1,7 +1,8 @@
 // The sandbox platform source: realistic, deterministic counters for demos, development and tests, with no
 // network and no credentials. The same platform + username (or platform + external id) and the same instant
-// always give the same answer. Usernames starting with `gone_`, `private_` or `ratelimited_` answer with the
-// matching `PlatformSourceError`, so the collector's failure paths can be exercised too.
+// always give the same answer. Usernames starting with `gone_`, `private_`, `ratelimited_` or `failing_` answer
+// with the matching `PlatformSourceError` (`failing_`: source failing), so the collector's failure paths can be
+// exercised too.
 import Foundation
 
 /// An account's counters at one instant, as `SandboxSource.history` reports them.
@@ -15,7 +16,7 @@ public struct AccountObservation: Sendable, Equatable {
 /// A video's counters at one instant, as `SandboxSource.history` reports them.
 public struct VideoObservation: Sendable, Equatable {
     public var observedAt: Timestamp
-    public var counters: VideoCounters
+    public var counters: Counters
 }
 
 public struct SandboxSource: PlatformSource {
@@ -106,7 +107,7 @@ public struct SandboxSource: PlatformSource {
     }
 
     /// A video's cumulative counters at `time`.
-    public func counters(platform: Platform, externalID: String, at time: Timestamp) -> VideoCounters {
+    public func counters(platform: Platform, externalID: String, at time: Timestamp) -> Counters {
         SandboxVideoModel(platform: platform, externalID: externalID).counters(at: time)
     }
 
@@ -138,9 +139,11 @@ public struct SandboxSource: PlatformSource {
             posts: Array(recent.reversed().prefix(max(0, limits.maxPosts))))
     }
 
-    public func refreshVideo(platform: Platform, externalID: String) async throws -> VideoRefresh {
+    public func refreshVideo(
+        platform: Platform, externalID: String, ownerUsername: String?
+    ) async throws -> VideoRefresh {
         let now = clock()
-        let answer = post(platform: platform, externalID: externalID, at: now)
+        let answer = post(platform: platform, externalID: externalID, username: ownerUsername, at: now)
         guard let created = answer.createTime, created <= now else { throw PlatformSourceError.gone }
         return VideoRefresh(observedAt: now, post: answer)
     }
@@ -149,5 +152,9 @@ public struct SandboxSource: PlatformSource {
         if username.hasPrefix("gone_") { throw PlatformSourceError.gone }
         if username.hasPrefix("private_") { throw PlatformSourceError.private }
         if username.hasPrefix("ratelimited_") { throw PlatformSourceError.rateLimited(retryAfter: 60) }
+        if username.hasPrefix("failing_") {
+            throw PlatformSourceError.sourceFailing(
+                "simulated by the sandbox (username starts with failing_)", retryAfter: 60)
+        }
     }
 }

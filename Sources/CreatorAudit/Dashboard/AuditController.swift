@@ -7,7 +7,7 @@ struct AuditController {
     let audit: AuditRepository
     let members: MemberRepository
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// One page of the current organization's audit events (`?page=N`, from 1).
         routes.on(.get, "audit") { request, context in
             guard let session = context.session else { return Pages.redirect("/sign-in") }

@@ -1,4 +1,4 @@
-// Cross-site request forgery, refused twice over (SPEC §8): every POST must come from our own origin
+// Cross-site request forgery, refused twice over (README, "Dashboard"): every POST must come from our own origin
 // (`Origin`, `Sec-Fetch-Site`), and every POST of a signed-in member must carry the session's CSRF token.
 // A refusal is a 403 page and nothing runs, so nothing changes.
 import Foundation
@@ -52,7 +52,7 @@ struct CSRFTokenMiddleware: RouterMiddleware {
         let buffer = try await request.body.collect(upTo: Self.maximumFormBytes)
         let form = FormData(buffer: buffer)
         guard let token = form["csrf_token"],
-              SessionSecret.constantTimeEqual(SessionSecret.hash(token), session.record.csrfHash)
+              ConstantTime.equal(SessionSecret.hash(token), session.record.csrfHash)
         else { throw APIError.crossSite }
         request.body = .init(buffer: buffer)
         return try await next(request, context)

@@ -1,4 +1,4 @@
-// The dashboard (SPEC §8): server-rendered HTML at `/`, served by the same process and TLS as the API.
+// The dashboard (README, "Dashboard"): server-rendered HTML at `/`, served by the same process and TLS as the API.
 // Layers, outermost first: security headers on every response; same-origin check on every POST; the session
 // (optional on the sign-in and invitation pages, required elsewhere); the CSRF token on every signed-in POST.
 import Foundation
@@ -8,7 +8,7 @@ struct Dashboard {
     let services: AppServices
     let publicURL: String
 
-    func addRoutes(to root: Routes) {
+    func addRoutes(to root: Routes<AppRequestContext>) {
         let database = services.database
         let sessions = SessionRepository(database: database)
         let members = MemberRepository(database: database)
@@ -38,5 +38,19 @@ struct Dashboard {
         MembersController(administration: administration, members: members, invitations: InvitationRepository(database: database),
                           sessions: sessions, publicURL: publicURL).addRoutes(to: signedIn)
         AuditController(audit: AuditRepository(database: database), members: members).addRoutes(to: signedIn)
+
+        // The data pages: every read through the session organization's TenantStore and AnalyticsService.
+        let data = DataPageServices(database: database, members: members, secrets: services.secrets)
+        OverviewController(services: data).addRoutes(to: signedIn)
+        AccountsController(services: data).addRoutes(to: signedIn)
+        AccountDetailController(services: data).addRoutes(to: signedIn)
+        CreatorsController(services: data).addRoutes(to: signedIn)
+        CreatorDetailController(services: data).addRoutes(to: signedIn)
+        VideosController(services: data).addRoutes(to: signedIn)
+        VideoDetailController(services: data).addRoutes(to: signedIn)
+        UsageController(services: data, keys: APIKeyRepository(database: database), usage: services.usage).addRoutes(to: signedIn)
+        SettingsController(services: data, administration: administration, invitations: InvitationRepository(database: database),
+                           onOrganizationChange: { [verifier = services.verifier] in verifier.invalidateAll() })
+            .addRoutes(to: signedIn)
     }
 }

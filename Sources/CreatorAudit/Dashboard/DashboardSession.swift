@@ -30,7 +30,7 @@ public struct DashboardSession: Sendable {
     /// Actions that change keys, members or settings.
     func requireManager() throws -> (OrganizationID, MemberRole) {
         let organizationID = try requireOrganization()
-        guard let role = record.role, canManage else { throw APIError.roleDenied }
+        guard let role = record.role, canManage else { throw DomainError.roleDenied }
         return (organizationID, role)
     }
 }

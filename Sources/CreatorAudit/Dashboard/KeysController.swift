@@ -1,4 +1,4 @@
-// The API keys page (SPEC §8). Every action goes through KeyLifecycle — the same rules, audit events and
+// The API keys page (README, "Dashboard"). Every action goes through KeyLifecycle — the same rules, audit events and
 // cross-node signal as the CLI — for the session's current organization only; a key id from anywhere else
 // is "not found". Members (read-only role) see the page without any form and get 403 on every action.
 // A new key is shown once: the POST seals it into the session's flash and redirects; the page that shows it
@@ -19,7 +19,7 @@ struct KeysController {
         "enabled": "The key was re-enabled.", "deleted": "The key was deleted.",
     ]
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// Enabled and disabled keys with their facts and 30-day usage; the create form for owners and admins.
         routes.on(.get, "keys") { request, context in try await keysPage(request, context) }
         /// Creates a key, then redirects to the page that shows it once.
@@ -108,8 +108,7 @@ struct KeysController {
         let window = UsageChart.window(endingAt: now)
         var enabled: [[String: Any]] = [], disabled: [[String: Any]] = []
         for key in try await keys.list(organizationID: organizationID) {
-            var counts = try await keys.usage(organizationID: organizationID, keyID: key.id, sinceDay: window[0])
-            for (day, count) in usage.pendingUsage(of: key.id)?.countsByDay ?? [:] { counts[day, default: 0] += count }
+            let counts = try await KeyUsageCounts.of(key, keys: keys, usage: usage, since: window[0])
             let row = Self.row(key, counts: counts, window: window, lastUsed: lastUsed(key), now: now)
             if key.status == .enabled { enabled.append(row) } else { disabled.append(row) }
         }

@@ -14,9 +14,10 @@ struct MembersController {
     static let notices: [String: String] = [
         "role": "The role was changed.", "removed": "The member was removed and signed out everywhere.",
         "password": "Your password was changed. Your other sessions were ended.",
+        "revoked": "The invitation was revoked.",
     ]
 
-    func addRoutes(to routes: Routes) {
+    func addRoutes(to routes: Routes<AppRequestContext>) {
         /// The organization's members; owners and admins also see the invite form and role controls.
         routes.on(.get, "members") { request, context in try await membersPage(request, context) }
         /// Creates a one-time invitation link, then redirects to the page that shows it once.
@@ -74,7 +75,7 @@ struct MembersController {
                   try await members.organizations(memberID: session.memberID).contains(where: { $0.id == wanted })
             else { throw APIError.notFound("organization") }
             try await sessions.setOrganization(idHash: session.record.idHash, organizationID: wanted)
-            return Pages.redirect("/keys")
+            return Pages.redirect("/")
         }
         /// The member's own account: change password.
         routes.on(.get, "account") { request, context in
@@ -127,8 +128,7 @@ struct MembersController {
         let pending = session.canManage ? try await invitations.pending(organizationID: organizationID) : []
         var values: [String: Any] = [
             "members": rows, "is_owner_me": isOwner, "has_pending": !pending.isEmpty,
-            "pending": pending.map { ["email": $0.email, "role": $0.role.rawValue, "invited_by": $0.invitedBy,
-                                      "expires": Pages.date($0.expiresAt)] },
+            "pending": pending.map(SettingsController.invitationRow), "invitations_return": "/members",
         ]
         if let notice = request.uri.queryParameters["notice"].flatMap({ Self.notices[String($0)] }) { values["notice"] = notice }
         return try await page("members", title: "Members", session, values)

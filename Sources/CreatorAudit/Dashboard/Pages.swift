@@ -56,10 +56,8 @@ enum Pages {
                 ["id": organization.id.description, "name": organization.name,
                  "selected": organization.id == session.organizationID]
             },
-            "nav_keys": section == "keys",
-            "nav_members": section == "members",
-            "nav_audit": section == "audit",
-            "nav_account": section == "account",
+            // The sidebar marks the page's section (`nav_keys`, `nav_accounts`, …).
+            "nav_" + section: true,
         ]
         return html(library.render(layout, withTemplate: "layout") ?? "", status: status, showsSecret: showsSecret)
     }
@@ -94,9 +92,6 @@ enum Pages {
         addSecurityHeaders(&headers)
         return Response(status: .seeOther, headers: headers)
     }
-
-    /// Whether a path belongs to the JSON API (RFC 9457 problems) rather than the dashboard (HTML pages).
-    static func isAPIPath(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") }
 
     /// The dashboard's error page: status, title and our own wording — never a stack trace or an input value.
     static func error(_ error: APIError, requestID: String) -> Response {

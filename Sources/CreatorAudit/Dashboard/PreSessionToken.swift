@@ -23,7 +23,7 @@ enum PreSessionToken {
     /// Whether a post carries the token of the cookie it came with (compared as SHA-256, in constant time).
     static func isValid(_ request: Request, form: FormData) -> Bool {
         guard let secret = secret(in: request), let token = form["csrf_token"] else { return false }
-        return SessionSecret.constantTimeEqual(SessionSecret.hash(token), SessionSecret.hash(formToken(secret)))
+        return ConstantTime.equal(SessionSecret.hash(token), SessionSecret.hash(formToken(secret)))
     }
 
     private static func secret(in request: Request) -> String? {

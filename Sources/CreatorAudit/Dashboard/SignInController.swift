@@ -20,19 +20,17 @@ struct SignInController {
     static let throttledMessage = "Too many failed sign-ins. Wait a few minutes, then try again."
 
     /// Routes that work without a session (the session, if any, is loaded but not required).
-    func addRoutes(to routes: Routes) {
-        /// The dashboard's front door: the keys page when signed in, else the sign-in page.
-        routes.on(.get, "") { _, context in Pages.redirect(context.session == nil ? "/sign-in" : "/keys") }
-        /// The sign-in form.
+    func addRoutes(to routes: Routes<AppRequestContext>) {
+        /// The sign-in form (the overview at `/` sends anyone without a session here).
         routes.on(.get, "sign-in") { request, context in
-            if context.session != nil { return Pages.redirect("/keys") }
+            if context.session != nil { return Pages.redirect("/") }
             let presession = PreSessionToken.ensure(request)
             var response = signInPage(csrf: PreSessionToken.formToken(presession.secret),
                                       signedOut: request.uri.queryParameters["signed_out"] != nil)
             PreSessionToken.apply(presession.setCookie, to: &response)
             return response
         }
-        /// Checks email and password; on success a new session and a redirect to the keys page.
+        /// Checks email and password; on success a new session and a redirect to the overview.
         routes.on(.post, "sign-in") { request, context in try await signIn(request, context) }
         /// The page an invitation link opens.
         routes.on(.get, "invitations/{token}") { request, context in try await invitationPage(request, context) }
@@ -41,7 +39,7 @@ struct SignInController {
     }
 
     /// Routes for a signed-in member (session and CSRF token checked by middleware).
-    func addSignedInRoutes(to routes: Routes) {
+    func addSignedInRoutes(to routes: Routes<AppRequestContext>) {
         /// Ends the session on the server and clears the cookie.
         routes.on(.post, "sign-out") { _, context in try await signOut(context) }
     }
@@ -92,7 +90,7 @@ struct SignInController {
                     targetID: member.id.description, targetName: member.email, clientIP: clientIP), in: db)
             }
         }
-        var response = Pages.redirect("/keys")
+        var response = Pages.redirect("/")
         response.headers[.setCookie] = SessionCookie.set(secret)
         return response
     }
@@ -129,7 +127,7 @@ struct SignInController {
     func invitationPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         guard let (invitation, existing) = try await administration.lookUpInvitation(token: token) else {
-            throw APIError.invitationUnusable
+            throw DomainError.invitationUnusable
         }
         let organization = try await OrganizationRepository(database: database).find(invitation.organizationID)
         let presession = PreSessionToken.ensure(request)
@@ -145,7 +143,7 @@ struct SignInController {
         let token = context.parameters.get("token") ?? ""
         let form = try await FormData.read(request)
         // A dead link answers 404 whoever asks; a live one needs the form's pre-session token.
-        guard try await administration.lookUpInvitation(token: token) != nil else { throw APIError.invitationUnusable }
+        guard try await administration.lookUpInvitation(token: token) != nil else { throw DomainError.invitationUnusable }
         guard PreSessionToken.isValid(request, form: form) else { throw APIError.crossSite }
         let (member, organizationID) = try await administration.accept(
             token: token, password: form["password"] ?? "", clientIP: context.clientAddress)

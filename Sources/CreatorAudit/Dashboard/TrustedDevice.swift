@@ -32,11 +32,11 @@ struct TrustedDevice: Sendable {
         guard let value = request.cookies[Self.cookieName]?.value, value.utf8.count <= 128 else { return false }
         let parts = value.split(separator: ".", maxSplits: 1)
         guard parts.count == 2 else { return false }
-        return SessionSecret.constantTimeEqual(String(parts[1]), mac(nonce: String(parts[0]), email: email))
+        return ConstantTime.equal(String(parts[1]), mac(nonce: String(parts[0]), email: email))
     }
 
     private func mac(nonce: String, email: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data((nonce + "|" + email).utf8), using: key)
-        return SessionSecret.base64url(Data(code))
+        return Base64URL.encode(Data(code))
     }
 }

@@ -1,15 +1,7 @@
-// The one place errors users see are defined. Handlers and services throw `APIError`;
-// `ProblemMiddleware` turns it (and anything else) into an RFC 9457 problem document.
+// The one place errors users see are defined: codes, statuses and titles of the RFC 9457 problem documents
+// (README, "API conventions"). HTTP-level code throws `APIError`; the domain and the Store throw `DomainError`
+// (Domain/DomainError.swift), which `ProblemMiddleware.translate` maps here.
 import HTTPTypes
-
-public struct FieldError: Sendable, Equatable, Codable {
-    public let field: String
-    public let message: String
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-}
 
 public struct APIError: Error, Sendable, Equatable {
     public enum Code: String, Sendable {
@@ -101,6 +93,7 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(.notFound, "The \(what) does not exist.")
     }
     public static func conflict(_ detail: String) -> APIError { APIError(.conflict, detail) }
+    /// A 500 that reveals nothing.
+    static let `internal` = APIError(.internalError, "Something went wrong on our side.")
 }
 
-import Foundation

@@ -1,5 +1,5 @@
-// What middleware establishes for a request: its id, the client's address, and (after authentication)
-// the key and organization it acts for. Handlers read the organization from here, never from the request.
+// What middleware establishes for a request: its id, the client's address, and (after authentication) the key and
+// the organization's store. API handlers run with `TenantRequestContext`, which cannot exist without them.
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -13,8 +13,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var requestID: String = ""
     /// The client's address for throttling and audit (see TransportMiddleware).
     public var clientAddress: String = "unknown"
-    /// Set by APIKeyAuthMiddleware on authenticated routes.
-    public var apiKey: AuthenticatedKey?
+    /// Set by APIKeyAuthMiddleware on authenticated routes, with the store scoped to the key's organization.
+    var authenticated: (key: AuthenticatedKey, store: TenantStore)?
     /// Set by the dashboard's SessionMiddleware for a signed-in member.
     public var session: DashboardSession?
     /// Shared with the outermost middleware, which logs and decorates the final response.
@@ -27,14 +27,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 
     public var remoteAddress: SocketAddress? { channel?.remoteAddress }
 
-    /// SPEC §4: bodies over 1 MiB are refused.
+    /// Bodies over 1 MiB are refused (README, "API conventions").
     public var maxUploadSize: Int { 1 << 20 }
-
-    /// The authenticated key; only authenticated routes call this.
-    public func requireKey() throws -> AuthenticatedKey {
-        guard let apiKey else { throw APIError(.unauthorized, "Authentication is required.") }
-        return apiKey
-    }
 }
 
 /// Mutable per-request facts that inner middleware reports to the outer one (contexts are passed by value).

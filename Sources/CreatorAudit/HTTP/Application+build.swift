@@ -26,7 +26,7 @@ public struct ServerSettings: Sendable {
     public var publicURL: String
     /// Requests per minute per client address on unauthenticated routes.
     public var publicRateLimit: Int = 600
-    /// Failed authentications per minute per client address before every key from it gets 429 (SPEC §3: 30).
+    /// Failed authentications per minute per client address before every key from it gets 429 (README: 30).
     /// Raised only for test rigs whose one address legitimately sends many invalid keys (scripts/contract-test).
     public var failedAuthLimit: Int = 30
     public var usageFlushInterval: Duration = .seconds(10)
@@ -65,7 +65,7 @@ public struct AppServices: Sendable {
 
 public func buildRouter(services: AppServices, settings: ServerSettings, logger: Logger) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: ProblemMiddleware(routes: services.routes, logger: logger))
+    router.add(middleware: ProblemMiddleware(routes: services.routes, logger: logger, htmlErrorPage: Pages.error))
     if case .behindProxy(let proxies) = settings.transport {
         router.add(middleware: TransportMiddleware(trustedProxies: proxies, behindProxy: true))
     } else {
@@ -81,25 +81,27 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
     SystemController(database: services.database, publicURL: settings.publicURL).addRoutes(to: open)
     DocsController().addRoutes(to: open)
 
-    let authenticated = v2.group(middleware: APIKeyAuthMiddleware(
-        verifier: services.verifier, rateLimiter: services.keyRateLimiter,
+    // Every handler below runs with a TenantRequestContext: an authenticated key and its organization's store.
+    let api = v2.group(middleware: APIKeyAuthMiddleware(
+        verifier: services.verifier, database: services.database, rateLimiter: services.keyRateLimiter,
         failureThrottle: services.failureThrottle, usage: services.usage, failedAttemptsPerMinute: settings.failedAuthLimit))
-    WhoamiController().addRoutes(to: authenticated)
-    OrganizationController(database: services.database, onChange: { [verifier = services.verifier] in verifier.invalidateAll() })
-        .addRoutes(to: authenticated)
+        .transformed(to: TenantRequestContext.self)
     let publicURL = settings.publicURL
-    AccountController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
-    VideoController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
-    CreatorController(database: services.database, publicURL: publicURL, secrets: services.secrets).addRoutes(to: authenticated)
-    SearchController(database: services.database).addRoutes(to: authenticated)
-    AnalyticsController(database: services.database).addRoutes(to: authenticated)
+    WhoamiController().addRoutes(to: api)
+    OrganizationController(onChange: { [verifier = services.verifier] in verifier.invalidateAll() }).addRoutes(to: api)
+    AccountController(publicURL: publicURL, secrets: services.secrets).addRoutes(to: api)
+    VideoController(publicURL: publicURL, secrets: services.secrets).addRoutes(to: api)
+    CreatorController(publicURL: publicURL, secrets: services.secrets).addRoutes(to: api)
+    SearchController().addRoutes(to: api)
+    AnalyticsController().addRoutes(to: api)
+    SnapshotController().addRoutes(to: api)
 
     Dashboard(services: services, publicURL: settings.publicURL).addRoutes(to: root)
     return router
 }
 
 public func buildApplication(
-    services: AppServices, settings: ServerSettings, logger: Logger,
+    services: AppServices, settings: ServerSettings, logger: Logger, collector: CollectorService? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = buildRouter(services: services, settings: settings, logger: logger)
@@ -124,6 +126,9 @@ public func buildApplication(
     app.addServices(
         CredentialChangeWatcher(database: services.database, verifier: services.verifier, logger: logger,
                                 pollInterval: settings.changePollInterval),
-        UsageFlushService(recorder: services.usage, interval: settings.usageFlushInterval, logger: logger))
+        UsageFlushService(recorder: services.usage, interval: settings.usageFlushInterval, logger: logger),
+        IdempotencyPurgeService(database: services.database, logger: logger))
+    // Last added, so it stops first after the server: refreshes in flight finish while the database is open.
+    if let collector { app.addServices(collector) }
     return app
 }

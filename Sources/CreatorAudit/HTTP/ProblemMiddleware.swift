@@ -1,5 +1,6 @@
 // The outermost middleware. It assigns the request id, turns every error into an RFC 9457 problem
-// document, adds the headers every response carries, and writes the one access-log line — which holds the
+// document (the one place errors are mapped, `translate`), adds the headers every response carries, and writes the
+// one access-log line — which holds the
 // route pattern, never the raw URI, so no query string or path value (credential or not) reaches the log.
 import Foundation
 import HTTPTypes
@@ -13,6 +14,9 @@ struct ProblemMiddleware: RouterMiddleware {
 
     let routes: RouteTable
     let logger: Logger
+    /// How an error looks outside /v2, where the reader is a person with a browser (the dashboard's error page,
+    /// wired in `buildRouter`); nil: a problem document there too.
+    var htmlErrorPage: (@Sendable (APIError, _ requestID: String) -> Response)?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -61,13 +65,25 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     func problemResponse(for error: any Error, request: Request, context: Context) -> Response {
-        let apiError = translate(error, request: request)
-        // Outside /v2 the reader is a person with a browser: the dashboard's error page, same status and headers.
-        if !Pages.isAPIPath(request.uri.path) { return Pages.error(apiError, requestID: context.requestID) }
+        var apiError = Self.translate(error)
+        if let httpError = error as? HTTPError, httpError.status == .notFound {
+            let allowed = routes.allowedMethods(for: request.uri.path)
+            if !allowed.isEmpty {
+                apiError = APIError(.methodNotAllowed, "This method is not allowed on this resource.",
+                                    headers: ["Allow": allowed.joined(separator: ", ")])
+            }
+        }
+        if apiError.code == .internalError { logInternal(error, requestID: context.requestID) }
+        if let htmlErrorPage, !Self.isAPIPath(request.uri.path) { return htmlErrorPage(apiError, context.requestID) }
         return Self.problem(apiError, instance: request.uri.path, requestID: context.requestID)
     }
 
-    func translate(_ error: any Error, request: Request) -> APIError {
+    /// `/v2` and everything under it speaks problem documents.
+    static func isAPIPath(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") }
+
+    /// The one mapping from errors to what users see: domain errors, HTTP-level errors, and everything else as a 500
+    /// that reveals nothing.
+    static func translate(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError:
             return error
@@ -76,34 +92,46 @@ struct ProblemMiddleware: RouterMiddleware {
             return APIError(.serviceUnavailable, error.isBusy ? "The database is busy; retry shortly."
                                 : "The database is unreachable; retry shortly.",
                             headers: ["Retry-After": String(error.retryAfterSeconds)])
+        case let error as DomainError:
+            switch error.kind {
+            case .notFound: return APIError(.notFound, error.detail)
+            case .conflict: return APIError(.conflict, error.detail)
+            case .invalid: return APIError(.validationError, error.detail, errors: error.errors)
+            case .quotaExceeded: return APIError(.quotaExceeded, error.detail)
+            case .forbidden: return APIError(.forbidden, error.detail)
+            }
         case let error as HTTPError:
             switch error.status {
-            case .notFound:
-                let allowed = routes.allowedMethods(for: request.uri.path)
-                if !allowed.isEmpty {
-                    return APIError(.methodNotAllowed, "This method is not allowed on this resource.",
-                                    headers: ["Allow": allowed.joined(separator: ", ")])
-                }
-                return APIError(.notFound, "No resource exists at this path.")
+            case .notFound: return APIError(.notFound, "No resource exists at this path.")
             case .contentTooLarge: return APIError(.payloadTooLarge, "The request body is larger than 1 MiB.")
             case .badRequest: return APIError(.badRequest, "The request could not be read.")
             case .unsupportedMediaType: return APIError(.unsupportedMediaType, "The request body must be application/json.")
             case .methodNotAllowed: return APIError(.methodNotAllowed, "This method is not allowed on this resource.")
             default:
                 if error.status.code < 500 { return APIError(.badRequest, "The request could not be processed.") }
-                return internalError(error)
+                return .internal
             }
         case is DecodingError:
             return APIError(.badRequest, "The request body is not valid JSON.")
         default:
-            return internalError(error)
+            return .internal
         }
     }
 
-    private func internalError(_ error: any Error) -> APIError {
-        // The type only: error descriptions can carry SQL or values.
-        logger.error("unhandled error", metadata: ["error_type": .string(String(describing: type(of: error)))])
-        return APIError(.internalError, "Something went wrong on our side.")
+    /// One line for the operator. A corrupt row names its table and column (no values); anything else only its type,
+    /// since error descriptions can carry SQL or values.
+    private func logInternal(_ error: any Error, requestID: String) {
+        if let corrupt = error as? CorruptRow {
+            logger.error("corrupt row", metadata: [
+                "table": .string(corrupt.table), "column": .string(corrupt.column), "request_id": .string(requestID),
+            ])
+        } else if let violation = error as? TenancyViolation {
+            logger.critical("tenancy violation", metadata: ["reason": .string(violation.reason), "request_id": .string(requestID)])
+        } else {
+            logger.error("unhandled error", metadata: [
+                "error_type": .string(String(describing: type(of: error))), "request_id": .string(requestID),
+            ])
+        }
     }
 
     /// The RFC 9457 document for `error`, serialised.

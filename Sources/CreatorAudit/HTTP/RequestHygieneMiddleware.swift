@@ -10,6 +10,8 @@ struct RequestHygieneMiddleware: RouterMiddleware {
     static let maximumRequestLine = 8 * 1024
     static let maximumHeaderBytes = 16 * 1024
     static let maximumBody = 1 << 20
+    /// Routes that take larger bodies, and their limit (they read the body themselves, within it).
+    static let largeBodies: [String: (bytes: Int, text: String)] = ["/v2/snapshots": (16 << 20, "16 MiB")]
     static let credentialParameters: Set<String> = ["api_key", "key", "token", "access_token"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -24,8 +26,9 @@ struct RequestHygieneMiddleware: RouterMiddleware {
         if let query = request.uri.query, Self.hasCredential(inQuery: query) {
             throw APIError(.badRequest, "Credentials are not accepted in the query string; use the Authorization header.")
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maximumBody {
-            throw APIError(.payloadTooLarge, "The request body is larger than 1 MiB.")
+        let limit = Self.largeBodies[context.endpointPath ?? ""] ?? (Self.maximumBody, "1 MiB")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit.bytes {
+            throw APIError(.payloadTooLarge, "The request body is larger than \(limit.text).")
         }
         return try await next(request, context)
     }
@@ -47,11 +50,17 @@ struct JSONOnlyMiddleware: RouterMiddleware {
 
     /// Routes (as the router names them) that produce HTML instead of JSON.
     static let htmlRoutes: Set<String> = ["/v2/docs"]
+    /// Routes (as the router names them) that take NDJSON bodies instead of JSON (push ingestion).
+    static let ndjsonRoutes: Set<String> = ["/v2/snapshots"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let hasBody = (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
             || request.headers[.transferEncoding]?.lowercased().contains("chunked") == true
-        if hasBody, !Self.isJSON(request.headers[.contentType]) {
+        if Self.ndjsonRoutes.contains(context.endpointPath ?? "") {
+            if hasBody, !Self.isNDJSON(request.headers[.contentType]) {
+                throw APIError(.unsupportedMediaType, "The request body must be application/x-ndjson.")
+            }
+        } else if hasBody, !Self.isJSON(request.headers[.contentType]) {
             throw APIError(.unsupportedMediaType, "The request body must be application/json.")
         }
         if let accept = request.headers[.accept] {
@@ -70,6 +79,12 @@ struct JSONOnlyMiddleware: RouterMiddleware {
         guard let contentType else { return false }
         let media = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
+    }
+
+    static func isNDJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let media = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return media == "application/x-ndjson"
     }
 
     /// Whether an `Accept` header admits `mediaType` (q=0 excludes).

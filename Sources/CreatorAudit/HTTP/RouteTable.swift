@@ -41,20 +41,25 @@ public final class RouteTable: Sendable {
 }
 
 /// A router group plus its path prefix, recording each route in the table as it is added.
-struct Routes {
-    let group: RouterGroup<AppRequestContext>
+struct Routes<Context: RequestContext> {
+    let group: RouterGroup<Context>
     let prefix: String
     let table: RouteTable
 
-    func group(_ path: String = "", middleware: (any MiddlewareProtocol<Request, Response, AppRequestContext>)? = nil) -> Routes {
+    func group(_ path: String = "", middleware: (any MiddlewareProtocol<Request, Response, Context>)? = nil) -> Routes<Context> {
         var inner = path.isEmpty ? group.group() : group.group(RouterPath(path))
         if let middleware { inner = inner.add(middleware: middleware) }
         return Routes(group: inner, prefix: path.isEmpty ? prefix : prefix + "/" + path, table: table)
     }
 
+    /// The same routes, with handlers that get a child context (for the API: `TenantRequestContext`).
+    func transformed<Child: ChildRequestContext>(to child: Child.Type) -> Routes<Child> where Child.ParentContext == Context {
+        Routes<Child>(group: group.group(context: Child.self), prefix: prefix, table: table)
+    }
+
     func on(
         _ method: HTTPRequest.Method, _ path: String,
-        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
+        use handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) {
         table.add(method, path.isEmpty ? prefix : prefix + "/" + path)
         group.on(RouterPath(path), method: method, use: handler)

@@ -2,14 +2,16 @@
 // and videos (of the organization or earlier in the file), the account quota — with reads only. A bad line
 // ends the import here, before anything is written. What the file will add (new accounts and videos), where
 // every referred-to subject lives, and which subjects get snapshots are kept for the second pass; memory
-// grows with the number of subjects, not of lines.
+// grows with the number of subjects, not of lines. The reads go through the organization's `TenantStore`: each in
+// a short read of its own (a file import), or in the caller's transaction (push ingestion, `Importer.store`).
 import Foundation
 import SQLKit
 
 final class ImportPlan {
-    let database: Database
-    let organizationID: OrganizationID
+    let store: TenantStore
     let now: Timestamp
+    /// The caller's transaction, when the plan is checked inside one (then every read uses it).
+    let db: (any SQLDatabase)?
 
     /// `platform|username` → account id; `platform|external id` → video ids (an individual and an account video
     /// may share one).
@@ -24,23 +26,22 @@ final class ImportPlan {
     private var quota: Int?
     private var accountCount = 0
 
-    init(database: Database, organizationID: OrganizationID, now: Timestamp) {
-        self.database = database
-        self.organizationID = organizationID
+    init(store: TenantStore, now: Timestamp, in db: (any SQLDatabase)? = nil) {
+        self.store = store
         self.now = now
+        self.db = db
     }
 
-    var organization: String { organizationID.description }
+    /// Runs `body` in the caller's transaction if there is one, else in a read of its own.
+    private func reading<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if let db { return try await body(db) }
+        return try await store.read(body)
+    }
 
     func loadLimits() async throws {
-        let organization = self.organization
-        let (quota, count) = try await database.read { db -> (Int?, Int) in
-            let quota = try await db.raw("SELECT account_quota FROM organizations WHERE id = \(bind: organization)")
-                .first()?.decodeOptional(column: "account_quota", as: Int.self)
-            let count = try await db.raw(
-                "SELECT COUNT(*) AS n FROM accounts WHERE organization_id = \(bind: organization)")
-                .first()?.decode(column: "n", as: Int.self) ?? 0
-            return (quota, count)
+        let store = self.store
+        let (quota, count) = try await reading { db -> (Int?, Int) in
+            (try await store.organization.accountQuota(store.organizationID, in: db), try await store.accounts.count(in: db))
         }
         self.quota = quota
         self.accountCount = count
@@ -56,7 +57,7 @@ final class ImportPlan {
                 throw ImportError(line: line, field: "username",
                                   reason: "the organization's account quota (\(quota)) is reached")
             }
-            var account = Account.new(organizationID: organizationID, platform: platform, username: username, now: now)
+            var account = Account.new(organizationID: store.organizationID, platform: platform, username: username, now: now)
             account.name = name
             account.category = category
             account.isVerified = isVerified ?? false
@@ -78,10 +79,11 @@ final class ImportPlan {
             // Already tracked this way: referred to, not created.
             if known.contains(where: { $0.source == source }) { return }
             var video = Video.new(
-                organizationID: organizationID, platform: platform, source: source, externalID: identifier.externalID,
-                url: url ?? Self.url(platform, identifier, username: accountName), now: now)
+                organizationID: store.organizationID, platform: platform, source: source,
+                externalID: identifier.externalID, url: url ?? Self.url(platform, identifier, username: accountName),
+                now: now)
             video.shortcode = identifier.shortcode
-            video.accountID = accountID
+            video.accountID = accountID.flatMap(AccountID.init)
             video.accountUsername = accountName ?? identifier.accountUsername
             video.createTime = createTime
             video.description = description
@@ -123,18 +125,29 @@ final class ImportPlan {
         (videos[platform.rawValue + "|" + externalID] ?? []).map(\.id)
     }
 
+    /// The snapshots a checked record stores (none for an account or a video record).
+    func snapshots(of record: ImportRecord) -> (accounts: [AccountSnapshot], videos: [VideoSnapshot]) {
+        switch record {
+        case .account, .video:
+            return ([], [])
+        case let .accountSnapshot(platform, username, observedAt, followers, following, posts):
+            guard let accountID = resolvedAccount(platform, username) else { return ([], []) }
+            return ([AccountSnapshot(accountID: accountID, observedAt: observedAt, followerCount: followers,
+                                     followingCount: following, profilePostCount: posts)], [])
+        case let .videoSnapshot(platform, externalID, observedAt, counters):
+            return ([], resolvedVideos(platform, externalID).map {
+                VideoSnapshot(videoID: $0, observedAt: observedAt, counters: counters)
+            })
+        }
+    }
+
     private func accountID(_ platform: Platform, _ username: String) async throws -> String? {
         let key = platform.rawValue + "|" + username
         if let id = accounts[key] { return id }
-        let organization = self.organization
-        let id = try await database.read { db in
-            try await db.raw("""
-                SELECT id FROM accounts WHERE organization_id = \(bind: organization)
-                    AND platform = \(bind: platform.rawValue) AND username = \(bind: username)
-                """).first()?.decode(column: "id", as: String.self)
-        }
-        guard let id else { return nil }
-        accounts[key] = id
+        let accounts = store.accounts
+        guard let id = try await reading({ db in try await accounts.id(platform: platform, username: username, in: db) })
+        else { return nil }
+        self.accounts[key] = id
         return id
     }
 
@@ -145,18 +158,9 @@ final class ImportPlan {
     ) async throws -> [(id: VideoID, source: VideoSource)] {
         let key = platform.rawValue + "|" + externalID
         if let known = videos[key] { return known }
-        let organization = self.organization
-        let rows = try await database.read { db in
-            try await db.raw("""
-                SELECT id, source FROM videos WHERE organization_id = \(bind: organization)
-                    AND platform = \(bind: platform.rawValue) AND external_id = \(bind: externalID) ORDER BY id
-                """).all().map { row in
-                    (try row.decode(column: "id", as: String.self), try row.decode(column: "source", as: String.self))
-                }
-        }
-        let known = rows.compactMap { id, source -> (id: VideoID, source: VideoSource)? in
-            guard let id = VideoID(id), let source = VideoSource(rawValue: source) else { return nil }
-            return (id, source)
+        let repository = store.videos
+        let known = try await reading { db in
+            try await repository.tracked(platform: platform, externalID: externalID, in: db)
         }
         videos[key] = known
         return known

@@ -36,7 +36,7 @@ final class LineReader {
     let fileSize: Int64
 
     init(path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot read \(path)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportFileError(description: "cannot read \(path)") }
         self.handle = handle
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         fileSize = (attributes?[.size] as? NSNumber)?.int64Value ?? 0

@@ -1,4 +1,4 @@
-// The records of an import file (SPEC §9), checked field by field. NDJSON and CSV lines become the same
+// The records of an import file (README, "The creatoraudit command"), checked field by field. NDJSON and CSV lines become the same
 // `ImportRecord`, so both formats obey one set of rules and store the same data.
 import Foundation
 
@@ -21,7 +21,7 @@ enum ImportRecord: Equatable {
         mediaType: String?, url: String?)
     case accountSnapshot(
         platform: Platform, username: String, observedAt: Timestamp, followers: Int64?, following: Int64?, posts: Int64?)
-    case videoSnapshot(platform: Platform, externalID: String, observedAt: Timestamp, counters: VideoCounters)
+    case videoSnapshot(platform: Platform, externalID: String, observedAt: Timestamp, counters: Counters)
 
     static let accountCounters = ["follower_count", "following_count", "profile_post_count"]
     static let videoCounters = ["view_count", "play_count", "like_count", "comment_count", "share_count", "saved_count"]
@@ -91,9 +91,9 @@ enum ImportRecord: Equatable {
             }
             return .videoSnapshot(
                 platform: platform, externalID: identifier.externalID, observedAt: observedAt,
-                counters: VideoCounters(
-                    viewCount: values[0], playCount: values[1], likeCount: values[2], commentCount: values[3],
-                    shareCount: values[4], savedCount: values[5]))
+                counters: Counters(
+                    views: values[0], plays: values[1], likes: values[2], comments: values[3],
+                    shares: values[4], saves: values[5]))
         default:
             throw ImportError(line: line.number, field: "kind", reason: "must be account, video or snapshot")
         }
@@ -189,20 +189,12 @@ enum ISO8601Time {
     static func parse(_ text: String) -> Timestamp? {
         let b = Array(text.utf8)
         guard b.count >= 20 else { return nil }
-        func number(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= b.count else { return nil }
-            var value = 0
-            for index in from..<(from + count) {
-                guard b[index] >= 48, b[index] <= 57 else { return nil }
-                value = value * 10 + Int(b[index] - 48)
-            }
-            return value
-        }
+        func number(_ from: Int, _ count: Int) -> Int? { UTCDay.digits(b, from, count) }
         guard let year = number(0, 4), b[4] == UInt8(ascii: "-"), let month = number(5, 2), b[7] == UInt8(ascii: "-"),
               let day = number(8, 2), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
               let hour = number(11, 2), b[13] == UInt8(ascii: ":"), let minute = number(14, 2), b[16] == UInt8(ascii: ":"),
               let second = number(17, 2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60, second < 61
+              (1...12).contains(month), (1...UTCDay.daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
         if index < b.count, b[index] == UInt8(ascii: ".") || b[index] == UInt8(ascii: ",") {
@@ -234,25 +226,7 @@ enum ISO8601Time {
         default:
             return nil
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        return Timestamp(seconds: Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offset))
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        let days = UTCDay.fromCivil(year: year, month: month, day: day)
+        return Timestamp(seconds: UTCDay.start(days).seconds + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offset))
     }
 }

@@ -1,6 +1,6 @@
-// `creatoraudit import`: loads accounts, videos and snapshot history from an NDJSON or CSV file (SPEC §9) into
-// one organization — all or nothing, without holding the database's write lock for long (README, "Import
-// format"). Two passes over the streamed file:
+// `creatoraudit import`: loads accounts, videos and snapshot history from an NDJSON or CSV file into one
+// organization — all or nothing, without holding the database's write lock for long (README, "Import format").
+// Two passes over the streamed file:
 // 1. check (ImportPlan): every record parsed and every reference resolved, with reads only. A bad line stops
 //    the import here and nothing is stored.
 // 2. apply: the new accounts, then the new videos, then the snapshots in file order, then the latest counters,
@@ -8,12 +8,20 @@
 //    writers in). Each transaction also moves the import's journal row (ImportJournal), so a crash or an
 //    outage half-way leaves a resumable import: the same command on the same file finishes it.
 // Other readers may see a partly applied file meanwhile; a file that fails its check is never applied at all.
+// Every write goes through the organization's `TenantStore` (the snapshot writer keeps the levels exact in each
+// transaction). Push ingestion (`POST /v2/snapshots`, `store(_:now:)`) checks and stores its records in ONE
+// transaction instead: a request is small, and all or nothing is its contract.
 import Foundation
 import SQLKit
 
+/// A file the import cannot read at all (as opposed to a bad line, `ImportError`).
+struct ImportFileError: Error, CustomStringConvertible, Equatable {
+    let description: String
+}
+
 struct Importer: Sendable {
-    let database: Database
-    let organizationID: OrganizationID
+    /// The organization the file is loaded into.
+    let store: TenantStore
     /// How long one apply transaction should take; batch sizes follow the measured durations.
     static let transactionTarget: Duration = .milliseconds(50)
     /// SQLite: after each transaction, time for another process waiting for the write lock (it polls every few ms).
@@ -64,14 +72,16 @@ struct Importer: Sendable {
         path: String, now: Timestamp = .now, progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Counts {
         guard let format = Format(path: path) else {
-            throw CLIError("\(path): the file name must end in .ndjson, .jsonl or .csv")
+            throw ImportFileError(description: "\(path): the file name must end in .ndjson, .jsonl or .csv")
         }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
-        let journal = ImportJournal(organizationID: organizationID, fileDigest: try ImportJournal.digest(ofFile: path))
-        let earlier = try await journal.unfinished(in: database)
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ImportFileError(description: "cannot read \(path)")
+        }
+        let journal = ImportJournal(store: store, fileDigest: try ImportJournal.digest(ofFile: path))
+        let earlier = try await journal.unfinished()
 
         // 1. Check the whole file.
-        let plan = ImportPlan(database: database, organizationID: organizationID, now: now)
+        let plan = ImportPlan(store: store, now: now)
         try await plan.loadLimits()
         try await Self.forEachRecord(path, format) { line, _, reader in
             try await plan.check(ImportRecord.parse(line, now: now), line: line.number)
@@ -83,7 +93,7 @@ struct Importer: Sendable {
 
         // 2. Apply it.
         let applier = ImportApplier(
-            database: database, organizationID: organizationID, journal: journal,
+            store: store, journal: journal,
             fileName: (path as NSString).lastPathComponent, entry: earlier ?? journal.start())
         do {
             try await applier.insert(accounts: plan.newAccounts, videos: plan.newVideos)
@@ -143,11 +153,9 @@ struct ImportInterrupted: Error, CustomStringConvertible {
 
 /// The second pass's writes, in short journaled transactions.
 private final class ImportApplier {
-    let database: Database
-    let organizationID: OrganizationID
+    let store: TenantStore
     let journal: ImportJournal
     let fileName: String
-    let writer = SnapshotWriter()
     private(set) var entry: ImportJournal.Entry
     private(set) var counts = Importer.Counts()
     private var accountBatch: [AccountSnapshot] = []
@@ -156,10 +164,8 @@ private final class ImportApplier {
     /// Snapshot rows per transaction; starts small and follows `Importer.transactionTarget`.
     private var batchSize = 500
 
-    init(database: Database, organizationID: OrganizationID, journal: ImportJournal, fileName: String,
-         entry: ImportJournal.Entry) {
-        self.database = database
-        self.organizationID = organizationID
+    init(store: TenantStore, journal: ImportJournal, fileName: String, entry: ImportJournal.Entry) {
+        self.store = store
         self.journal = journal
         self.fileName = fileName
         self.entry = entry
@@ -170,14 +176,14 @@ private final class ImportApplier {
         _ entry: ImportJournal.Entry, done: Bool = false,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> Void
     ) async throws -> Duration {
-        if counts.transactions > 0, database.engine == .sqlite {
+        if counts.transactions > 0, store.database.engine == .sqlite {
             try await Task.sleep(for: Importer.pauseBetweenTransactions)
         }
-        let (journal, fileName, engine) = (self.journal, self.fileName, database.engine)
+        let (store, journal, fileName) = (self.store, self.journal, self.fileName)
         let first = counts.transactions == 0
         let started = ContinuousClock.now
-        try await database.write { db in
-            if first { try await Importer.prepare(engine, db) }
+        try await store.write { db in
+            if first { try await store.prepareBulkWrite(in: db) }
             try await body(db)
             try await journal.save(entry, fileName: fileName, done: done, in: db)
         }
@@ -200,9 +206,9 @@ private final class ImportApplier {
             let chunk = Array(accounts[index..<min(index + size, accounts.count)])
             var next = entry
             next.accounts += chunk.count
-            let database = self.database
+            let repository = store.accounts
             let elapsed = try await transaction(next) { db in
-                for account in chunk { try await AccountRepository(database: database).insert(account, in: db) }
+                for account in chunk { try await repository.insert(account, in: db) }
             }
             index += chunk.count
             size = Self.adapt(size, took: elapsed, range: 20...5_000)
@@ -213,9 +219,9 @@ private final class ImportApplier {
             let chunk = Array(videos[index..<min(index + size, videos.count)])
             var next = entry
             next.videos += chunk.count
-            let database = self.database
+            let repository = store.videos
             let elapsed = try await transaction(next) { db in
-                for video in chunk { try await VideoRepository(database: database).insert(video, in: db) }
+                for video in chunk { try await repository.insert(video, in: db) }
             }
             index += chunk.count
             size = Self.adapt(size, took: elapsed, range: 20...5_000)
@@ -224,45 +230,23 @@ private final class ImportApplier {
 
     /// Queues the snapshots of one (checked) record; writes a batch when it is full.
     func add(_ record: ImportRecord, ordinal: Int, plan: ImportPlan) async throws {
-        switch record {
-        case .account, .video:
-            break  // inserted before the snapshots
-        case let .accountSnapshot(platform, username, observedAt, followers, following, posts):
-            guard let accountID = plan.resolvedAccount(platform, username) else { return }
-            accountBatch.append(AccountSnapshot(
-                accountID: accountID, observedAt: observedAt, followerCount: followers, followingCount: following,
-                profilePostCount: posts))
-            pendingSnapshots += 1
-        case let .videoSnapshot(platform, externalID, observedAt, counters):
-            for videoID in plan.resolvedVideos(platform, externalID) {
-                videoBatch.append(VideoSnapshot(
-                    videoID: videoID, observedAt: observedAt, viewCount: counters.viewCount,
-                    playCount: counters.playCount, likeCount: counters.likeCount, commentCount: counters.commentCount,
-                    shareCount: counters.shareCount, savedCount: counters.savedCount))
-            }
-            pendingSnapshots += 1
-        }
+        let snapshots = plan.snapshots(of: record)
+        guard !snapshots.accounts.isEmpty || !snapshots.videos.isEmpty else { return }
+        accountBatch += snapshots.accounts
+        videoBatch += snapshots.videos
+        pendingSnapshots += 1
         if accountBatch.count + videoBatch.count >= batchSize { try await flush(nextRecord: ordinal + 1) }
     }
 
     /// Writes the queued snapshots and records that every record before `nextRecord` is in.
     func flush(nextRecord: Int) async throws {
-        // Sorted by subject and time: the batch walks the snapshot indexes in order (BENCHMARKS.md, "Import").
-        let accounts = accountBatch.map { ($0.accountID.description, $0) }
-            .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1)
-        let videos = videoBatch.map { ($0.videoID.description, $0) }
-            .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1)
+        let (accounts, videos) = Importer.sorted(accounts: accountBatch, videos: videoBatch)
         var next = entry
         next.nextRecord = nextRecord
         next.snapshots += pendingSnapshots
-        let (writer, organizationID) = (self.writer, self.organizationID)
+        let writer = store.snapshots
         let elapsed = try await transaction(next) { db in
-            if !accounts.isEmpty {
-                try await writer.write(organizationID: organizationID, accounts: accounts, refreshLatest: false, in: db)
-            }
-            if !videos.isEmpty {
-                try await writer.write(organizationID: organizationID, videos: videos, refreshLatest: false, in: db)
-            }
+            try await Importer.write(accounts: accounts, videos: videos, with: writer, in: db)
         }
         accountBatch.removeAll(keepingCapacity: true)
         videoBatch.removeAll(keepingCapacity: true)
@@ -274,13 +258,13 @@ private final class ImportApplier {
 
     /// The latest counters of every subject the file has snapshots of, once, in short transactions.
     func refreshLatest(accountIDs: [String], videoIDs: [String]) async throws {
-        let (writer, organizationID) = (self.writer, self.organizationID)
+        let writer = store.snapshots
         var size = 100
         var index = 0
         while index < accountIDs.count {
             let chunk = Array(accountIDs[index..<min(index + size, accountIDs.count)])
             let elapsed = try await transaction(entry) { db in
-                try await writer.refreshLatest(organizationID: organizationID, accountIDs: chunk, in: db)
+                try await writer.refreshLatest(accountIDs: chunk, in: db)
             }
             index += chunk.count
             size = Self.adapt(size, took: elapsed, range: 10...2_000)
@@ -290,7 +274,7 @@ private final class ImportApplier {
         while index < videoIDs.count {
             let chunk = Array(videoIDs[index..<min(index + size, videoIDs.count)])
             let elapsed = try await transaction(entry) { db in
-                try await writer.refreshLatest(organizationID: organizationID, videoIDs: chunk, in: db)
+                try await writer.refreshLatest(videoIDs: chunk, in: db)
             }
             index += chunk.count
             size = Self.adapt(size, took: elapsed, range: 10...2_000)
@@ -303,11 +287,66 @@ private final class ImportApplier {
 }
 
 extension Importer {
-    /// SQLite only: a larger page cache for the writer (64 MiB, bounded — memory stays flat), so large batches do
-    /// not spill index pages to the WAL over and over (profiled: most of the import's time with the 2 MiB
-    /// default). PostgreSQL manages its own buffers.
-    static func prepare(_ engine: DatabaseEngine, _ db: any SQLDatabase) async throws {
-        guard engine == .sqlite else { return }
-        try await db.raw("PRAGMA cache_size = -65536").run()
+    /// Sorted by subject and time: a batch walks the snapshot indexes in order (BENCHMARKS.md, "Import").
+    static func sorted(
+        accounts: [AccountSnapshot], videos: [VideoSnapshot]
+    ) -> (accounts: [AccountSnapshot], videos: [VideoSnapshot]) {
+        (accounts.map { ($0.accountID.description, $0) }
+            .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1),
+         videos.map { ($0.videoID.description, $0) }
+            .sorted { ($0.0, $0.1.observedAt) < ($1.0, $1.1.observedAt) }.map(\.1))
+    }
+
+    /// One batch of snapshots in the caller's transaction; each call adds its change to the levels
+    /// (Store/SnapshotWriter.swift). The latest counters are left to `refreshLatest`, once per subject.
+    static func write(
+        accounts: [AccountSnapshot], videos: [VideoSnapshot], with writer: SnapshotWriter, in db: any SQLDatabase
+    ) async throws {
+        if !accounts.isEmpty { try await writer.write(accounts: accounts, refreshLatest: false, in: db) }
+        if !videos.isEmpty { try await writer.write(videos: videos, refreshLatest: false, in: db) }
+    }
+}
+
+// MARK: Records that do not come from a file (push ingestion, `POST /v2/snapshots`)
+
+extension Importer {
+    /// One NDJSON line checked as an import record, exactly as `import` checks it; nil for a blank line.
+    /// Throws `ImportError` naming line `number`.
+    static func record(ndjsonLine bytes: [UInt8], number: Int, now: Timestamp) throws -> ImportRecord? {
+        var parser = FlatJSONParser(bytes: bytes, line: number)
+        guard !parser.isBlank else { return nil }
+        return try ImportRecord.parse(ImportLine(number: number, fields: try parser.object()), now: now)
+    }
+
+    /// Stores records already parsed, in one transaction: all or nothing. The same check as a file's first pass
+    /// (inside the transaction, so nothing changes between check and write); throws `ImportError` (with the
+    /// record's line) for one that does not fit the organization — an account it does not track, the account quota.
+    func store(_ records: [(record: ImportRecord, line: Int)], now: Timestamp) async throws -> Counts {
+        let store = self.store
+        return try await store.write { db in
+            let plan = ImportPlan(store: store, now: now, in: db)
+            try await plan.loadLimits()
+            for (record, line) in records { try await plan.check(record, line: line) }
+            for account in plan.newAccounts { try await store.accounts.insert(account, in: db) }
+            for video in plan.newVideos { try await store.videos.insert(video, in: db) }
+            var accounts: [AccountSnapshot] = []
+            var videos: [VideoSnapshot] = []
+            for (record, _) in records {
+                let snapshots = plan.snapshots(of: record)
+                accounts += snapshots.accounts
+                videos += snapshots.videos
+            }
+            let sorted = Self.sorted(accounts: accounts, videos: videos)
+            let writer = store.snapshots
+            try await Self.write(accounts: sorted.accounts, videos: sorted.videos, with: writer, in: db)
+            try await writer.refreshLatest(accountIDs: plan.touchedAccounts.sorted(), in: db)
+            try await writer.refreshLatest(videoIDs: plan.touchedVideos.map(\.description).sorted(), in: db)
+            var counts = Counts()
+            counts.accounts = plan.newAccounts.count
+            counts.videos = plan.newVideos.count
+            counts.snapshots = plan.snapshots
+            counts.records = plan.records
+            return counts
+        }
     }
 }

@@ -31,7 +31,7 @@ struct KeyAuthenticationRow: Sendable {
 }
 
 public struct APIKeyRepository: Sendable {
-    /// SPEC §2: at most 100 keys that are not deleted per organization.
+    /// README, "API keys": at most 100 keys that are not deleted per organization.
     public static let maximumKeysPerOrganization = 100
 
     let database: Database
@@ -57,7 +57,7 @@ public struct APIKeyRepository: Sendable {
         try await db.raw("""
             SELECT COUNT(*) AS n FROM api_keys
             WHERE organization_id = \(bind: organizationID.description) AND status <> 'deleted'
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+            """).first()?.reader("api_keys").value("n", as: Int.self) ?? 0
     }
 
     /// The organization's keys that are not deleted, oldest first.
@@ -87,7 +87,7 @@ public struct APIKeyRepository: Sendable {
     public func owner(of id: APIKeyID) async throws -> OrganizationID? {
         try await database.read { db in
             try await db.raw("SELECT organization_id FROM api_keys WHERE id = \(bind: id.description)").first()
-                .flatMap { OrganizationID(try $0.decode(column: "organization_id", as: String.self)) }
+                .flatMap { OrganizationID(try $0.reader("api_keys").value("organization_id", as: String.self)) }
         }
     }
 
@@ -112,8 +112,8 @@ public struct APIKeyRepository: Sendable {
             else { return nil }
             return KeyAuthenticationRow(
                 key: try Self.decode(row),
-                organizationName: try row.decode(column: "organization_name", as: String.self),
-                rateLimit: try row.decode(column: "rate_limit", as: Int.self))
+                organizationName: try row.reader("api_keys").value("organization_name", as: String.self),
+                rateLimit: try row.reader("api_keys").value("rate_limit", as: Int.self))
         }
     }
 
@@ -126,7 +126,7 @@ public struct APIKeyRepository: Sendable {
                 WHERE organization_id = \(bind: organizationID.description) AND key_id = \(bind: keyID.description)
                     AND day >= \(bind: sinceDay)
                 """).all() {
-                counts[try row.decode(column: "day", as: String.self)] = try row.decode(column: "request_count", as: Int.self)
+                counts[try row.reader("api_keys").value("day", as: String.self)] = try row.reader("api_keys").value("request_count", as: Int.self)
             }
             return counts
         }
@@ -135,19 +135,38 @@ public struct APIKeyRepository: Sendable {
     static func encode(_ scopes: [Scope]) -> String { scopes.map(\.rawValue).joined(separator: ",") }
 
     static func decode(_ row: any SQLRow) throws -> APIKeyRecord {
-        let scopes = try row.decode(column: "scopes", as: String.self).split(separator: ",")
+        let scopes = try row.reader("api_keys").value("scopes", as: String.self).split(separator: ",")
             .compactMap { Scope(rawValue: String($0)) }
         return APIKeyRecord(
-            id: APIKeyID(try row.decode(column: "id", as: String.self)) ?? APIKeyID(uuid: UUID()),
-            organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self))
-                ?? OrganizationID(uuid: UUID()),
-            name: try row.decode(column: "name", as: String.self),
-            masked: try row.decode(column: "masked", as: String.self),
+            id: try row.reader("api_keys").id("id", as: APIKeyID.self),
+            organizationID: try row.reader("api_keys").id("organization_id", as: OrganizationID.self),
+            name: try row.reader("api_keys").value("name", as: String.self),
+            masked: try row.reader("api_keys").value("masked", as: String.self),
             scopes: scopes,
-            status: APIKeyStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .disabled,
-            createdAt: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)),
-            createdBy: try row.decode(column: "created_by", as: String.self),
-            expiresAt: try row.decodeOptional(column: "expires_at", as: Int64.self).map(Timestamp.init(seconds:)),
-            lastUsedAt: try row.decodeOptional(column: "last_used_at", as: Int64.self).map(Timestamp.init(seconds:)))
+            status: try row.reader("api_keys").choice("status", as: APIKeyStatus.self),
+            createdAt: Timestamp(seconds: try row.reader("api_keys").value("created_at", as: Int64.self)),
+            createdBy: try row.reader("api_keys").value("created_by", as: String.self),
+            expiresAt: try row.reader("api_keys").optional("expires_at", as: Int64.self).map(Timestamp.init(seconds:)),
+            lastUsedAt: try row.reader("api_keys").optional("last_used_at", as: Int64.self).map(Timestamp.init(seconds:)))
+    }
+}
+
+extension APIKeyRepository {
+    /// Adds requests counted in memory (Auth/UsageRecorder.swift) to a key's daily usage, and moves its last use
+    /// forward (to the minute).
+    func recordUse(_ keyID: APIKeyID, organizationID: OrganizationID, lastUsed: Timestamp, countsByDay: [String: Int],
+                   in db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE api_keys SET last_used_at = \(bind: lastUsed.seconds)
+            WHERE organization_id = \(bind: organizationID.description) AND id = \(bind: keyID.description)
+                AND (last_used_at IS NULL OR last_used_at < \(bind: lastUsed.seconds))
+            """).run()
+        for (day, count) in countsByDay {
+            try await db.raw("""
+                INSERT INTO api_key_usage (organization_id, key_id, day, request_count)
+                VALUES (\(bind: organizationID.description), \(bind: keyID.description), \(bind: day), \(bind: count))
+                ON CONFLICT (key_id, day) DO UPDATE SET request_count = api_key_usage.request_count + excluded.request_count
+                """).run()
+        }
     }
 }

@@ -33,16 +33,16 @@ public struct AuditEvent: Sendable, Equatable {
     }
 
     init(row: any SQLRow) throws {
-        self.id = AuditEventID(try row.decode(column: "id", as: String.self)) ?? AuditEventID()
-        self.organizationID = OrganizationID(try row.decode(column: "organization_id", as: String.self)) ?? OrganizationID()
-        self.occurredAt = Timestamp(seconds: try row.decode(column: "occurred_at", as: Int64.self))
-        self.actor = try row.decode(column: "actor", as: String.self)
-        self.action = try row.decode(column: "action", as: String.self)
-        self.targetType = try row.decode(column: "target_type", as: String.self)
-        self.targetID = try row.decodeOptional(column: "target_id", as: String.self)
-        self.targetName = try row.decodeOptional(column: "target_name", as: String.self)
-        self.clientIP = try row.decodeOptional(column: "client_ip", as: String.self)
-        self.details = try row.decodeOptional(column: "details", as: String.self)
+        self.id = try row.reader("audit_events").id("id", as: AuditEventID.self)
+        self.organizationID = try row.reader("audit_events").id("organization_id", as: OrganizationID.self)
+        self.occurredAt = Timestamp(seconds: try row.reader("audit_events").value("occurred_at", as: Int64.self))
+        self.actor = try row.reader("audit_events").value("actor", as: String.self)
+        self.action = try row.reader("audit_events").value("action", as: String.self)
+        self.targetType = try row.reader("audit_events").value("target_type", as: String.self)
+        self.targetID = try row.reader("audit_events").optional("target_id", as: String.self)
+        self.targetName = try row.reader("audit_events").optional("target_name", as: String.self)
+        self.clientIP = try row.reader("audit_events").optional("client_ip", as: String.self)
+        self.details = try row.reader("audit_events").optional("details", as: String.self)
     }
 }
 

@@ -14,6 +14,6 @@ enum ChangeSignal {
 
     static func currentValue(in db: any SQLDatabase) async throws -> Int64 {
         try await db.raw("SELECT value FROM change_counters WHERE name = 'credentials'").first()?
-            .decode(column: "value", as: Int64.self) ?? 0
+            .reader("change_counters").value("value", as: Int64.self) ?? 0
     }
 }

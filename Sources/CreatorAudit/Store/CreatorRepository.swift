@@ -1,26 +1,12 @@
-// Creators: a person or brand owning several accounts. Deactivating one pauses its accounts; reactivating
-// resumes only the accounts its deactivation paused.
+// Creators of one organization (the tenant store's `creators`), with the summary of their linked accounts.
+// Deactivating a creator pauses its active accounts; reactivating resumes only the accounts its deactivation paused.
 import Foundation
 import SQLKit
 
-public struct Creator: Sendable {
-    public var id: CreatorID
-    public var organizationID: OrganizationID
-    public var name: String
-    public var isActive: Bool
-    public var metadata: [String: String]
-    public var createdAt: Timestamp
-    /// Linked accounts: total, per platform, sum of followers (read with the row).
-    public var accountCount = 0
-    public var instagramCount = 0
-    public var tiktokCount = 0
-    public var totalFollowers: Int64 = 0
-}
-
 public struct CreatorRepository: Sendable {
-    let database: Database
+    let tenant: TenantStore
 
-    public init(database: Database) { self.database = database }
+    static let sortOptions = [SortOption(name: "name", column: "name_sort", kind: .text, nullable: false)]
 
     /// `total_followers` is cast because PostgreSQL sums BIGINT as NUMERIC, which does not decode as an integer.
     static let select: SQLQueryString = """
@@ -35,47 +21,66 @@ public struct CreatorRepository: Sendable {
         FROM creators c
         """
 
-    func find(organizationID: OrganizationID, id: CreatorID, in db: any SQLDatabase) async throws -> Creator? {
-        try await db.raw("\(Self.select) WHERE c.organization_id = \(bind: organizationID.description) AND c.id = \(bind: id.description)")
+    func find(_ id: CreatorID, in db: any SQLDatabase) async throws -> Creator? {
+        try await db.raw("\(Self.select) WHERE c.organization_id = \(bind: tenant.id) AND c.id = \(bind: id.description)")
             .first().map(Self.decode)
     }
 
-    public func find(organizationID: OrganizationID, id: CreatorID) async throws -> Creator? {
-        try await database.read { db in try await find(organizationID: organizationID, id: id, in: db) }
+    public func find(_ id: CreatorID) async throws -> Creator? {
+        try await tenant.read { db in try await find(id, in: db) }
     }
 
-    func insert(_ creator: Creator, in db: any SQLDatabase) async throws {
+    func require(_ id: CreatorID, in db: any SQLDatabase) async throws -> Creator {
+        guard let creator = try await find(id, in: db) else { throw DomainError.notFound("creator") }
+        return creator
+    }
+
+    func create(_ creator: Creator) async throws -> Creator {
+        try await tenant.write { db in
+            try await insert(creator, in: db)
+            return try await require(creator.id, in: db)
+        }
+    }
+
+    public func insert(_ creator: Creator, in db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO creators (id, organization_id, name, name_sort, is_active, metadata, created_at)
-            VALUES (\(bind: creator.id.description), \(bind: creator.organizationID.description), \(bind: creator.name),
+            VALUES (\(bind: creator.id.description), \(bind: tenant.id), \(bind: creator.name),
                 \(bind: creator.name.lowercased()), \(bind: creator.isActive ? 1 : 0), \(bind: Metadata.encode(creator.metadata)),
                 \(bind: creator.createdAt.seconds))
             """).run()
     }
 
-    /// Saves name and metadata, and applies an activity change to the creator's accounts.
-    func save(_ creator: Creator, previouslyActive: Bool, in db: any SQLDatabase) async throws {
-        let organization = creator.organizationID.description
-        let id = creator.id.description
-        try await db.raw("""
-            UPDATE creators SET name = \(bind: creator.name), name_sort = \(bind: creator.name.lowercased()),
-                is_active = \(bind: creator.isActive ? 1 : 0), metadata = \(bind: Metadata.encode(creator.metadata))
-            WHERE organization_id = \(bind: organization) AND id = \(bind: id)
-            """).run()
-        if previouslyActive && !creator.isActive {
+    /// Reads the creator, applies `change`, saves it and applies an activity change to its accounts.
+    func update(_ id: CreatorID, _ change: @Sendable (inout Creator) -> Void) async throws -> Creator {
+        let updated = try await tenant.write { db in
+            var creator = try await require(id, in: db)
+            let wasActive = creator.isActive
+            change(&creator)
             try await db.raw("""
-                UPDATE accounts SET is_active = 0, paused_by_creator = 1
-                WHERE organization_id = \(bind: organization) AND creator_id = \(bind: id) AND is_active = 1
+                UPDATE creators SET name = \(bind: creator.name), name_sort = \(bind: creator.name.lowercased()),
+                    is_active = \(bind: creator.isActive ? 1 : 0), metadata = \(bind: Metadata.encode(creator.metadata))
+                WHERE organization_id = \(bind: tenant.id) AND id = \(bind: id.description)
                 """).run()
-        } else if !previouslyActive && creator.isActive {
-            try await resumePaused(organizationID: creator.organizationID, creatorID: creator.id, in: db)
+            if wasActive && !creator.isActive {
+                try await db.raw("""
+                    UPDATE accounts SET is_active = 0, paused_by_creator = 1
+                    WHERE organization_id = \(bind: tenant.id) AND creator_id = \(bind: id.description) AND is_active = 1
+                    """).run()
+            } else if !wasActive && creator.isActive {
+                try await resumePaused(id, in: db)
+            }
+            return try await require(id, in: db)
         }
+        // Its accounts may have resumed: the collector looks again.
+        await tenant.database.dueWorkAdded()
+        return updated
     }
 
-    func resumePaused(organizationID: OrganizationID, creatorID: CreatorID, accountID: AccountID? = nil, in db: any SQLDatabase) async throws {
+    private func resumePaused(_ creatorID: CreatorID, accountID: AccountID? = nil, in db: any SQLDatabase) async throws {
         var query: SQLQueryString = """
             UPDATE accounts SET is_active = 1, paused_by_creator = 0
-            WHERE organization_id = \(bind: organizationID.description) AND creator_id = \(bind: creatorID.description)
+            WHERE organization_id = \(bind: tenant.id) AND creator_id = \(bind: creatorID.description)
                 AND paused_by_creator = 1
             """
         if let accountID { query = query + " AND id = \(bind: accountID.description)" }
@@ -83,45 +88,94 @@ public struct CreatorRepository: Sendable {
     }
 
     /// Unlinks its accounts (they stay tracked; those it paused resume), then deletes the creator.
-    func delete(organizationID: OrganizationID, id: CreatorID, in db: any SQLDatabase) async throws -> Bool {
-        guard try await find(organizationID: organizationID, id: id, in: db) != nil else { return false }
-        try await resumePaused(organizationID: organizationID, creatorID: id, in: db)
-        try await db.raw("""
-            UPDATE accounts SET creator_id = NULL
-            WHERE organization_id = \(bind: organizationID.description) AND creator_id = \(bind: id.description)
-            """).run()
-        try await db.raw("DELETE FROM creators WHERE organization_id = \(bind: organizationID.description) AND id = \(bind: id.description)").run()
-        return true
+    func delete(_ id: CreatorID) async throws -> Bool {
+        try await tenant.write { db in
+            guard try await find(id, in: db) != nil else { return false }
+            try await resumePaused(id, in: db)
+            try await db.raw("""
+                UPDATE accounts SET creator_id = NULL
+                WHERE organization_id = \(bind: tenant.id) AND creator_id = \(bind: id.description)
+                """).run()
+            try await db.raw("DELETE FROM creators WHERE organization_id = \(bind: tenant.id) AND id = \(bind: id.description)").run()
+            return true
+        }
     }
 
-    func page(organizationID: OrganizationID, isActive: Bool?, page: PageRequest) async throws -> (rows: [any SQLRow], total: Int?) {
-        var filter: SQLQueryString = " WHERE c.organization_id = \(bind: organizationID.description)"
+    /// Links an account: `created` is false when it was already linked to this creator. An account of another
+    /// creator is a conflict; under a paused creator the account is paused by it.
+    func link(_ id: CreatorID, account accountID: AccountID) async throws -> (account: Account, created: Bool) {
+        try await tenant.write { db in
+            let creator = try await require(id, in: db)
+            var account = try await tenant.accounts.require(accountID, in: db)
+            if account.creatorID == id { return (account, false) }
+            if account.creatorID != nil {
+                throw DomainError.conflict("The account is linked to another creator; unlink it there first.")
+            }
+            account.creatorID = id
+            if !creator.isActive && account.isActive {
+                account.isActive = false
+                account.pausedByCreator = true
+            }
+            try await tenant.accounts.saveSettings(account, in: db)
+            return (try await tenant.accounts.require(accountID, in: db), true)
+        }
+    }
+
+    /// Unlinks an account linked to this creator (not found otherwise); an account it paused resumes.
+    func unlink(_ id: CreatorID, account accountID: AccountID) async throws {
+        try await tenant.write { db in
+            guard try await find(id, in: db) != nil,
+                  let linked = try await tenant.accounts.find(accountID, in: db), linked.creatorID == id
+            else { throw DomainError.notFound("link") }
+            try await resumePaused(id, accountID: accountID, in: db)
+            var account = try await tenant.accounts.require(accountID, in: db)
+            account.creatorID = nil
+            try await tenant.accounts.saveSettings(account, in: db)
+        }
+    }
+
+    /// Every creator with the ids of its linked accounts (the top-creators ranking).
+    func withAccountIDs() async throws -> [(id: String, name: String, accountIDs: [String])] {
+        try await tenant.read { db in
+            let rows = try await db.raw("""
+                SELECT c.id AS creator_id, c.name AS name, a.id AS account_id FROM creators c
+                LEFT JOIN accounts a ON a.organization_id = c.organization_id AND a.creator_id = c.id
+                WHERE c.organization_id = \(bind: tenant.id) ORDER BY c.id
+                """).all()
+            var result: [(id: String, name: String, accountIDs: [String])] = []
+            for row in rows {
+                let r = row.reader("creators")
+                let id = try r.string("creator_id")
+                if result.last?.id != id { result.append((id, try r.string("name"), [])) }
+                if let accountID = try r.optionalString("account_id") { result[result.count - 1].accountIDs.append(accountID) }
+            }
+            return result
+        }
+    }
+
+    func page(isActive: Bool?, _ query: PageQuery) async throws -> PageResult<Creator> {
+        var filter: SQLQueryString = " WHERE c.organization_id = \(bind: tenant.id)"
         if let isActive { filter = filter + " AND c.is_active = \(bind: isActive ? 1 : 0)" }
         let condition = filter
-        return try await database.read { db in
-            let filter = condition
-            let rows = try await db.raw(Self.select + filter + page.keysetCondition(alias: "c") + page.orderClause(alias: "c")
-                + " LIMIT \(bind: page.limit + 1)").all()
+        return try await tenant.read { db in
+            let rows = try await db.raw(Self.select + condition + query.keysetCondition(alias: "c") + query.orderClause(alias: "c")
+                + query.limitClause).all()
             var total: Int?
-            if page.includeTotal {
-                total = try await db.raw("SELECT COUNT(*) AS n FROM creators c" + filter).first()?.decode(column: "n", as: Int.self)
+            if query.includeTotal {
+                total = try await db.raw("SELECT COUNT(*) AS n FROM creators c" + condition).first()?.reader("creators").int("n")
             }
-            return (rows, total)
+            return try query.result(rows: rows, table: "creators", total: total, decode: Self.decode)
         }
     }
 
     static func decode(_ row: any SQLRow) throws -> Creator {
+        let r = row.reader("creators")
         var creator = Creator(
-            id: CreatorID(try row.decode(column: "id", as: String.self)) ?? CreatorID(),
-            organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)) ?? OrganizationID(),
-            name: try row.decode(column: "name", as: String.self),
-            isActive: try row.decode(column: "is_active", as: Int.self) != 0,
-            metadata: Metadata.decode(try row.decode(column: "metadata", as: String.self)),
-            createdAt: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)))
-        creator.accountCount = try row.decode(column: "account_count", as: Int.self)
-        creator.instagramCount = try row.decode(column: "instagram_count", as: Int.self)
-        creator.tiktokCount = try row.decode(column: "tiktok_count", as: Int.self)
-        creator.totalFollowers = try row.decode(column: "total_followers", as: Int64.self)
+            id: try r.id("id"), organizationID: try r.id("organization_id"), name: try r.string("name"),
+            isActive: try r.flag("is_active"), metadata: try r.metadata("metadata"), createdAt: try r.timestamp("created_at"))
+        creator.accounts = Creator.LinkedAccounts(
+            total: try r.int("account_count"), instagram: try r.int("instagram_count"), tiktok: try r.int("tiktok_count"),
+            totalFollowers: try r.int64("total_followers"))
         return creator
     }
 }

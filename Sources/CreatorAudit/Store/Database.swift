@@ -67,6 +67,12 @@ public final class Database: Sendable {
     /// PostgreSQL notification channel for credential changes. Channels are database-wide, so deployments
     /// (or test schemas) sharing one database through different schemas get one each.
     let credentialsChannel: String
+    /// PostgreSQL notification channel telling collectors that a subject was added or resumed (same scheme).
+    let dueWorkChannel: String
+    /// Wakes this process's collector when a subject is added or resumed (docs/collection.md, "Refreshing").
+    public let dueWork = DueWorkSignal()
+    /// The SQLite file, for the one-collector-per-file lock; nil on PostgreSQL.
+    public let sqlitePath: String?
     private let backend: Backend
     let logger: Logger
 
@@ -75,10 +81,14 @@ public final class Database: Sendable {
         case postgres(PostgresBackend)
     }
 
-    private init(engine: DatabaseEngine, backend: Backend, logger: Logger, schema: String? = nil) {
+    private init(
+        engine: DatabaseEngine, backend: Backend, logger: Logger, schema: String? = nil, sqlitePath: String? = nil
+    ) {
         self.engine = engine
         let suffix = (schema ?? "").lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }
         self.credentialsChannel = suffix.isEmpty ? "creatoraudit_credentials" : "creatoraudit_credentials_" + suffix
+        self.dueWorkChannel = suffix.isEmpty ? "creatoraudit_due_work" : "creatoraudit_due_work_" + suffix
+        self.sqlitePath = sqlitePath
         self.backend = backend
         self.logger = logger
     }
@@ -87,7 +97,9 @@ public final class Database: Sendable {
     public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
         switch location {
         case .sqlite(let path):
-            return Database(engine: .sqlite, backend: .sqlite(try await SQLiteBackend(path: path, logger: logger)), logger: logger)
+            return Database(
+                engine: .sqlite, backend: .sqlite(try await SQLiteBackend(path: path, logger: logger)), logger: logger,
+                sqlitePath: path)
         case .postgres(let url):
             return Database(
                 engine: .postgres, backend: .postgres(try await PostgresBackend(url: url, logger: logger)), logger: logger,
@@ -95,27 +107,34 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs statements outside a transaction (each statement is atomic on its own).
+    /// Runs statements outside a transaction (each statement is atomic on its own). `scope` says which tables the
+    /// statements may touch (Store/QueryScope.swift); tenant data goes through `tenant(_:)` instead.
     /// Throws `DatabaseUnavailable` when the database cannot answer now (see PostgresBackend, SQLiteBackend).
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let sqlite):
-            do { return try await body(sqlite.reader()) } catch { throw DatabaseUnavailable.classify(error) ?? error }
+            do {
+                return try await body(ScopedSQLDatabase.wrap(sqlite.reader(), scope))
+            } catch {
+                throw DatabaseUnavailable.classify(error) ?? error
+            }
         case .postgres(let postgres):
-            return try await postgres.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+            return try await postgres.withConnection {
+                try await body(ScopedSQLDatabase.wrap($0.sql(queryLogLevel: nil), scope))
+            }
         }
     }
 
     /// Runs `body` in one transaction: everything or nothing.
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func write<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let sqlite): return try await sqlite.transaction(body)
+        case .sqlite(let sqlite): return try await sqlite.transaction { try await body(ScopedSQLDatabase.wrap($0, scope)) }
         case .postgres(let postgres):
             let logger = self.logger
             do {
                 return try await postgres.withConnection { connection in
                     try await connection.withTransaction(logger: logger) { connection in
-                        try await body(connection.sql(queryLogLevel: nil))
+                        try await body(ScopedSQLDatabase.wrap(connection.sql(queryLogLevel: nil), scope))
                     }
                 }
             } catch let error as PostgresTransactionError {
@@ -130,15 +149,18 @@ public final class Database: Sendable {
     /// Runs a read and returns each row's values by position — integers and text only — without SQLKit's
     /// Codable row decoding, which was a third of a timeseries request's CPU (perf, release build). The SQL is
     /// the same text for both engines, serialized by SQLKit; binds may be `String`, `Int` or `Int64`.
-    func readValues(_ query: SQLQueryString) async throws -> [[DatabaseValue]] {
+    func readValues(scope: QueryScope, _ query: SQLQueryString) async throws -> [[DatabaseValue]] {
         switch backend {
         case .sqlite(let sqlite):
             let connection = sqlite.readerConnection()
             var serializer = SQLSerializer(database: connection.sql(queryLogLevel: nil))
             query.serialize(to: &serializer)
+            try Self.check(serializer, scope)
             let encoder = SQLiteDataEncoder()
             let binds = try serializer.binds.map { try encoder.encode($0) }
-            return try await connection.query(serializer.sql, binds).map { row in
+            let rows = try await connection.query(serializer.sql, binds)
+            QueryStats.current?.count(rows.count)
+            return try rows.map { row in
                 try row.columns.map { column in
                     switch column.data {
                     case .null: return .null
@@ -153,6 +175,7 @@ public final class Database: Sendable {
             return try await postgres.withConnection { connection in
                 var serializer = SQLSerializer(database: connection.sql(queryLogLevel: nil))
                 query.serialize(to: &serializer)
+                try Self.check(serializer, scope)
                 var bindings = PostgresBindings(capacity: serializer.binds.count)
                 for bind in serializer.binds {
                     switch bind {
@@ -175,10 +198,28 @@ public final class Database: Sendable {
                     }
                     rows.append(values)
                 }
+                QueryStats.current?.count(rows.count)
                 return rows
             }
         }
     }
+
+    /// One round trip: is the database there?
+    func ping() async throws {
+        _ = try await read { db in try await db.raw("SELECT 1 AS one").first() }
+    }
+
+    /// `readValues` bypasses `SQLDatabase`, so it checks its statement itself (debug builds; see QueryScope).
+    private static func check(_ serializer: SQLSerializer, _ scope: QueryScope) throws {
+        #if DEBUG
+        if let reason = scope.violation(sql: serializer.sql, binds: serializer.binds.compactMap { $0 as? String }) {
+            throw TenancyViolation(reason: reason)
+        }
+        #endif
+    }
+
+    /// The store as one organization sees it: the only way to tenant tables (docs/architecture.md, "Tenancy").
+    public func tenant(_ organizationID: OrganizationID) -> TenantStore { TenantStore(database: self, organizationID: organizationID) }
 
     func listen(
         on channel: String, _ consume: @Sendable (PostgresNotificationSequence) async throws -> Void

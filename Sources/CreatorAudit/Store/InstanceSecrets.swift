@@ -20,7 +20,7 @@ public final class InstanceSecrets: Sendable {
                 ON CONFLICT (name) DO NOTHING
                 """).run()
             return try await db.raw("SELECT value FROM instance_secrets WHERE name = 'cursor_key'").first()?
-                .decode(column: "value", as: String.self) ?? candidate
+                .reader("instance_secrets").value("value", as: String.self) ?? candidate
         }
         var bytes: [UInt8] = []
         var index = stored.startIndex

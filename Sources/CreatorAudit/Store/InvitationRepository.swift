@@ -33,7 +33,7 @@ public struct InvitationRepository: Sendable {
     func find(token: String, in db: any SQLDatabase) async throws -> Invitation? {
         let tokenHash = SessionSecret.hash(token)
         guard let row = try await db.raw("SELECT * FROM invitations WHERE token_hash = \(bind: tokenHash)").first(),
-              SessionSecret.constantTimeEqual(try row.decode(column: "token_hash", as: String.self), tokenHash)
+              ConstantTime.equal(try row.reader("invitations").value("token_hash", as: String.self), tokenHash)
         else { return nil }
         return try Self.decode(row)
     }
@@ -65,13 +65,13 @@ public struct InvitationRepository: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Invitation {
         Invitation(
-            id: try row.decode(column: "id", as: String.self),
-            organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)) ?? OrganizationID(),
-            email: try row.decode(column: "email", as: String.self),
-            role: MemberRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .member,
-            invitedBy: try row.decode(column: "invited_by", as: String.self),
-            createdAt: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)),
-            expiresAt: Timestamp(seconds: try row.decode(column: "expires_at", as: Int64.self)),
-            acceptedAt: try row.decodeOptional(column: "accepted_at", as: Int64.self).map(Timestamp.init(seconds:)))
+            id: try row.reader("invitations").value("id", as: String.self),
+            organizationID: try row.reader("invitations").id("organization_id", as: OrganizationID.self),
+            email: try row.reader("invitations").value("email", as: String.self),
+            role: try row.reader("invitations").choice("role", as: MemberRole.self),
+            invitedBy: try row.reader("invitations").value("invited_by", as: String.self),
+            createdAt: Timestamp(seconds: try row.reader("invitations").value("created_at", as: Int64.self)),
+            expiresAt: Timestamp(seconds: try row.reader("invitations").value("expires_at", as: Int64.self)),
+            acceptedAt: try row.reader("invitations").optional("accepted_at", as: Int64.self).map(Timestamp.init(seconds:)))
     }
 }

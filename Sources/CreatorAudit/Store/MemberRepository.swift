@@ -18,8 +18,8 @@ public struct MemberRepository: Sendable {
 
     func findByEmail(_ email: String, in db: any SQLDatabase) async throws -> Member? {
         try await db.raw("SELECT id, email FROM members WHERE email = \(bind: email.lowercased())").first().map {
-            Member(id: MemberID(try $0.decode(column: "id", as: String.self)) ?? MemberID(),
-                   email: try $0.decode(column: "email", as: String.self))
+            Member(id: try $0.reader("members").id("id", as: MemberID.self),
+                   email: try $0.reader("members").value("email", as: String.self))
         }
     }
 
@@ -46,7 +46,7 @@ public struct MemberRepository: Sendable {
             try await db.raw("""
                 SELECT role FROM memberships
                 WHERE organization_id = \(bind: organizationID.description) AND member_id = \(bind: memberID.description)
-                """).first().flatMap { MemberRole(rawValue: try $0.decode(column: "role", as: String.self)) }
+                """).first().map { try $0.reader("members").choice("role", as: MemberRole.self) }
         }
     }
 }
@@ -71,9 +71,9 @@ extension MemberRepository {
         try await database.read { db in
             try await db.raw("SELECT id, email, password_hash FROM members WHERE email = \(bind: email.lowercased())").first()
                 .map { row in
-                    (Member(id: MemberID(try row.decode(column: "id", as: String.self)) ?? MemberID(),
-                            email: try row.decode(column: "email", as: String.self)),
-                     try row.decode(column: "password_hash", as: String.self))
+                    (Member(id: try row.reader("members").id("id", as: MemberID.self),
+                            email: try row.reader("members").value("email", as: String.self)),
+                     try row.reader("members").value("password_hash", as: String.self))
                 }
         }
     }
@@ -81,7 +81,7 @@ extension MemberRepository {
     func passwordHash(memberID: MemberID) async throws -> String? {
         try await database.read { db in
             try await db.raw("SELECT password_hash FROM members WHERE id = \(bind: memberID.description)").first()?
-                .decode(column: "password_hash", as: String.self)
+                .reader("members").value("password_hash", as: String.self)
         }
     }
 
@@ -98,10 +98,10 @@ extension MemberRepository {
                 ORDER BY CASE ms.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, m.email
                 """).all().map { row in
                 MembershipRow(
-                    member: Member(id: MemberID(try row.decode(column: "id", as: String.self)) ?? MemberID(),
-                                   email: try row.decode(column: "email", as: String.self)),
-                    role: MemberRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .member,
-                    since: Timestamp(seconds: try row.decode(column: "created_at", as: Int64.self)))
+                    member: Member(id: try row.reader("members").id("id", as: MemberID.self),
+                                   email: try row.reader("members").value("email", as: String.self)),
+                    role: try row.reader("members").choice("role", as: MemberRole.self),
+                    since: Timestamp(seconds: try row.reader("members").value("created_at", as: Int64.self)))
             }
         }
     }
@@ -114,9 +114,9 @@ extension MemberRepository {
                 WHERE ms.member_id = \(bind: memberID.description) ORDER BY o.name, o.id
                 """).all().map { row in
                 MemberOrganization(
-                    id: OrganizationID(try row.decode(column: "id", as: String.self)) ?? OrganizationID(),
-                    name: try row.decode(column: "name", as: String.self),
-                    role: MemberRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .member)
+                    id: try row.reader("members").id("id", as: OrganizationID.self),
+                    name: try row.reader("members").value("name", as: String.self),
+                    role: try row.reader("members").choice("role", as: MemberRole.self))
             }
         }
     }
@@ -125,20 +125,20 @@ extension MemberRepository {
         try await db.raw("""
             SELECT role FROM memberships
             WHERE organization_id = \(bind: organizationID.description) AND member_id = \(bind: memberID.description)
-            """).first().flatMap { MemberRole(rawValue: try $0.decode(column: "role", as: String.self)) }
+            """).first().map { try $0.reader("members").choice("role", as: MemberRole.self) }
     }
 
     func email(organizationID: OrganizationID, memberID: MemberID, in db: any SQLDatabase) async throws -> String? {
         try await db.raw("""
             SELECT m.email FROM memberships ms JOIN members m ON m.id = ms.member_id
             WHERE ms.organization_id = \(bind: organizationID.description) AND ms.member_id = \(bind: memberID.description)
-            """).first()?.decode(column: "email", as: String.self)
+            """).first()?.reader("members").value("email", as: String.self)
     }
 
     func ownerCount(organizationID: OrganizationID, in db: any SQLDatabase) async throws -> Int {
         try await db.raw("""
             SELECT COUNT(*) AS n FROM memberships WHERE organization_id = \(bind: organizationID.description) AND role = 'owner'
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+            """).first()?.reader("members").value("n", as: Int.self) ?? 0
     }
 
     func setRole(organizationID: OrganizationID, memberID: MemberID, role: MemberRole, in db: any SQLDatabase) async throws {

@@ -1,4 +1,4 @@
-// Migration 5: the organization's daily amounts (Store/OrganizationDaily.swift), so the overview reads one row
+// Migration 5: the organization's daily amounts, so the overview read one row
 // per day instead of every video's history — amounts, and the videos added each day (the overview's counts).
 // Filled from the existing rollups and videos when added.
 extension Migrations {
@@ -24,5 +24,7 @@ extension Migrations {
             PRIMARY KEY (organization_id, day)
         )
         """,
-    ], backfill: { db in try await OrganizationDaily.rebuild(in: db) })
+    ])
+    // (Its backfill is gone: migration 9 replaces the table by `subject_levels` and builds those for every
+    // organization, so filling this table first would be work thrown away.)
 }

@@ -8,8 +8,9 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let statements: [String]
-    /// Data work after the statements, in the same transaction (e.g. filling a new derived table).
-    var backfill: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
+    /// Data work after the statements, in the same transaction (e.g. filling a new derived table). It gets the
+    /// migration's handle (every organization: `QueryScope.crossTenant`) and the database, to make tenant stores.
+    var backfill: (@Sendable (any SQLDatabase, Database) async throws -> Void)? = nil
 
     /// Where the engines' DDL must differ, say so here: `{{serial}}` is an auto-increasing integer key.
     func sql(for engine: DatabaseEngine) -> [String] {
@@ -19,7 +20,12 @@ struct Migration: Sendable {
 }
 
 public enum Migrations {
-    static var all: [Migration] { [foundation, tracking, dashboard, metrics, organizationDaily, imports] }
+    static var all: [Migration] {
+        [
+            foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject, collectorSources,
+            collectorQueue, subjectLevels, imports,
+        ]
+    }
 
     static let foundation = Migration(version: 1, name: "organizations, members, api keys, audit events", statements: [
             """
@@ -132,13 +138,21 @@ public enum Migrations {
             "CREATE INDEX invitations_organization ON invitations(organization_id, created_at)",
         ])
 
+    /// Migrations change every organization's rows at once.
+    static let scope = QueryScope.crossTenant("schema migrations")
+
     /// The newest version this build knows.
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
     /// Applies every migration not yet recorded; returns the versions applied now.
     @discardableResult
     public static func run(on database: Database, logger: Logger) async throws -> [Int] {
-        try await database.write { db in
+        try await run(on: database, through: nil, logger: logger)
+    }
+
+    /// Applies the migrations not yet recorded, up to `version` (nil: all); tests stop early to check one migration.
+    static func run(on database: Database, through version: Int?, logger: Logger) async throws -> [Int] {
+        try await database.write(scope: Self.scope) { db in
             // Under the same lock as the migrations: two concurrent CREATE TABLE IF NOT EXISTS can both try to
             // create the table's type on PostgreSQL, and the second fails (pg_type unique violation).
             if database.engine == .postgres {
@@ -152,8 +166,8 @@ public enum Migrations {
                 """).run()
         }
         var applied: [Int] = []
-        for migration in all {
-            let didApply = try await database.write { db -> Bool in
+        for migration in all where migration.version <= (version ?? Int.max) {
+            let didApply = try await database.write(scope: Self.scope) { db -> Bool in
                 // Two PostgreSQL nodes starting at once: the second waits here, then sees the row.
                 if database.engine == .postgres {
                     try await db.raw("SET LOCAL lock_timeout = 0").run()
@@ -165,7 +179,7 @@ public enum Migrations {
                 for statement in migration.sql(for: database.engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
-                try await migration.backfill?(db)
+                try await migration.backfill?(db, database)
                 try await db.raw("""
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.now.seconds))
@@ -184,7 +198,7 @@ public enum Migrations {
     public static func appliedVersions(on database: Database) async throws -> [Int] {
         try await database.read { db in
             try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all()
-                .map { try $0.decode(column: "version", as: Int.self) }
+                .map { try $0.reader("schema_migrations").int("version") }
         }
     }
 }

@@ -40,7 +40,9 @@ final class SQLiteBackend: Sendable {
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw ConfigurationError("cannot create the database file \(path)")
+            }
         }
         var quiet = logger
         quiet.logLevel = .warning  // SQL statements and binds stay out of the logs

@@ -1,6 +1,6 @@
 // Server-side dashboard sessions, in the database so every node sees them (the session-store driver for
 // SQLite and PostgreSQL alike). Rows are keyed by SHA-256 of the session id; the id itself is never stored.
-// Idle timeout 12 h, absolute 7 d (SPEC §8); an expired session is deleted when it is next presented.
+// Idle timeout 12 h, absolute 7 d (README, "Dashboard"); an expired session is deleted when it is next presented.
 import Foundation
 import SQLKit
 
@@ -58,10 +58,10 @@ public struct SessionRepository: Sendable {
                 """).first()
         }
         guard let row else { return nil }
-        let storedHash = try row.decode(column: "id_hash", as: String.self)
-        guard SessionSecret.constantTimeEqual(storedHash, idHash) else { return nil }
-        let createdAt = try row.decode(column: "created_at", as: Int64.self)
-        let lastSeen = try row.decode(column: "last_seen_at", as: Int64.self)
+        let storedHash = try row.reader("sessions").value("id_hash", as: String.self)
+        guard ConstantTime.equal(storedHash, idHash) else { return nil }
+        let createdAt = try row.reader("sessions").value("created_at", as: Int64.self)
+        let lastSeen = try row.reader("sessions").value("last_seen_at", as: Int64.self)
         if now.seconds - lastSeen > Self.idleTimeout || now.seconds - createdAt > Self.absoluteTimeout {
             try await delete(idHash: idHash)
             return nil
@@ -71,18 +71,21 @@ public struct SessionRepository: Sendable {
                 try await db.raw("UPDATE sessions SET last_seen_at = \(bind: now.seconds) WHERE id_hash = \(bind: idHash)").run()
             }
         }
-        let role = try row.decodeOptional(column: "role", as: String.self).flatMap(MemberRole.init(rawValue:))
+        let role: MemberRole? = try row.reader("sessions").optional("role", as: String.self).map { text in
+            guard let role = MemberRole(rawValue: text) else { throw CorruptRow(table: "memberships", column: "role") }
+            return role
+        }
         return SessionRecord(
             idHash: idHash,
-            memberID: MemberID(try row.decode(column: "member_id", as: String.self)) ?? MemberID(),
-            email: try row.decode(column: "email", as: String.self),
-            organizationID: role == nil ? nil : try row.decodeOptional(column: "organization_id", as: String.self).flatMap(OrganizationID.init),
-            organizationName: role == nil ? nil : try row.decodeOptional(column: "organization_name", as: String.self),
+            memberID: try row.reader("sessions").id("member_id", as: MemberID.self),
+            email: try row.reader("sessions").value("email", as: String.self),
+            organizationID: role == nil ? nil : try row.reader("sessions").optionalID("organization_id", as: OrganizationID.self),
+            organizationName: role == nil ? nil : try row.reader("sessions").optional("organization_name", as: String.self),
             role: role,
-            csrfHash: try row.decode(column: "csrf_hash", as: String.self),
+            csrfHash: try row.reader("sessions").value("csrf_hash", as: String.self),
             createdAt: Timestamp(seconds: createdAt),
             lastSeenAt: Timestamp(seconds: lastSeen),
-            flash: try row.decodeOptional(column: "flash", as: String.self))
+            flash: try row.reader("sessions").optional("flash", as: String.self))
     }
 
     /// Switches the session's current organization (the caller has checked the membership).
@@ -105,7 +108,7 @@ public struct SessionRepository: Sendable {
     func takeFlash(idHash: String) async throws -> String? {
         try await database.write { db in
             let sealed = try await db.raw("SELECT flash FROM sessions WHERE id_hash = \(bind: idHash)").first()?
-                .decodeOptional(column: "flash", as: String.self)
+                .reader("sessions").optional("flash", as: String.self)
             if sealed != nil {
                 try await db.raw("UPDATE sessions SET flash = NULL WHERE id_hash = \(bind: idHash)").run()
             }
@@ -130,7 +133,7 @@ public struct SessionRepository: Sendable {
     public func count(memberID: MemberID) async throws -> Int {
         try await database.read { db in
             try await db.raw("SELECT COUNT(*) AS n FROM sessions WHERE member_id = \(bind: memberID.description)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
+                .reader("sessions").value("n", as: Int.self) ?? 0
         }
     }
 }

@@ -1,75 +1,14 @@
-// Writes snapshots: the raw row, the day's rollup (last snapshot of the UTC day wins), and the latest
-// counters on the account or video — all in the caller's transaction, so they never disagree.
-// Batches rows into multi-row statements: importing a year of history is one statement per few hundred rows.
+// Writes snapshots: the raw row, the day's rollup (last snapshot of the UTC day wins), the latest counters on the
+// account or video, and the organization's daily amounts — all in the caller's transaction, so they never disagree
+// (docs/metrics.md). Batches rows into multi-row statements: importing a year of history is one statement per few
+// hundred rows. Only subjects of the store's own organization can be written: any other id is a not-found error,
+// raised before anything is written.
 import Foundation
 import SQLKit
 
-public struct AccountSnapshot: Sendable, Equatable {
-    public var accountID: AccountID
-    public var observedAt: Timestamp
-    public var followerCount: Int64?
-    public var followingCount: Int64?
-    public var profilePostCount: Int64?
-
-    public init(accountID: AccountID, observedAt: Timestamp, followerCount: Int64?, followingCount: Int64? = nil, profilePostCount: Int64? = nil) {
-        self.accountID = accountID
-        self.observedAt = observedAt
-        self.followerCount = followerCount
-        self.followingCount = followingCount
-        self.profilePostCount = profilePostCount
-    }
-}
-
-public struct VideoSnapshot: Sendable, Equatable {
-    public var videoID: VideoID
-    public var observedAt: Timestamp
-    public var viewCount: Int64?
-    public var playCount: Int64?
-    public var likeCount: Int64?
-    public var commentCount: Int64?
-    public var shareCount: Int64?
-    public var savedCount: Int64?
-
-    public init(videoID: VideoID, observedAt: Timestamp, viewCount: Int64?, playCount: Int64? = nil, likeCount: Int64? = nil,
-                commentCount: Int64? = nil, shareCount: Int64? = nil, savedCount: Int64? = nil) {
-        self.videoID = videoID
-        self.observedAt = observedAt
-        self.viewCount = viewCount
-        self.playCount = playCount
-        self.likeCount = likeCount
-        self.commentCount = commentCount
-        self.shareCount = shareCount
-        self.savedCount = savedCount
-    }
-}
-
-/// Days since 1970-01-01 (UTC) — the unit of every window.
-public enum UTCDay {
-    public static func of(_ time: Timestamp) -> Int { Int((time.seconds - ((time.seconds % 86_400) + 86_400) % 86_400) / 86_400) }
-    public static var today: Int { of(.now) }
-    public static func date(_ day: Int) -> String { Timestamp(seconds: Int64(day) * 86_400).day }
-    /// `YYYY-MM-DD` → day number; nil when not a real date.
-    public static func parse(_ text: String) -> Int? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), (1...31).contains(day), year >= 1970
-        else { return nil }
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
-        else { return nil }
-        return of(Timestamp(date))
-    }
-}
-
 public struct SnapshotWriter: Sendable {
     static let batchSize = 1_000
+    let tenant: TenantStore
 
     /// Snapshot rows are written as SQL text, not binds: encoding and serialising one bind per value dominated
     /// the cost of these multi-row statements (profiled: most of the CPU of `demo`, on both engines). Only typed
@@ -94,11 +33,31 @@ public struct SnapshotWriter: Sendable {
     }
 
     /// Stores account snapshots. `refreshLatest: false` leaves the accounts' latest counters to one later
-    /// `refreshLatest(organizationID:accountIDs:in:)` (an import touching the same accounts in every batch).
-    public func write(
-        organizationID: OrganizationID, accounts: [AccountSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase
+    /// `refreshLatest(accountIDs:in:)` (an import touching the same accounts in every batch).
+    public func write(accounts: [AccountSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
+        var changes = LevelChanges()
+        try await write(accounts: accounts, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
+        try await tenant.levels.apply(changes, in: db)
+    }
+
+    /// The same, leaving the levels' changes to the caller (see `write(videos:refreshLatest:addingLevelChangesTo:in:)`).
+    func write(
+        accounts: [AccountSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
+        in db: any SQLDatabase
     ) async throws {
-        let organization = Self.id(organizationID)
+        let organization = "'" + tenant.id + "'"
+        let ids = Array(Set(accounts.map(\.accountID.description))).sorted()
+        for chunk in ids.chunked(500) {
+            let found = try await db.raw("""
+                SELECT id FROM accounts WHERE organization_id = \(bind: tenant.id) AND id IN (\(binds: Array(chunk)))
+                """).all().count
+            guard found == chunk.count else { throw DomainError.notFound("account") }
+        }
+        // The followers levels from the earliest day written on, before and after: their difference goes to the
+        // organization's and the accounts' levels.
+        let firstDay = accounts.map { UTCDay.of($0.observedAt) }.min() ?? 0
+        let rollups = tenant.rollups
+        let before = try await rollups.followerHistories(accountIDs: ids, firstDay: firstDay, lastDay: Int.max / 2, in: db)
         for batch in accounts.chunked(Self.batchSize) {
             let raw = Self.rows(batch) { snapshot in
                 [organization, Self.id(snapshot.accountID), Self.number(snapshot.observedAt.seconds),
@@ -125,14 +84,22 @@ public struct SnapshotWriter: Sendable {
                 WHERE excluded.observed_at >= account_daily.observed_at
                 """).run()
         }
+        let after = try await rollups.followerHistories(accountIDs: ids, firstDay: firstDay, lastDay: Int.max / 2, in: db)
+        for (old, new) in zip(before, after) {
+            let last = max(old.rows.last?.day ?? firstDay, new.rows.last?.day ?? firstDay)
+            var contributions = DailyContributions()
+            contributions.add(new, from: firstDay, through: last, sign: 1)
+            contributions.add(old, from: firstDay, through: last, sign: -1)
+            changes.add(contributions, account: new.accountID)
+        }
         if refreshLatest {
-            try await self.refreshLatest(organizationID: organizationID, accountIDs: Array(Set(accounts.map(\.accountID.description))), in: db)
+            try await self.refreshLatest(accountIDs: ids, in: db)
         }
     }
 
     /// Copies each account's newest snapshot onto the account row (latest counters, first and last scrape time).
-    public func refreshLatest(organizationID: OrganizationID, accountIDs: [String], in db: any SQLDatabase) async throws {
-        let organization = organizationID.description
+    public func refreshLatest(accountIDs: [String], in db: any SQLDatabase) async throws {
+        let organization = tenant.id
         for accountID in accountIDs {
             try await db.raw("""
                 UPDATE accounts SET
@@ -150,16 +117,35 @@ public struct SnapshotWriter: Sendable {
     }
 
     /// Stores video snapshots. `refreshLatest: false` leaves the videos' latest counters (and their accounts'
-    /// totals) to one later `refreshLatest(organizationID:videoIDs:in:)`.
-    public func write(
-        organizationID: OrganizationID, videos: [VideoSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase
+    /// totals) to one later `refreshLatest(videoIDs:in:)`.
+    public func write(videos: [VideoSnapshot], refreshLatest: Bool = true, in db: any SQLDatabase) async throws {
+        var changes = LevelChanges()
+        try await write(videos: videos, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, in: db)
+        try await tenant.levels.apply(changes, in: db)
+    }
+
+    /// The same, except that the difference the write makes to the subjects' levels is added to `changes` instead
+    /// of written: the caller applies it (`levels.apply`) as the last statement of its transaction. The
+    /// organization's level rows are shared by every writer of the organization, so on PostgreSQL concurrent
+    /// writers of one organization queue on them until they commit; the less of a transaction follows them, the
+    /// more of them get through (the collector's refreshes, docs/collection.md).
+    func write(
+        videos: [VideoSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
+        in db: any SQLDatabase
     ) async throws {
-        let organization = Self.id(organizationID)
+        let organization = "'" + tenant.id + "'"
+        var byVideo: [String: [VideoSnapshot]] = [:]
+        for snapshot in videos { byVideo[snapshot.videoID.description, default: []].append(snapshot) }
+        let ids = byVideo.keys.sorted()
+        // Read first: an id of another organization (or none) fails the whole call before anything is written.
+        let states = try await videoStates(ids: ids, in: db)
+        guard states.count == ids.count else { throw DomainError.notFound("video") }
         for batch in videos.chunked(Self.batchSize) {
             let raw = Self.rows(batch) { s in
-                [organization, Self.id(s.videoID), Self.number(s.observedAt.seconds), Self.number(s.viewCount),
-                 Self.number(s.playCount), Self.number(s.likeCount), Self.number(s.commentCount), Self.number(s.shareCount),
-                 Self.number(s.savedCount)]
+                let c = s.counters
+                return [organization, Self.id(s.videoID), Self.number(s.observedAt.seconds), Self.number(c.views),
+                        Self.number(c.plays), Self.number(c.likes), Self.number(c.comments), Self.number(c.shares),
+                        Self.number(c.saves)]
             }
             try await db.raw("""
                 INSERT INTO video_snapshots (organization_id, video_id, observed_at, view_count, play_count, like_count,
@@ -169,37 +155,38 @@ public struct SnapshotWriter: Sendable {
         }
         // Rollups and the organization's daily amounts for the whole call at once: one read of the videos' state
         // per 1,000 videos rather than per 1,000 snapshots (an import batch or a seeder call holds many days).
-        try await writeVideoDaily(organizationID: organizationID, batch: videos[...], in: db)
+        try await writeVideoDaily(byVideo: byVideo, states: states, into: &changes, in: db)
         if refreshLatest {
-            try await self.refreshLatest(organizationID: organizationID, videoIDs: Array(Set(videos.map(\.videoID.description))), in: db)
+            try await self.refreshLatest(videoIDs: ids, in: db)
         }
     }
 
     /// A video's rollup state before a write: its publication day, first row and latest row.
     private struct VideoState {
-        var publicationDay: Int?
+        /// The video as the levels need it (its account, for an account's levels).
+        var ref: VideoRef
+        var publicationDay: Int? { ref.publicationDay }
         var first: Counters?
         var latest: (day: Int, observedAt: Int64, counters: Counters)?
         /// The row before the latest: the level on the day before the latest day (rows carry values forward).
         var previous: (day: Int, counters: Counters)?
     }
 
-    /// Writes one batch's daily rollup rows and adds the difference they make to `organization_daily`.
+    /// Writes one batch's daily rollup rows and adds the difference they make to the subjects' levels (the organization's
+    /// and, for discovered videos, their account's).
     ///
     /// Fast path (every snapshot of a video observed after its latest row — the collector and most imports): the
     /// new rows are computed here, each carrying forward the last known value of every counter, and the video's
     /// contribution changes only from its latest day on. Otherwise (history arriving out of order) the video's
     /// whole history is read before and after the write and compared.
-    private func writeVideoDaily(organizationID: OrganizationID, batch: ArraySlice<VideoSnapshot>, in db: any SQLDatabase) async throws {
-        let organization = organizationID.description
-        let organizationText = Self.id(organizationID)
-        var byVideo: [String: [VideoSnapshot]] = [:]
-        for snapshot in batch { byVideo[snapshot.videoID.description, default: []].append(snapshot) }
+    private func writeVideoDaily(
+        byVideo: [String: [VideoSnapshot]], states: [String: VideoState], into changes: inout LevelChanges,
+        in db: any SQLDatabase
+    ) async throws {
+        let organizationText = "'" + tenant.id + "'"
         let ids = byVideo.keys.sorted()
-        let states = try await videoStates(organization: organization, ids: ids, in: db)
 
         var rows: [(video: String, videoID: VideoID, day: Int, observedAt: Int64, counters: Counters)] = []
-        var contributions = DailyContributions()
         var slow: [String] = []
         for id in ids {
             let snapshots = byVideo[id]!.sorted { $0.observedAt < $1.observedAt }
@@ -207,7 +194,7 @@ public struct SnapshotWriter: Sendable {
             if let latest = state?.latest, snapshots[0].observedAt.seconds <= latest.observedAt {
                 slow.append(id)
                 for snapshot in Self.lastPerDay(snapshots[...], key: { $0.videoID.description }, time: \.observedAt) {
-                    rows.append((id, snapshot.videoID, UTCDay.of(snapshot.observedAt), snapshot.observedAt.seconds, Self.counters(snapshot)))
+                    rows.append((id, snapshot.videoID, UTCDay.of(snapshot.observedAt), snapshot.observedAt.seconds, snapshot.counters))
                 }
                 continue
             }
@@ -215,7 +202,7 @@ public struct SnapshotWriter: Sendable {
             var known = state?.latest?.counters ?? Counters()
             var newRows: [(day: Int, counters: Counters)] = []
             for snapshot in snapshots {
-                var merged = Self.counters(snapshot)
+                var merged = snapshot.counters
                 merged.fillMissing(from: known)
                 known = merged
                 let day = UTCDay.of(snapshot.observedAt)
@@ -227,7 +214,7 @@ public struct SnapshotWriter: Sendable {
                     newRows.append((day, merged))
                 }
             }
-            guard let state else { continue }  // not a video of this organization: nothing to count
+            guard let state else { continue }  // unreachable: `write` checked every id
             let lastDay = newRows[newRows.count - 1].day
             if let latest = state.latest {
                 let previous = state.previous.map { [$0] } ?? []
@@ -235,17 +222,22 @@ public struct SnapshotWriter: Sendable {
                                           rows: previous + [(latest.day, latest.counters)], first: state.first)
                 var after = before
                 after.rows = previous + (latest.day < newRows[0].day ? [(latest.day, latest.counters)] : []) + newRows
+                var contributions = DailyContributions()
                 contributions.add(after, from: latest.day, through: lastDay, sign: 1)
                 contributions.add(before, from: latest.day, through: lastDay, sign: -1)
+                changes.add(contributions, video: state.ref)
             } else {
                 let history = VideoHistory(videoID: id, accountID: nil, publicationDay: state.publicationDay,
                                            rows: newRows, first: newRows[0].counters)
                 let firstDay = min(newRows[0].day, state.publicationDay ?? newRows[0].day)
+                var contributions = DailyContributions()
                 contributions.add(history, from: firstDay, through: lastDay, sign: 1)
+                changes.add(contributions, video: state.ref)
             }
         }
 
-        let slowBefore = try await OrganizationDaily.fullHistories(organizationID: organizationID, videoIDs: slow, in: db)
+        let rollups = tenant.rollups
+        let slowBefore = try await rollups.fullHistories(videoIDs: slow, in: db)
         for chunk in rows.chunked(Self.batchSize) {
             let daily = Self.rows(chunk) { row in
                 let c = row.counters
@@ -268,59 +260,51 @@ public struct SnapshotWriter: Sendable {
         }
         if !slow.isEmpty {
             // Out-of-order history: carry values forward over the whole history again, then compare.
-            try await OrganizationDaily.carryForward(
-                try await OrganizationDaily.fullHistories(organizationID: organizationID, videoIDs: slow, in: db),
-                organizationID: organizationID, in: db)
-            let slowAfter = try await OrganizationDaily.fullHistories(organizationID: organizationID, videoIDs: slow, in: db)
-            let beforeByID = Dictionary(uniqueKeysWithValues: slowBefore.map { ($0.videoID, $0) })
-            for after in slowAfter {
-                guard let before = beforeByID[after.videoID], let a = OrganizationDaily.span(after) else { continue }
-                let b = OrganizationDaily.span(before) ?? a
+            try await rollups.carryForward(try await rollups.fullHistories(videoIDs: slow, in: db), in: db)
+            let slowAfter = try await rollups.fullHistories(videoIDs: slow, in: db)
+            let beforeByID = Dictionary(uniqueKeysWithValues: slowBefore.map { ($0.history.videoID, $0.history) })
+            for (ref, after) in slowAfter {
+                guard let before = beforeByID[after.videoID], let a = DailyContributions.span(after) else { continue }
+                let b = DailyContributions.span(before) ?? a
                 let range = min(a.lowerBound, b.lowerBound)...max(a.upperBound, b.upperBound)
+                var contributions = DailyContributions()
                 contributions.add(after, from: range.lowerBound, through: range.upperBound, sign: 1)
                 contributions.add(before, from: range.lowerBound, through: range.upperBound, sign: -1)
+                changes.add(contributions, video: ref)
             }
         }
-        try await contributions.apply(organizationID: organizationID, in: db)
-    }
-
-    private static func counters(_ s: VideoSnapshot) -> Counters {
-        Counters(views: s.viewCount, plays: s.playCount, likes: s.likeCount, comments: s.commentCount, shares: s.shareCount,
-                 saves: s.savedCount)
     }
 
     /// Publication day, latest row and the row before it (and so the first row's levels) of each video of the organization among `ids`.
-    private func videoStates(organization: String, ids allIDs: [String], in db: any SQLDatabase) async throws -> [String: VideoState] {
+    private func videoStates(ids allIDs: [String], in db: any SQLDatabase) async throws -> [String: VideoState] {
         var states: [String: VideoState] = [:]
         for chunk in allIDs.chunked(1000) {
-            try await videoStates(organization: organization, ids: Array(chunk), into: &states, in: db)
+            try await videoStates(ids: Array(chunk), into: &states, in: db)
         }
         return states
     }
 
-    private func videoStates(organization: String, ids: [String], into states: inout [String: VideoState], in db: any SQLDatabase) async throws {
+    private func videoStates(ids: [String], into states: inout [String: VideoState], in db: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
-        let refs = try await db.raw("""
-            SELECT v.id, v.account_id, v.create_time FROM \(MetricsStore.idList(ids)) CROSS JOIN videos v
-            WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)
-            """).all().map(MetricsStore.videoRef)
-        for ref in refs { states[ref.id] = VideoState(publicationDay: ref.publicationDay) }
-        // The latest row and the one before it. The first row is not read: with one row it is the latest; with
-        // more, the row before the latest already carries every counter the first row knew.
-        for (which, order) in [(1, " DESC"), (2, " DESC")] {
+        for ref in try await tenant.rollups.videos(ids: ids, source: nil, in: db) {
+            states[ref.id] = VideoState(ref: ref)
+        }
+        // The latest row (OFFSET 0) and the one before it (OFFSET 1). The first row is not read: with one row it is
+        // the latest; with more, the row before the latest already carries every counter the first row knew.
+        for offset in [0, 1] {
             let rows = try await db.raw("""
                 SELECT d.video_id, d.day, d.observed_at, d.view_count, d.play_count, d.like_count, d.comment_count,
                     d.share_count, d.saved_count
                 FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
-                        ORDER BY x.day\(unsafeRaw: order) LIMIT 1\(unsafeRaw: which == 2 ? " OFFSET 1" : "")) AS day
-                      FROM \(MetricsStore.idList(ids)) CROSS JOIN videos v
-                      WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)) t
+                        ORDER BY x.day DESC LIMIT 1 OFFSET \(unsafeRaw: String(offset))) AS day
+                      FROM \(RollupRepository.idList(ids)) CROSS JOIN videos v
+                      WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id)) t
                 JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
                 """).all()
             for row in rows {
-                let (id, day, counters) = try MetricsStore.decodeDaily(row)
-                if which == 1 {
-                    states[id]?.latest = (day, try row.decode(column: "observed_at", as: Int64.self), counters)
+                let (id, day, counters) = try RollupRepository.decodeDaily(row)
+                if offset == 0 {
+                    states[id]?.latest = (day, try row.reader("video_daily").int64("observed_at"), counters)
                 } else {
                     states[id]?.previous = (day, counters)
                 }
@@ -334,15 +318,15 @@ public struct SnapshotWriter: Sendable {
     }
 
     /// Copies each video's newest snapshot onto the video row, then re-sums its account's totals.
-    public func refreshLatest(organizationID: OrganizationID, videoIDs: [String], in db: any SQLDatabase) async throws {
+    public func refreshLatest(videoIDs: [String], in db: any SQLDatabase) async throws {
         // In chunks: the account lookup binds every id, and engines cap the binds of one statement.
         for chunk in videoIDs.chunked(500) {
-            try await refreshLatestChunk(organizationID: organizationID, videoIDs: Array(chunk), in: db)
+            try await refreshLatestChunk(videoIDs: Array(chunk), in: db)
         }
     }
 
-    private func refreshLatestChunk(organizationID: OrganizationID, videoIDs: [String], in db: any SQLDatabase) async throws {
-        let organization = organizationID.description
+    private func refreshLatestChunk(videoIDs: [String], in db: any SQLDatabase) async throws {
+        let organization = tenant.id
         for videoID in videoIDs {
             try await db.raw("""
                 UPDATE videos SET
@@ -362,7 +346,7 @@ public struct SnapshotWriter: Sendable {
                 AND account_id IS NOT NULL AND id IN (\(binds: videoIDs))
             """).all()
         for row in accountRows {
-            let accountID = try row.decode(column: "account_id", as: String.self)
+            let accountID = try row.reader("videos").string("account_id")
             try await db.raw("""
                 UPDATE accounts SET
                     view_count = (SELECT COALESCE(SUM(COALESCE(v.view_count, v.play_count)), 0) FROM videos v

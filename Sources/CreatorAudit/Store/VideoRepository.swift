@@ -1,60 +1,7 @@
-// Videos: tracked one by one (`individual`) or discovered on tracked accounts (`account`).
+// Videos of one organization (the tenant store's `videos`): tracked one by one (`individual`) or discovered on
+// tracked accounts (`account`).
 import Foundation
 import SQLKit
-
-public enum VideoSource: String, Sendable {
-    case individual, account
-}
-
-public struct Video: Sendable {
-    public var id: VideoID
-    public var organizationID: OrganizationID
-    public var platform: Platform
-    public var source: VideoSource
-    public var externalID: String
-    public var shortcode: String?
-    public var url: String
-    public var accountID: String?
-    public var accountUsername: String?
-    public var description: String?
-    public var createTime: Timestamp?
-    public var mediaType: String?
-    public var duration: Double?
-    public var coverImageURL: String?
-    public var isActive: Bool
-    public var isUnavailable: Bool
-    public var scrapeIntervalHours: Int
-    public var metadata: [String: String]
-    public var addedAt: Timestamp
-    public var updatedAt: Timestamp
-    public var firstScrapeTime: Timestamp?
-    public var lastScrapeTime: Timestamp?
-    public var viewCount: Int64?
-    public var playCount: Int64?
-    public var likeCount: Int64?
-    public var commentCount: Int64?
-    public var shareCount: Int64?
-    public var savedCount: Int64?
-    public var dataSource: String
-
-    /// A new video: every counter null until its first refresh.
-    static func new(
-        organizationID: OrganizationID, platform: Platform, source: VideoSource, externalID: String, url: String,
-        now: Timestamp = .now
-    ) -> Video {
-        Video(
-            id: VideoID(), organizationID: organizationID, platform: platform, source: source, externalID: externalID,
-            shortcode: nil, url: url, accountID: nil, accountUsername: nil, description: nil, createTime: nil,
-            mediaType: nil, duration: nil, coverImageURL: nil, isActive: true, isUnavailable: false,
-            scrapeIntervalHours: 24, metadata: [:], addedAt: now, updatedAt: now, firstScrapeTime: nil,
-            lastScrapeTime: nil, viewCount: nil, playCount: nil, likeCount: nil, commentCount: nil, shareCount: nil,
-            savedCount: nil, dataSource: "sandbox")
-    }
-
-    var engagementRate: Double? {
-        EngagementRate.compute(likes: likeCount, comments: commentCount, shares: shareCount, views: viewCount, plays: playCount)
-    }
-}
 
 struct VideoFilters: Sendable {
     var platform: String?
@@ -64,67 +11,177 @@ struct VideoFilters: Sendable {
 }
 
 public struct VideoRepository: Sendable {
-    let database: Database
+    let tenant: TenantStore
 
-    public init(database: Database) { self.database = database }
+    static let sortOptions: [SortOption] = [
+        SortOption(name: "added_at", column: "added_at", kind: .integer, nullable: false),
+        SortOption(name: "create_time", column: "create_time", kind: .integer, nullable: true),
+        SortOption(name: "view_count", column: "view_count", kind: .integer, nullable: true),
+        SortOption(name: "like_count", column: "like_count", kind: .integer, nullable: true),
+        SortOption(name: "play_count", column: "play_count", kind: .integer, nullable: true),
+    ]
 
-    func find(organizationID: OrganizationID, id: VideoID, source: VideoSource, in db: any SQLDatabase) async throws -> Video? {
+    func find(_ id: VideoID, source: VideoSource, in db: any SQLDatabase) async throws -> Video? {
         try await db.raw("""
-            SELECT v.* FROM videos v WHERE v.organization_id = \(bind: organizationID.description)
+            SELECT v.* FROM videos v WHERE v.organization_id = \(bind: tenant.id)
                 AND v.id = \(bind: id.description) AND v.source = \(bind: source.rawValue)
             """).first().map(Self.decode)
     }
 
-    public func find(organizationID: OrganizationID, id: VideoID, source: VideoSource) async throws -> Video? {
-        try await database.read { db in try await find(organizationID: organizationID, id: id, source: source, in: db) }
+    public func find(_ id: VideoID, source: VideoSource) async throws -> Video? {
+        try await tenant.read { db in try await find(id, source: source, in: db) }
     }
 
-    func exists(organizationID: OrganizationID, source: VideoSource, platform: Platform, externalID: String, in db: any SQLDatabase) async throws -> Bool {
+    func require(_ id: VideoID, source: VideoSource, in db: any SQLDatabase) async throws -> Video {
+        guard let video = try await find(id, source: source, in: db) else { throw DomainError.notFound("video") }
+        return video
+    }
+
+    func exists(source: VideoSource, platform: Platform, externalID: String, in db: any SQLDatabase) async throws -> Bool {
         try await db.raw("""
-            SELECT id FROM videos WHERE organization_id = \(bind: organizationID.description) AND source = \(bind: source.rawValue)
+            SELECT id FROM videos WHERE organization_id = \(bind: tenant.id) AND source = \(bind: source.rawValue)
                 AND platform = \(bind: platform.rawValue) AND external_id = \(bind: externalID)
             """).first() != nil
     }
 
-    /// Inserts a video (individual from the API, or discovered by a refresh / import).
+    /// Every video of the organization with this platform id, tracked either way (an individual and an account video
+    /// may share one).
+    func tracked(platform: Platform, externalID: String, in db: any SQLDatabase) async throws -> [(id: VideoID, source: VideoSource)] {
+        try await db.raw("""
+            SELECT id, source FROM videos WHERE organization_id = \(bind: tenant.id) AND platform = \(bind: platform.rawValue)
+                AND external_id = \(bind: externalID) ORDER BY id
+            """).all().map { row in
+                let r = row.reader("videos")
+                return (try r.id("id"), try r.choice("source"))
+            }
+    }
+
+    /// Our ids of the organization's videos of `source` on `platform` with these platform ids (`external_id`), by
+    /// platform id; ids it does not have are left out (`POST /v2/account-videos/metrics` with platform post ids).
+    func ids(source: VideoSource, platform: Platform, externalIDs: [String]) async throws -> [String: VideoID] {
+        guard !externalIDs.isEmpty else { return [:] }
+        return try await tenant.read { db in
+            var found: [String: VideoID] = [:]
+            for chunk in externalIDs.chunked(200) {
+                let rows = try await db.raw("""
+                    SELECT id, external_id FROM videos WHERE organization_id = \(bind: tenant.id)
+                        AND source = \(bind: source.rawValue) AND platform = \(bind: platform.rawValue)
+                        AND external_id IN (\(binds: Array(chunk)))
+                    """).all()
+                for row in rows {
+                    let r = row.reader("videos")
+                    found[try r.string("external_id")] = try r.id("id")
+                }
+            }
+            return found
+        }
+    }
+
+    /// Tracks an individual video; the same platform video twice is a conflict.
+    func create(_ video: Video) async throws -> Video {
+        do {
+            let created = try await tenant.write { db -> Video in
+                if try await exists(source: video.source, platform: video.platform, externalID: video.externalID, in: db) {
+                    throw DomainError.conflict("This video is already tracked.")
+                }
+                try await insert(video, in: db)
+                return try await require(video.id, source: video.source, in: db)
+            }
+            // Its first refresh is due at once (docs/collection.md, "Refreshing").
+            await tenant.database.dueWorkAdded()
+            return created
+        } catch let error where !(error is DomainError) {
+            // A concurrent create of the same video got past `exists` first; the unique index refused this one.
+            if try await tenant.read({ db in
+                try await exists(source: video.source, platform: video.platform, externalID: video.externalID, in: db)
+            }) { throw DomainError.conflict("This video is already tracked.") }
+            throw error
+        }
+    }
+
+    /// Inserts a video (individual from the API, or discovered by a refresh / import) and counts it in the
+    /// video counts of the organization's (and its account's) levels.
     public func insert(_ video: Video, in db: any SQLDatabase) async throws {
+        var changes = LevelChanges()
+        try await insert(video, countingInto: &changes, in: db)
+        try await tenant.levels.apply(changes, in: db)
+    }
+
+    /// Inserts a video and adds it to `changes`' video counts, for the caller to apply at the end of its
+    /// transaction (see `SnapshotWriter.write(videos:refreshLatest:addingLevelChangesTo:in:)`).
+    func insert(
+        _ video: Video, countingInto changes: inout LevelChanges, in db: any SQLDatabase
+    ) async throws {
+        let c = video.counters
         try await db.raw("""
             INSERT INTO videos (id, organization_id, platform, source, external_id, shortcode, url, account_id,
                 account_username, description, create_time, media_type, duration, cover_image_url, is_active, is_unavailable,
                 scrape_interval_hours, metadata, added_at, updated_at, first_scrape_time, last_scrape_time, next_refresh_at,
                 view_count, play_count, like_count, comment_count, share_count, saved_count, data_source)
-            VALUES (\(bind: video.id.description), \(bind: video.organizationID.description), \(bind: video.platform.rawValue),
+            VALUES (\(bind: video.id.description), \(bind: tenant.id), \(bind: video.platform.rawValue),
                 \(bind: video.source.rawValue), \(bind: video.externalID), \(bind: video.shortcode), \(bind: video.url),
-                \(bind: video.accountID), \(bind: video.accountUsername), \(bind: video.description),
+                \(bind: video.accountID?.description), \(bind: video.accountUsername), \(bind: video.description),
                 \(bind: video.createTime?.seconds), \(bind: video.mediaType), \(bind: video.duration),
                 \(bind: video.coverImageURL), \(bind: video.isActive ? 1 : 0), \(bind: video.isUnavailable ? 1 : 0),
                 \(bind: video.scrapeIntervalHours), \(bind: Metadata.encode(video.metadata)), \(bind: video.addedAt.seconds),
                 \(bind: video.updatedAt.seconds), \(bind: video.firstScrapeTime?.seconds), \(bind: video.lastScrapeTime?.seconds),
-                \(bind: video.addedAt.seconds), \(bind: video.viewCount), \(bind: video.playCount), \(bind: video.likeCount),
-                \(bind: video.commentCount), \(bind: video.shareCount), \(bind: video.savedCount), \(bind: video.dataSource))
+                \(bind: video.addedAt.seconds), \(bind: c.views), \(bind: c.plays), \(bind: c.likes),
+                \(bind: c.comments), \(bind: c.shares), \(bind: c.saves), \(bind: video.dataSource))
             """).run()
-        var counted = DailyContributions()  // the overview's video counts (Store/OrganizationDaily.swift)
+        var counted = DailyContributions()
         counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
-        try await counted.apply(organizationID: video.organizationID, in: db)
+        changes.add(counted, video: VideoRef(
+            id: video.id.description, source: video.source, accountID: video.accountID?.description,
+            publicationDay: video.createTime.map(UTCDay.of), addedAt: video.addedAt))
     }
 
     func saveSettings(_ video: Video, in db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE videos SET metadata = \(bind: Metadata.encode(video.metadata)), is_active = \(bind: video.isActive ? 1 : 0),
-                scrape_interval_hours = \(bind: video.scrapeIntervalHours), updated_at = \(bind: Timestamp.now.seconds)
-            WHERE organization_id = \(bind: video.organizationID.description) AND id = \(bind: video.id.description)
+                scrape_interval_hours = \(bind: video.scrapeIntervalHours), updated_at = \(bind: Timestamp.now.seconds),
+                next_refresh_at = \(AccountRepository.rescheduled(intervalHours: video.scrapeIntervalHours))
+            WHERE organization_id = \(bind: tenant.id) AND id = \(bind: video.id.description)
             """).run()
     }
 
-    func delete(organizationID: OrganizationID, id: VideoID, source: VideoSource, in db: any SQLDatabase) async throws -> Bool {
-        guard try await find(organizationID: organizationID, id: id, source: source, in: db) != nil else { return false }
-        try await OrganizationDaily.remove(organizationID: organizationID, videoIDs: [id.description], in: db)
-        try await db.raw("DELETE FROM videos WHERE organization_id = \(bind: organizationID.description) AND id = \(bind: id.description)").run()
-        return true
+    /// Reads the video, applies `change` and saves its settings, in one transaction.
+    func update(_ id: VideoID, source: VideoSource, _ change: @Sendable (inout Video) -> Void) async throws -> Video {
+        let updated = try await tenant.write { db in
+            var video = try await require(id, source: source, in: db)
+            change(&video)
+            try await saveSettings(video, in: db)
+            return try await require(id, source: source, in: db)
+        }
+        // Resumed, or due earlier: the collector looks again.
+        await tenant.database.dueWorkAdded()
+        return updated
     }
 
-    func whereClause(organizationID: OrganizationID, source: VideoSource, _ filters: VideoFilters) -> SQLQueryString {
-        var clause: SQLQueryString = " WHERE v.organization_id = \(bind: organizationID.description) AND v.source = \(bind: source.rawValue)"
+    /// Deletes the video with its snapshots and rollups; the organization's daily amounts lose its contributions.
+    func delete(_ id: VideoID, source: VideoSource) async throws -> Bool {
+        try await tenant.write { db in
+            guard try await find(id, source: source, in: db) != nil else { return false }
+            try await deleteWithHistory([id.description], in: db)
+            return true
+        }
+    }
+
+    /// Takes the videos' contributions out of the levels, then deletes their rollups, snapshots and rows.
+    func deleteWithHistory(_ ids: [String], in db: any SQLDatabase) async throws {
+        for chunk in ids.chunked(200) {
+            let ids = Array(chunk)
+            try await tenant.rollups.removeContributions(videoIDs: ids, in: db)
+            for table in ["video_daily", "video_snapshots"] {
+                try await db.raw("""
+                    DELETE FROM \(unsafeRaw: table) WHERE organization_id = \(bind: tenant.id) AND video_id IN (\(binds: ids))
+                    """).run()
+            }
+            try await db.raw("DELETE FROM videos WHERE organization_id = \(bind: tenant.id) AND id IN (\(binds: ids))").run()
+        }
+    }
+
+    func whereClause(source: VideoSource, _ filters: VideoFilters) -> SQLQueryString {
+        var clause: SQLQueryString = " WHERE v.organization_id = \(bind: tenant.id) AND v.source = \(bind: source.rawValue)"
         if let platform = filters.platform { clause = clause + " AND v.platform = \(bind: platform)" }
         if let accountID = filters.accountID { clause = clause + " AND v.account_id = \(bind: accountID)" }
         if let isActive = filters.isActive { clause = clause + " AND v.is_active = \(bind: isActive ? 1 : 0)" }
@@ -134,52 +191,35 @@ public struct VideoRepository: Sendable {
         return clause
     }
 
-    func page(organizationID: OrganizationID, source: VideoSource, filters: VideoFilters, page: PageRequest) async throws -> (rows: [any SQLRow], total: Int?) {
-        try await database.read { db in
-            let condition = whereClause(organizationID: organizationID, source: source, filters)
-            let rows = try await db.raw("SELECT v.* FROM videos v" + condition + page.keysetCondition(alias: "v")
-                + page.orderClause(alias: "v") + " LIMIT \(bind: page.limit + 1)").all()
+    func page(source: VideoSource, _ filters: VideoFilters, _ query: PageQuery) async throws -> PageResult<Video> {
+        try await tenant.read { db in
+            let condition = whereClause(source: source, filters)
+            let rows = try await db.raw("SELECT v.* FROM videos v" + condition + query.keysetCondition(alias: "v")
+                + query.orderClause(alias: "v") + query.limitClause).all()
             var total: Int?
-            if page.includeTotal {
-                total = try await db.raw("SELECT COUNT(*) AS n FROM videos v" + condition).first()?.decode(column: "n", as: Int.self)
+            if query.includeTotal {
+                total = try await db.raw("SELECT COUNT(*) AS n FROM videos v" + condition).first()?.reader("videos").int("n")
             }
-            return (rows, total)
+            return try query.result(rows: rows, table: "videos", total: total, decode: Self.decode)
         }
     }
 
     static func decode(_ row: any SQLRow) throws -> Video {
-        func time(_ column: String) throws -> Timestamp? {
-            try row.decodeOptional(column: column, as: Int64.self).map(Timestamp.init(seconds:))
-        }
-        return Video(
-            id: VideoID(try row.decode(column: "id", as: String.self)) ?? VideoID(),
-            organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)) ?? OrganizationID(),
-            platform: Platform(rawValue: try row.decode(column: "platform", as: String.self)) ?? .instagram,
-            source: VideoSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .individual,
-            externalID: try row.decode(column: "external_id", as: String.self),
-            shortcode: try row.decodeOptional(column: "shortcode", as: String.self),
-            url: try row.decode(column: "url", as: String.self),
-            accountID: try row.decodeOptional(column: "account_id", as: String.self),
-            accountUsername: try row.decodeOptional(column: "account_username", as: String.self),
-            description: try row.decodeOptional(column: "description", as: String.self),
-            createTime: try time("create_time"),
-            mediaType: try row.decodeOptional(column: "media_type", as: String.self),
-            duration: try row.decodeOptional(column: "duration", as: Double.self),
-            coverImageURL: try row.decodeOptional(column: "cover_image_url", as: String.self),
-            isActive: try row.decode(column: "is_active", as: Int.self) != 0,
-            isUnavailable: try row.decode(column: "is_unavailable", as: Int.self) != 0,
-            scrapeIntervalHours: try row.decode(column: "scrape_interval_hours", as: Int.self),
-            metadata: Metadata.decode(try row.decode(column: "metadata", as: String.self)),
-            addedAt: Timestamp(seconds: try row.decode(column: "added_at", as: Int64.self)),
-            updatedAt: Timestamp(seconds: try row.decode(column: "updated_at", as: Int64.self)),
-            firstScrapeTime: try time("first_scrape_time"),
-            lastScrapeTime: try time("last_scrape_time"),
-            viewCount: try row.decodeOptional(column: "view_count", as: Int64.self),
-            playCount: try row.decodeOptional(column: "play_count", as: Int64.self),
-            likeCount: try row.decodeOptional(column: "like_count", as: Int64.self),
-            commentCount: try row.decodeOptional(column: "comment_count", as: Int64.self),
-            shareCount: try row.decodeOptional(column: "share_count", as: Int64.self),
-            savedCount: try row.decodeOptional(column: "saved_count", as: Int64.self),
-            dataSource: try row.decode(column: "data_source", as: String.self))
+        let r = row.reader("videos")
+        var video = Video(
+            id: try r.id("id"), organizationID: try r.id("organization_id"), platform: try r.choice("platform"),
+            source: try r.choice("source"), externalID: try r.string("external_id"),
+            shortcode: try r.optionalString("shortcode"), url: try r.string("url"),
+            accountID: try r.optionalID("account_id"), accountUsername: try r.optionalString("account_username"),
+            description: try r.optionalString("description"), createTime: try r.optionalTimestamp("create_time"),
+            mediaType: try r.optionalString("media_type"), duration: try r.optional("duration", as: Double.self),
+            coverImageURL: try r.optionalString("cover_image_url"), isActive: try r.flag("is_active"),
+            isUnavailable: try r.flag("is_unavailable"), scrapeIntervalHours: try r.int("scrape_interval_hours"),
+            metadata: try r.metadata("metadata"), addedAt: try r.timestamp("added_at"),
+            updatedAt: try r.timestamp("updated_at"), firstScrapeTime: try r.optionalTimestamp("first_scrape_time"),
+            lastScrapeTime: try r.optionalTimestamp("last_scrape_time"), counters: try r.counters(),
+            dataSource: try r.string("data_source"))
+        video.collection = try r.collection()
+        return video
     }
 }

@@ -10,7 +10,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.seconds < b.seconds }
     public func adding(seconds delta: Int64) -> Timestamp { Timestamp(seconds: seconds + delta) }
-    /// Truncated to the minute (SPEC: `last_used_at` is kept to the minute).
+    /// Truncated to the minute (`last_used_at` is kept to the minute).
     public var minute: Timestamp { Timestamp(seconds: seconds - ((seconds % 60) + 60) % 60) }
 
     /// `2026-06-14T09:30:00Z`

@@ -4,7 +4,7 @@ import Foundation
 
 enum Fixtures {
     static func organization(_ database: Database, name: String = "Org \(UUID().uuidString.prefix(6))") async throws -> Organization {
-        try await database.write { db in
+        try await database.write(scope: .test) { db in
             try await OrganizationRepository(database: database).create(name: name, in: db)
         }
     }
@@ -38,7 +38,7 @@ enum MemberFixtures {
     ) async throws -> Member {
         let hash = try await passwordHash()
         let members = MemberRepository(database: database)
-        return try await database.write { db in
+        return try await database.write(scope: .test) { db in
             let member: Member
             if let existing = try await members.findByEmail(email, in: db) {
                 member = existing

@@ -65,13 +65,13 @@ struct TestDatabase {
             guard let base = postgresURL ?? TestEngines.postgresURL else { throw ConfigurationError("no PostgreSQL configured") }
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
             let admin = try await Database.open(.postgres(try PostgresURL(base)), logger: logger)
-            try await admin.write { db in try await db.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
+            try await admin.write(scope: .test) { db in try await db.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
             let separator = base.contains("?") ? "&" : "?"
             let url = base + separator + "search_path=" + schema
             let database = try await Database.open(.postgres(try PostgresURL(url)), logger: logger)
             func cleanUp() async {
                 await database.close()
-                _ = try? await admin.write { db in try await db.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
+                _ = try? await admin.write(scope: .test) { db in try await db.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
                 await admin.close()
             }
             do {
@@ -85,4 +85,9 @@ struct TestDatabase {
             }
         }
     }
+}
+
+extension QueryScope {
+    /// Tests set up and inspect rows of any organization directly (the product's own code goes through `TenantStore`).
+    static let test = QueryScope.crossTenant("test setup and inspection")
 }

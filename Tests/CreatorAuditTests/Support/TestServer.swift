@@ -50,17 +50,20 @@ struct TestServer: Sendable {
     static func run<T: Sendable>(
         _ engine: DatabaseEngine, logger: Logger = TestDatabase.quietLogger,
         configure: (inout ServerSettings) -> Void = { _ in },
+        collector: (@Sendable (Database) async throws -> CollectorService)? = nil,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         try await TestDatabase.with(engine, logger: logger) { testDatabase in
-            try await run(on: testDatabase, logger: logger, configure: configure, body)
+            try await run(on: testDatabase, logger: logger, configure: configure, collector: collector, body)
         }
     }
 
     /// A server over an existing test database (TLS unless `configure` chooses proxy mode).
+    /// `collector`: the collector `serve` would run (none by default).
     static func run<T: Sendable>(
         on testDatabase: TestDatabase, logger: Logger = TestDatabase.quietLogger,
         configure: (inout ServerSettings) -> Void = { _ in },
+        collector: (@Sendable (Database) async throws -> CollectorService)? = nil,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let files = try SelfSignedCertificate.ensure(in: testDatabase.dataDir + "/tls")
@@ -73,7 +76,10 @@ struct TestServer: Sendable {
         if case .tls = settings.transport { scheme = "https" } else { scheme = "http" }
         let services = AppServices(database: testDatabase.database)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildApplication(services: services, settings: settings, logger: logger) { channel in
+        let collectorService = try await collector?(testDatabase.database)
+        let app = try buildApplication(
+            services: services, settings: settings, logger: logger, collector: collectorService
+        ) { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)
             portContinuation.finish()
         }

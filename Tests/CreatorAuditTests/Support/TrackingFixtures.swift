@@ -131,12 +131,11 @@ enum Track {
     ) async throws -> Video {
         var video = Video.new(organizationID: tenant.id, platform: platform, source: .account, externalID: externalID,
                               url: "https://www.instagram.com/p/\(externalID)/")
-        video.accountID = accountID
+        video.accountID = AccountID(accountID)
         video.description = description
         let prepared = video
-        try await server.database.write { db in
-            try await VideoRepository(database: server.database).insert(prepared, in: db)
-        }
+        let store = server.database.tenant(tenant.id)
+        try await store.write { db in try await store.videos.insert(prepared, in: db) }
         return video
     }
 
@@ -150,9 +149,9 @@ enum Track {
             configure(index, &account)
             return account
         }
-        try await server.database.write { db in
-            let repository = AccountRepository(database: server.database)
-            for account in accounts { try await repository.insert(account, in: db) }
+        let store = server.database.tenant(tenant.id)
+        try await store.write { db in
+            for account in accounts { try await store.accounts.insert(account, in: db) }
         }
         return accounts
     }

@@ -1,4 +1,4 @@
-// The API keys page (SPEC §8) and its steps: show-once, delete confirmation, roll.
+// The API keys page (README, "Dashboard") and its steps: show-once, delete confirmation, roll.
 extension Templates {
     static let keyRow = """
         <article class="key{{#disabled}} is-disabled{{/disabled}}" id="key-{{id}}" data-key-name="{{name}}">
@@ -9,12 +9,12 @@ extension Templates {
               {{#disabled}}<span class="badge muted">disabled</span>{{/disabled}}
             </div>
             <code class="masked">{{masked}}</code>
-            <dl class="facts">
-              <div><dt>Scopes</dt><dd>{{scopes}}</dd></div>
-              <div><dt>Created</dt><dd>{{created}} by {{created_by}}</dd></div>
-              <div><dt>Last used</dt><dd>{{last_used}}</dd></div>
-              <div><dt>Expires</dt><dd>{{expires}}</dd></div>
-            </dl>
+            <div class="facts">
+              <dl><dt>Scopes</dt><dd>{{scopes}}</dd></dl>
+              <dl><dt>Created</dt><dd>{{created}} by {{created_by}}</dd></dl>
+              <dl><dt>Last used</dt><dd>{{last_used}}</dd></dl>
+              <dl><dt>Expires</dt><dd>{{expires}}</dd></dl>
+            </div>
           </div>
           <figure class="usage">
             {{{chart}}}
@@ -101,11 +101,11 @@ extension Templates {
             <code id="new-key" class="secret">{{secret}}</code>
             <button type="button" class="button copy" data-copy="new-key" hidden>Copy</button>
           </div>
-          <dl class="facts">
-            <div><dt>Name</dt><dd id="new-key-name">{{name}}</dd></div>
-            <div><dt>Scopes</dt><dd>{{scopes}}</dd></div>
-            <div><dt>Expires</dt><dd>{{expires}}</dd></div>
-          </dl>
+          <div class="facts">
+            <dl><dt>Name</dt><dd id="new-key-name">{{name}}</dd></dl>
+            <dl><dt>Scopes</dt><dd>{{scopes}}</dd></dl>
+            <dl><dt>Expires</dt><dd>{{expires}}</dd></dl>
+          </div>
           {{#old_expires}}<p class="muted">The previous key keeps working until {{old_expires}}.</p>{{/old_expires}}
         </section>
         {{/shown}}

@@ -13,7 +13,7 @@ extension Templates {
         </head>
         <body class="app">
         <aside class="sidebar">
-          <a class="brand" href="/keys"><span class="logo">CA</span> CreatorAudit</a>
+          <a class="brand" href="/"><span class="logo" aria-hidden="true">CA</span> CreatorAudit</a>
           <div class="org">
             <span class="org-label">Organization</span>
             {{#several_organizations}}
@@ -27,7 +27,15 @@ extension Templates {
             {{/several_organizations}}
             {{^several_organizations}}<strong class="org-name">{{organization_name}}</strong>{{/several_organizations}}
           </div>
-          <nav>
+          <nav aria-label="Dashboard">
+            <a href="/"{{#nav_overview}} class="active" aria-current="page"{{/nav_overview}} id="nav-overview">Overview</a>
+            <a href="/accounts"{{#nav_accounts}} class="active" aria-current="page"{{/nav_accounts}} id="nav-accounts">Accounts</a>
+            <a href="/creators"{{#nav_creators}} class="active" aria-current="page"{{/nav_creators}} id="nav-creators">Creators</a>
+            <a href="/account-videos"{{#nav_account_videos}} class="active" aria-current="page"{{/nav_account_videos}} id="nav-account-videos">Account videos</a>
+            <a href="/videos"{{#nav_videos}} class="active" aria-current="page"{{/nav_videos}} id="nav-videos">Individual videos</a>
+            <a href="/usage"{{#nav_usage}} class="active" aria-current="page"{{/nav_usage}} id="nav-usage">Usage</a>
+            <a href="/settings"{{#nav_settings}} class="active" aria-current="page"{{/nav_settings}} id="nav-settings">Settings</a>
+            <span class="nav-rule" aria-hidden="true"></span>
             <a href="/keys"{{#nav_keys}} class="active" aria-current="page"{{/nav_keys}}>API keys</a>
             <a href="/members"{{#nav_members}} class="active" aria-current="page"{{/nav_members}}>Members</a>
             <a href="/audit"{{#nav_audit}} class="active" aria-current="page"{{/nav_audit}}>Audit log</a>

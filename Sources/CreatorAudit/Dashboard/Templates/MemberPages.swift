@@ -6,7 +6,7 @@ extension Templates {
         members can only look.</p></div></header>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
         <section class="panel">
-          <table class="table">
+          <div class="table-scroll"><table class="table">
             <thead><tr><th>Email</th><th>Role</th><th>Since</th>{{#can_manage}}<th>Change</th>{{/can_manage}}</tr></thead>
             <tbody>
             {{#members}}
@@ -34,7 +34,7 @@ extension Templates {
             </tr>
             {{/members}}
             </tbody>
-          </table>
+          </table></div>
         </section>
         {{#can_manage}}
         <section class="panel">
@@ -49,7 +49,7 @@ extension Templates {
           <p class="muted small">The link works once, for 7 days. Send it to the person yourself.</p>
           {{#has_pending}}
           <h3>Open invitations</h3>
-          <ul class="plain">{{#pending}}<li>{{email}} · {{role}} · by {{invited_by}} · expires {{expires}}</li>{{/pending}}</ul>
+          {{> invitation-list}}
           {{/has_pending}}
         </section>
         {{/can_manage}}
@@ -75,7 +75,7 @@ extension Templates {
         <header class="page-head"><div><h1>Audit log</h1>
         <p class="muted">Key, member and sign-in events of {{organization_name}}, newest first.</p></div></header>
         <section class="panel">
-          <table class="table audit">
+          <div class="table-scroll"><table class="table audit">
             <thead><tr><th>Time</th><th>Actor</th><th>Action</th><th>Target</th><th>Client address</th></tr></thead>
             <tbody>
             {{#events}}
@@ -84,7 +84,7 @@ extension Templates {
             {{/events}}
             {{^events}}<tr><td colspan="5" class="empty">No events on this page.</td></tr>{{/events}}
             </tbody>
-          </table>
+          </table></div>
           <nav class="pager">
             {{#previous}}<a class="button small" href="/audit?page={{previous}}">← Newer</a>{{/previous}}
             <span class="muted">Page {{page}}</span>

@@ -1,0 +1,385 @@
+// The scheduler: claims due subjects and refreshes them, `concurrency` at a time, until told to stop
+// (docs/collection.md, "Refreshing"). It never polls: when nothing is claimable it sleeps until the next subject
+// is due (or its platform's pause ends), or until a subject is added (`Database.dueWork`, fed by PostgreSQL
+// notifications in `CollectorService`). Before claiming a platform's subjects it asks the platform's source
+// whether it can work at all: a paused platform's subjects are not claimed; a failing source gets one probe
+// subject at a time, when its governor allows one, and its due subjects show `source_failing`.
+//
+// Stopping (SIGTERM): no more claims; claimed-but-not-started subjects are given back at once; refreshes in flight
+// get `shutdownGraceSeconds` to finish, then are cancelled and given back; finally every claim this worker still
+// holds is released.
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// What a collector has done so far.
+public struct CollectorTotals: Sendable, Equatable {
+    public var refreshed = 0
+    public var retrying = 0
+    public var unavailable = 0
+    public var deferred = 0
+    public var released = 0
+    public var lost = 0
+    public var accountsRefreshed = 0
+
+    mutating func add(_ result: RefreshResult, account: Bool) {
+        switch result {
+        case .refreshed:
+            refreshed += 1
+            if account { accountsRefreshed += 1 }
+        case .retrying: retrying += 1
+        case .unavailable: unavailable += 1
+        case .deferred: deferred += 1
+        case .released: released += 1
+        case .lost: lost += 1
+        }
+    }
+}
+
+public final class Collector: Sendable {
+    /// One unit of work: accounts of one platform asked together (TikTok: several per query), or one video.
+    enum Job: Sendable {
+        case accounts(Platform, [DueAccount])
+        case video(DueVideo)
+
+        var platform: Platform {
+            switch self {
+            case .accounts(let platform, _): return platform
+            case .video(let video): return video.platform
+            }
+        }
+    }
+
+    /// A claimed job; a probe is the one subject a failing source may try (docs/collection.md, "Failures").
+    struct Claimed: Sendable {
+        let job: Job
+        var probe = false
+    }
+
+    private enum Event: Sendable {
+        case finished(Claimed, [RefreshResult])
+        case woke
+        case graceOver
+    }
+
+    private struct State {
+        var stopping = false
+        var totals = CollectorTotals()
+        var probing: Set<Platform> = []
+        var failingMarkedAt: [Platform: Double] = [:]
+        var lastClaimError: Double = -.infinity
+    }
+
+    public let settings: CollectorSettings
+    let database: Database
+    let queue: CollectorQueue
+    let source: @Sendable (Platform) -> any PlatformSource
+    let clock: any CollectorClock
+    let logger: Logger
+    private let refresher: Refresher
+    private let stopSignal = DueWorkSignal()
+    private let state = NIOLockedValueBox(State())
+
+    public convenience init(
+        database: Database, sources: PlatformSources, settings: CollectorSettings = CollectorSettings(),
+        clock: any CollectorClock = SystemCollectorClock(), logger: Logger
+    ) {
+        self.init(
+            database: database, source: { sources.source(for: $0) }, settings: settings, clock: clock,
+            logger: logger)
+    }
+
+    /// `source` answers which source collects a platform (tests hand in their own).
+    public init(
+        database: Database, source: @escaping @Sendable (Platform) -> any PlatformSource,
+        settings: CollectorSettings = CollectorSettings(), clock: any CollectorClock = SystemCollectorClock(),
+        logger: Logger
+    ) {
+        self.settings = settings
+        self.database = database
+        self.queue = CollectorQueue(database: database)
+        self.source = source
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "component"] = "collector"
+        self.logger = logger
+        self.refresher = Refresher(
+            database: database, owner: settings.owner, schedule: settings.schedule, clock: clock, logger: logger)
+    }
+
+    public var totals: CollectorTotals { state.withLockedValue { $0.totals } }
+
+    /// Collects until `stop()`; then gives back what it holds (see the file's header).
+    public func run() async {
+        _ = await loop(untilIdle: false)
+    }
+
+    /// Refreshes everything claimable now, then returns what it did (tests; the service uses `run`).
+    @discardableResult
+    public func refreshDue() async -> CollectorTotals {
+        await loop(untilIdle: true)
+    }
+
+    /// Stop claiming; `run` returns once refreshes in flight are done or released.
+    public func stop() {
+        state.withLockedValue { $0.stopping = true }
+        stopSignal.notify()
+    }
+
+    private var stopping: Bool { state.withLockedValue { $0.stopping } }
+
+    // MARK: The loop
+
+    private func loop(untilIdle: Bool) async -> CollectorTotals {
+        var pass = CollectorTotals()
+        await withTaskGroup(of: Event.self) { group in
+            var running = 0
+            var queued: [Claimed] = []
+            var drained = false
+            var wakeAt: Double?
+            // Deadlines of the waiters in the group (a waiter ends at its deadline, on new work, or on `stop()`).
+            var waiters: [Double] = []
+            var generation = database.dueWork.generation
+            while true {
+                // Read before looking at `stopping`: a `stop()` after this read changes it and wakes the waiter.
+                let stopGeneration = stopSignal.generation
+                // A cancelled task (its service group failed) stops like a stopped collector.
+                if stopping || Task.isCancelled { break }
+                if queued.isEmpty && !drained {
+                    generation = database.dueWork.generation
+                    let round = await claimRound(limit: settings.concurrency)
+                    queued = round.jobs
+                    if round.exhausted {
+                        drained = true
+                        wakeAt = await nextWake()
+                    }
+                }
+                while running < settings.concurrency, !queued.isEmpty {
+                    let claimed = queued.removeFirst()
+                    group.addTask { [self] in .finished(claimed, await perform(claimed.job)) }
+                    running += 1
+                }
+                if running == 0 && queued.isEmpty && untilIdle { break }
+                if !untilIdle {
+                    // Always listening while looping: for new work, for the next due time, and for `stop()`. A new
+                    // waiter only when it would wake earlier than the ones already waiting.
+                    let seconds = drained ? idleSeconds(until: wakeAt) : settings.idleCheckSeconds
+                    let deadline = clock.now() + seconds
+                    if deadline < (waiters.min() ?? .infinity) - 0.5 {
+                        let since = generation
+                        group.addTask { [self] in
+                            await waitForWork(since: since, stopGeneration: stopGeneration, seconds: seconds)
+                            return .woke
+                        }
+                        waiters.append(deadline)
+                    }
+                }
+                guard let event = await group.next() else { break }
+                switch event {
+                case .finished(let claimed, let results):
+                    running -= 1
+                    record(claimed, results, into: &pass)
+                    // After a probe the source may work again: look at once, not at the next due time.
+                    if claimed.probe || untilIdle { drained = false }
+                case .woke:
+                    if let first = waiters.indices.min(by: { waiters[$0] < waiters[$1] }) { waiters.remove(at: first) }
+                    drained = false
+                case .graceOver:
+                    break
+                }
+            }
+            await shutDown(group: &group, running: running, queued: queued, pass: &pass)
+        }
+        return pass
+    }
+
+    private func record(_ claimed: Claimed, _ results: [RefreshResult], into pass: inout CollectorTotals) {
+        let isAccount: Bool
+        if case .accounts = claimed.job { isAccount = true } else { isAccount = false }
+        state.withLockedValue { state in
+            if claimed.probe { state.probing.remove(claimed.job.platform) }
+            for result in results { state.totals.add(result, account: isAccount) }
+        }
+        for result in results { pass.add(result, account: isAccount) }
+    }
+
+    private func perform(_ job: Job) async -> [RefreshResult] {
+        switch job {
+        case .accounts(let platform, let accounts):
+            return await refresher.refresh(accounts, platform: platform, with: source(platform))
+        case .video(let video):
+            return [await refresher.refresh(video, with: source(video.platform))]
+        }
+    }
+
+    /// Seconds to sleep until `wakeAt` — at least one (a subject claimable now that no claim got is another
+    /// worker's this instant), at most the idle check.
+    private func idleSeconds(until wakeAt: Double?) -> Double {
+        guard let wakeAt else { return settings.idleCheckSeconds }
+        return min(settings.idleCheckSeconds, max(1, wakeAt - clock.now()))
+    }
+
+    private func waitForWork(since generation: UInt64, stopGeneration: UInt64, seconds: Double) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.database.dueWork.wait(since: generation, seconds: seconds) }
+            group.addTask { await self.stopSignal.wait(since: stopGeneration, seconds: seconds) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func shutDown(
+        group: inout TaskGroup<Event>, running: Int, queued: [Claimed], pass: inout CollectorTotals
+    ) async {
+        var running = running
+        if !queued.isEmpty {
+            await giveBack(queued.map(\.job))
+            for claimed in queued {
+                record(claimed, Array(repeating: .released, count: Self.subjects(claimed.job)), into: &pass)
+            }
+        }
+        if running > 0 {
+            let grace = settings.shutdownGraceSeconds
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, grace) * 1_000_000_000))
+                return .graceOver
+            }
+            while running > 0, let event = await group.next() {
+                switch event {
+                case .finished(let claimed, let results):
+                    running -= 1
+                    record(claimed, results, into: &pass)
+                case .graceOver:
+                    logger.warning(
+                        "refreshes still running after the shutdown grace period; cancelling them",
+                        metadata: ["running": "\(running)"])
+                    group.cancelAll()
+                case .woke:
+                    break
+                }
+            }
+        }
+        group.cancelAll()
+        while await group.next() != nil {}
+        // Whatever this worker still holds (nothing, normally) is free again at once, not after its lease.
+        let owner = settings.owner
+        let queue = queue
+        if case .failure(let error) = await Task(operation: { try await queue.releaseAll(owner: owner) }).result {
+            logger.warning(
+                "could not release this collector's claims; they expire with their lease",
+                metadata: ["error": "\(String(describing: error).prefix(200))"])
+        }
+    }
+
+    private static func subjects(_ job: Job) -> Int {
+        switch job {
+        case .accounts(_, let accounts): return accounts.count
+        case .video: return 1
+        }
+    }
+
+    private func giveBack(_ jobs: [Job]) async {
+        var accounts: [AccountID] = []
+        var videos: [VideoID] = []
+        for job in jobs {
+            switch job {
+            case .accounts(_, let due): accounts += due.map(\.id)
+            case .video(let video): videos.append(video.id)
+            }
+        }
+        let owner = settings.owner
+        let queue = queue
+        _ = await Task { try await queue.release(accounts: accounts, videos: videos, owner: owner) }.result
+    }
+
+    // MARK: Claims
+
+    /// Claims up to `limit` jobs per platform whose source can work now. `exhausted`: no platform had more.
+    private func claimRound(limit: Int) async -> (jobs: [Claimed], exhausted: Bool) {
+        let now = clock.timestamp
+        let leaseUntil = now.adding(seconds: settings.leaseSeconds)
+        let owner = settings.owner
+        var jobs: [Claimed] = []
+        var exhausted = true
+        do {
+            for platform in Platform.allCases {
+                let source = source(platform)
+                var probe = false
+                switch source.availability() {
+                case .ready:
+                    break
+                case .paused:
+                    continue
+                case .failing(let reason, let nextAttemptAt):
+                    try await showFailing(platform, reason: reason, now: now)
+                    // One probe subject at a time, when the governor will let one request through.
+                    let probing = state.withLockedValue { $0.probing.contains(platform) }
+                    guard nextAttemptAt <= now, !probing else { continue }
+                    probe = true
+                }
+                let jobLimit = probe ? 1 : limit
+                // Videos first, at most half the round, so a large account backlog does not starve them.
+                let videoLimit = max(1, jobLimit / 2)
+                let videos = try await queue.claimVideos(
+                    platform: platform, limit: videoLimit, owner: owner, now: now, leaseUntil: leaseUntil)
+                var platformJobs = videos.map { Claimed(job: .video($0), probe: probe) }
+                var more = videos.count == videoLimit
+                let batch = max(1, source.accountBatchSize)
+                let accountJobs = jobLimit - platformJobs.count
+                if accountJobs > 0 {
+                    let accounts = try await queue.claimAccounts(
+                        platform: platform, limit: accountJobs * batch, owner: owner, now: now,
+                        leaseUntil: leaseUntil)
+                    platformJobs += accounts.chunked(batch).map {
+                        Claimed(job: .accounts(platform, Array($0)), probe: probe)
+                    }
+                    if accounts.count == accountJobs * batch { more = true }
+                }
+                if probe {
+                    more = false
+                    if !platformJobs.isEmpty { state.withLockedValue { _ = $0.probing.insert(platform) } }
+                }
+                if more { exhausted = false }
+                jobs += platformJobs
+            }
+        } catch {
+            let shouldLog = state.withLockedValue { state -> Bool in
+                defer { state.lastClaimError = clock.now() }
+                return clock.now() - state.lastClaimError > 60
+            }
+            if shouldLog {
+                logger.error(
+                    "could not claim due work; trying again shortly",
+                    metadata: ["error": "\(String(describing: error).prefix(300))"])
+            }
+            return (jobs, true)
+        }
+        return (jobs, exhausted)
+    }
+
+    /// Marks the failing platform's due subjects `source_failing` (at most every 30 s: it is a bulk update).
+    private func showFailing(_ platform: Platform, reason: String, now: Timestamp) async throws {
+        let due = state.withLockedValue { state -> Bool in
+            guard clock.now() - (state.failingMarkedAt[platform] ?? -.infinity) >= 30 else { return false }
+            state.failingMarkedAt[platform] = clock.now()
+            return true
+        }
+        if due { try await queue.markSourceFailing(platform: platform, reason: reason, now: now) }
+    }
+
+    /// When something may become claimable: the next due subject of each platform, not before its source can work.
+    private func nextWake() async -> Double? {
+        var earliest: Double?
+        for platform in Platform.allCases {
+            guard let due = try? await queue.nextClaimableTime(platform: platform) else { continue }
+            var time = Double(due.seconds)
+            switch source(platform).availability() {
+            case .ready: break
+            case .paused(let until, _): time = max(time, Double(until.seconds))
+            case .failing(_, let nextAttemptAt): time = max(time, Double(nextAttemptAt.seconds))
+            }
+            earliest = min(earliest ?? time, time)
+        }
+        return earliest
+    }
+}

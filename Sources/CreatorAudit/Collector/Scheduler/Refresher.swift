@@ -1,0 +1,278 @@
+// One refresh, from the platform's answer to the database (docs/architecture.md, "The way of a refresh"). The
+// source is asked outside any transaction; what it answered is stored through the subject's own organization's
+// `TenantStore` in ONE transaction that first ends this worker's claim — so a refresh whose claim was lost (lease
+// expired and taken over, subject deleted) stores nothing, and the snapshots, the rollups, the latest counters,
+// the organization's daily amounts and the subject's schedule never disagree.
+//
+// Failures (docs/collection.md, "Failures"): the subject's own (`isUnavailable`, `isRetryable`) are counted and
+// back off; a platform-wide stop (`isPlatformWide`) only makes the subject wait. A failure never writes counters,
+// so the last good values stay.
+import Foundation
+import Logging
+
+/// What became of one subject.
+public enum RefreshResult: Sendable, Equatable {
+    case refreshed
+    case retrying
+    case unavailable
+    /// Waiting for its platform (paused, or source failing).
+    case deferred
+    /// Given back untouched (the collector stopped).
+    case released
+    /// The claim was no longer this worker's: nothing stored.
+    case lost
+}
+
+struct Refresher: Sendable {
+    let database: Database
+    let owner: String
+    let schedule: RetrySchedule
+    let clock: any CollectorClock
+    let logger: Logger
+
+    /// The claim ended elsewhere (lease taken over, subject deleted): the transaction rolls back.
+    private struct ClaimLost: Error {}
+
+    // MARK: Accounts
+
+    /// Refreshes accounts of one platform with one source call (TikTok answers several accounts per query).
+    func refresh(_ accounts: [DueAccount], platform: Platform, with source: any PlatformSource) async -> [RefreshResult]
+    {
+        guard !accounts.isEmpty else { return [] }
+        var answers: [Result<AccountRefresh, any Error>]
+        do {
+            if accounts.count == 1, let account = accounts.first {
+                do {
+                    answers = [
+                        .success(
+                            try await source.refreshAccount(
+                                platform: platform, username: account.username, limits: account.limits))
+                    ]
+                } catch let error as PlatformSourceError where !error.isPlatformWide {
+                    answers = [.failure(error)]
+                }
+            } else {
+                let outcomes = try await source.refreshAccounts(
+                    platform: platform, accounts.map { AccountRequest(username: $0.username, limits: $0.limits) })
+                answers = accounts.indices.map { index in
+                    guard index < outcomes.count else {
+                        return .failure(PlatformSourceError.upstream("the source gave no answer for this account"))
+                    }
+                    return outcomes[index].result.mapError { $0 as any Error }
+                }
+            }
+        } catch {
+            // A platform-wide stop, a cancellation or something unexpected: the same for every account asked.
+            answers = accounts.map { _ in .failure(error) }
+        }
+        var results: [RefreshResult] = []
+        for (account, answer) in zip(accounts, answers) {
+            switch answer {
+            case .success(let refresh):
+                results.append(await store(refresh, of: account, source: source.name))
+            case .failure(let error):
+                results.append(
+                    await fail(
+                        .account(account.id), organization: account.organizationID,
+                        failures: account.consecutiveFailures, error: error, source: source.name))
+            }
+        }
+        return results
+    }
+
+    private func store(_ refresh: AccountRefresh, of account: DueAccount, source: String) async -> RefreshResult {
+        let tenant = database.tenant(account.organizationID)
+        let now = clock.timestamp
+        let next = schedule.nextRefresh(
+            after: refresh.observedAt, intervalHours: account.scrapeIntervalHours, random: .random(in: 0..<1))
+        let owner = owner
+        do {
+            try await tenant.write { db in
+                let collection = tenant.collection
+                guard
+                    try await collection.settle(
+                        .account(account.id), owner: owner,
+                        .refreshed(at: now, next: next), in: db)
+                else { throw ClaimLost() }
+                try await collection.recordProfile(account.id, refresh.profile, source: source, in: db)
+                var posts: [PlatformPost] = []
+                var seenIDs = Set<String>()
+                for post in refresh.posts where seenIDs.insert(post.externalID).inserted { posts.append(post) }
+                let known = try await collection.discoveredVideos(
+                    platform: account.platform, externalIDs: posts.map(\.externalID), in: db)
+                // The levels are written last: concurrent refreshes of one organization queue on the organization's
+                // level rows until they commit (SnapshotWriter, `addingLevelChangesTo`).
+                var levelChanges = LevelChanges()
+                var videoSnapshots: [VideoSnapshot] = []
+                for post in posts {
+                    let videoID: VideoID
+                    if let existing = known[post.externalID] {
+                        videoID = existing
+                    } else {
+                        let video = Self.discovered(post, on: account, source: source, now: now)
+                        try await tenant.videos.insert(video, countingInto: &levelChanges, in: db)
+                        videoID = video.id
+                    }
+                    videoSnapshots.append(
+                        VideoSnapshot(videoID: videoID, observedAt: refresh.observedAt, counters: post.counters))
+                }
+                let profile = refresh.profile
+                try await tenant.snapshots.write(
+                    accounts: [
+                        AccountSnapshot(
+                            accountID: account.id, observedAt: refresh.observedAt, followerCount: profile.followerCount,
+                            followingCount: profile.followingCount, profilePostCount: profile.profilePostCount)
+                    ],
+                    refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
+                if !videoSnapshots.isEmpty {
+                    try await tenant.snapshots.write(
+                        videos: videoSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
+                }
+                try await collection.recordDiscoveredVideos(
+                    account: account.id, seen: videoSnapshots.map(\.videoID), at: now, next: next, in: db)
+                try await tenant.levels.apply(levelChanges, in: db)
+            }
+            logger.debug(
+                "account refreshed",
+                metadata: [
+                    "account_id": "\(account.id)", "organization_id": "\(account.organizationID)",
+                    "posts": "\(refresh.posts.count)",
+                ])
+            return .refreshed
+        } catch is ClaimLost {
+            return .lost
+        } catch {
+            return await fail(
+                .account(account.id), organization: account.organizationID,
+                failures: account.consecutiveFailures, error: error, source: source)
+        }
+    }
+
+    /// A post first seen on a tracked account becomes one of its discovered videos.
+    static func discovered(_ post: PlatformPost, on account: DueAccount, source: String, now: Timestamp) -> Video {
+        var video = Video.new(
+            organizationID: account.organizationID, platform: account.platform, source: .account,
+            externalID: post.externalID, url: post.url, now: now)
+        video.shortcode = post.shortcode
+        video.accountID = account.id
+        video.accountUsername = account.username
+        video.description = post.caption
+        video.createTime = post.createTime
+        video.mediaType = post.mediaType
+        video.duration = post.duration
+        video.coverImageURL = post.coverImageURL
+        video.scrapeIntervalHours = account.scrapeIntervalHours
+        video.dataSource = source
+        return video
+    }
+
+    // MARK: Videos
+
+    func refresh(_ video: DueVideo, with source: any PlatformSource) async -> RefreshResult {
+        let answer: VideoRefresh
+        do {
+            answer = try await source.refreshVideo(
+                platform: video.platform, externalID: video.externalID, ownerUsername: video.ownerUsername)
+        } catch {
+            return await fail(
+                .video(video.id), organization: video.organizationID,
+                failures: video.consecutiveFailures, error: error, source: source.name)
+        }
+        let tenant = database.tenant(video.organizationID)
+        let now = clock.timestamp
+        let next = schedule.nextRefresh(
+            after: answer.observedAt, intervalHours: video.scrapeIntervalHours, random: .random(in: 0..<1))
+        let owner = owner
+        do {
+            try await tenant.write { db in
+                guard
+                    try await tenant.collection.settle(
+                        .video(video.id), owner: owner,
+                        .refreshed(at: now, next: next), in: db)
+                else { throw ClaimLost() }
+                try await tenant.collection.recordVideoDetails(
+                    video.id, answer.post, source: source.name, at: now, in: db)
+                try await tenant.snapshots.write(
+                    videos: [
+                        VideoSnapshot(videoID: video.id, observedAt: answer.observedAt, counters: answer.post.counters)
+                    ],
+                    in: db)
+            }
+            return .refreshed
+        } catch is ClaimLost {
+            return .lost
+        } catch {
+            return await fail(
+                .video(video.id), organization: video.organizationID,
+                failures: video.consecutiveFailures, error: error, source: source.name)
+        }
+    }
+
+    // MARK: Failures
+
+    /// Records why a subject was not refreshed, in a transaction of its own (nothing of a refresh was stored).
+    private func fail(
+        _ subject: CollectedSubject, organization: OrganizationID, failures: Int, error: any Error, source: String
+    ) async -> RefreshResult {
+        let now = clock.timestamp
+        let record: AttemptRecord
+        let result: RefreshResult
+        let random = Double.random(in: 0..<1)
+        switch error {
+        case _ where error is CancellationError || Task.isCancelled:
+            // The collector is stopping (whatever the cancelled request threw): given back untouched.
+            record = .released
+            result = .released
+        case let error as PlatformSourceError where error.isPlatformWide:
+            let wait = schedule.deferralSeconds(retryAfter: error.retryAfter, random: random)
+            record = .deferred(
+                next: now.adding(seconds: wait), sourceFailing: error.isSourceFailing ? error.reason : nil)
+            result = .deferred
+        case let error as PlatformSourceError where error.isUnavailable:
+            let wait = schedule.backoffSeconds(failures: failures + 1, random: random)
+            record = .failed(.unavailable, reason: error.reason, at: now, next: now.adding(seconds: wait))
+            result = .unavailable
+        case let error as PlatformSourceError:
+            let wait = schedule.backoffSeconds(failures: failures + 1, random: random)
+            record = .failed(.retrying, reason: error.reason, at: now, next: now.adding(seconds: wait))
+            result = .retrying
+        default:
+            // Not the platform's answer (most likely the database): logged in full here, shown short to clients.
+            logger.warning(
+                "refresh could not be stored; it will be retried",
+                metadata: [
+                    "subject": "\(subject.table) \(subject.id)", "organization_id": "\(organization)",
+                    "error": "\(String(describing: error).prefix(300))",
+                ])
+            let wait = schedule.backoffSeconds(failures: failures + 1, random: random)
+            record = .failed(
+                .retrying, reason: "the refresh could not be stored", at: now, next: now.adding(seconds: wait))
+            result = .retrying
+        }
+        if result != .released {
+            logger.debug(
+                "refresh not done",
+                metadata: [
+                    "subject": "\(subject.table) \(subject.id)", "result": "\(result)", "source": "\(source)",
+                    "reason": "\((error as? PlatformSourceError)?.reason ?? "\(type(of: error))")",
+                ])
+        }
+        // In a task of its own: a stopping collector's cancelled refresh must still give its claim back.
+        let tenant = database.tenant(organization)
+        let owner = owner
+        let settled = await Task {
+            try await tenant.write { db in try await tenant.collection.settle(subject, owner: owner, record, in: db) }
+        }.result
+        switch settled {
+        case .success(true): return result
+        case .success(false): return .lost
+        case .failure(let error):
+            logger.warning(
+                "could not record a refresh's outcome; the claim expires with its lease",
+                metadata: [
+                    "subject": "\(subject.table) \(subject.id)", "error": "\(String(describing: error).prefix(300))",
+                ])
+            return result
+        }
+    }
+}

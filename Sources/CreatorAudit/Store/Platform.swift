@@ -1,3 +1,0 @@
-public enum Platform: String, Sendable, CaseIterable, Codable {
-    case instagram, tiktok
-}
