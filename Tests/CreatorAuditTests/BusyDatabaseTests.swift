@@ -209,7 +209,8 @@ struct BusyDatabaseTests {
                 try await database.database.tenant(organization.id).levels
                     .levels(.organization, from: first - 1, through: last).series(window).map(\.amounts)
             }
-            let expected = try await SubjectLevelsTests.expectedSeries(database.database, clean.id, first: first, last: last)
+            let expected = try await SubjectLevelsTests.expectedSeries(
+                database.database, clean.id, first: first, last: last)
             #expect(try await series(clean) == expected)
             #expect(try await series(interrupted) == expected)
         }

@@ -143,7 +143,9 @@ struct SignInController {
         let token = context.parameters.get("token") ?? ""
         let form = try await FormData.read(request)
         // A dead link answers 404 whoever asks; a live one needs the form's pre-session token.
-        guard try await administration.lookUpInvitation(token: token) != nil else { throw DomainError.invitationUnusable }
+        guard try await administration.lookUpInvitation(token: token) != nil else {
+            throw DomainError.invitationUnusable
+        }
         guard PreSessionToken.isValid(request, form: form) else { throw APIError.crossSite }
         let (member, organizationID) = try await administration.accept(
             token: token, password: form["password"] ?? "", clientIP: context.clientAddress)

@@ -33,7 +33,9 @@ final class ImportPlan {
     }
 
     /// Runs `body` in the caller's transaction if there is one, else in a read of its own.
-    private func reading<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    private func reading<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         if let db { return try await body(db) }
         return try await store.read(body)
     }
@@ -41,7 +43,8 @@ final class ImportPlan {
     func loadLimits() async throws {
         let store = self.store
         let (quota, count) = try await reading { db -> (Int?, Int) in
-            (try await store.organization.accountQuota(store.organizationID, in: db), try await store.accounts.count(in: db))
+            (try await store.organization.accountQuota(store.organizationID, in: db),
+             try await store.accounts.count(in: db))
         }
         self.quota = quota
         self.accountCount = count
@@ -57,7 +60,8 @@ final class ImportPlan {
                 throw ImportError(line: line, field: "username",
                                   reason: "the organization's account quota (\(quota)) is reached")
             }
-            var account = Account.new(organizationID: store.organizationID, platform: platform, username: username, now: now)
+            var account = Account.new(
+                organizationID: store.organizationID, platform: platform, username: username, now: now)
             account.name = name
             account.category = category
             account.isVerified = isVerified ?? false
@@ -145,8 +149,8 @@ final class ImportPlan {
         let key = platform.rawValue + "|" + username
         if let id = accounts[key] { return id }
         let accounts = store.accounts
-        guard let id = try await reading({ db in try await accounts.id(platform: platform, username: username, in: db) })
-        else { return nil }
+        let found = try await reading { db in try await accounts.id(platform: platform, username: username, in: db) }
+        guard let id = found else { return nil }
         self.accounts[key] = id
         return id
     }
