@@ -61,8 +61,8 @@ struct DashboardSessionTests {
             #expect(wrong.body.replacingOccurrences(of: member.email, with: "E")
                     == unknown.body.replacingOccurrences(of: "nobody@example.com", with: "E"))
 
-            // Per email: after 5 failures even the right password is refused for a while.
-            for _ in 0..<(SignInThrottle.failuresPerEmail - 1) {
+            // Per (email, address): after 5 failures even the right password is refused there for a while.
+            for _ in 0..<(SignInThrottle.perEmailAndAddress.failures - 1) {
                 #expect(try await browser.signIn(member.email, "still not the password").status == 401)
             }
             let throttled = try await browser.signIn(member.email, MemberFixtures.password)
@@ -71,10 +71,10 @@ struct DashboardSessionTests {
             #expect(browser.cookie == nil)
             // The failures of a known member are in the audit log.
             let actions = try await AuditRepository(database: server.database).list(organizationID: organization.id).map(\.action)
-            #expect(actions.filter { $0 == "member.sign_in_failed" }.count == SignInThrottle.failuresPerEmail)
+            #expect(actions.filter { $0 == "member.sign_in_failed" }.count == SignInThrottle.perEmailAndAddress.failures)
 
             // Per address: many different emails from one address.
-            for index in 0..<(SignInThrottle.failuresPerAddress - SignInThrottle.failuresPerEmail - 1) {
+            for index in 0..<(SignInThrottle.perAddress.failures - SignInThrottle.perEmailAndAddress.failures - 1) {
                 _ = try await browser.signIn("guess\(index)@example.com", "wrong password here")
             }
             let other = try await MemberFixtures.member(server.database, organization, role: .member)

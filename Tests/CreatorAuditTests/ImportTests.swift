@@ -263,7 +263,7 @@ struct ImportTests {
         }
     }
 
-    @Test("a 50,000-line file streams into one transaction", arguments: TestEngines.all)
+    @Test("a 50,000-line file streams through, checked and then applied", arguments: TestEngines.all)
     func streaming(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { database in
             let organization = try await Fixtures.organization(database.database)

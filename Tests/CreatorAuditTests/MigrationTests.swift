@@ -46,6 +46,8 @@ struct MigrationTests {
                 "source_budgets": ["source", "day", "requests", "records"],
                 "source_status": ["source", "state", "reason", "since", "paused_until", "next_attempt_at", "updated_at"],
                 "schema_migrations": ["version", "name", "applied_at"],
+                "imports": ["id", "organization_id", "file_sha256", "file_name", "status", "next_record", "accounts", "videos",
+                            "snapshots", "started_at", "updated_at"],
             ]
             for (table, columns) in schema {
                 let count = try await database.read(scope: .test) { db in

@@ -11,7 +11,7 @@ struct SystemController {
     let healthCache = HealthCache()
 
     func addRoutes(to routes: Routes<AppRequestContext>) {
-        /// Liveness and database reachability; 503 when the database does not answer.
+        /// Liveness and database reachability; 503 naming the database when it does not answer.
         routes.on(.get, "health") { request, _ in try await health(request) }
         /// Static description of this API version with absolute URLs of this server.
         routes.on(.get, "meta") { request, _ in meta(request) }
@@ -21,7 +21,14 @@ struct SystemController {
         let healthy = await healthCache.check {
             (try? await database.ping()) != nil
         }
-        guard healthy else { throw APIError(.serviceUnavailable, "The database is unreachable.") }
+        guard healthy else {
+            // Which dependency is down, for people and for probes: `checks.database`.
+            let engine = database.engine == .postgres ? "PostgreSQL" : "SQLite"
+            var error = APIError(.serviceUnavailable, "The database (\(engine)) is unreachable.",
+                                 headers: ["Retry-After": "2"])
+            error.extensions = ["checks": .object([("database", .string("unreachable"))])]
+            throw error
+        }
         let body = JSONOut.object([("data", .object([("status", .string("ok")), ("type", .string("health"))]))])
         return JSONReply.conditional(body, request: request)
     }

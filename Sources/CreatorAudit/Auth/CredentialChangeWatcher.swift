@@ -3,6 +3,7 @@
 // drops the cache then, since notifications may have been missed. SQLite: polls a one-row change counter
 // every 200 ms (a primary-key read: microseconds). Either way a change is in force well within 1 second.
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 public struct CredentialChangeWatcher: Service {
@@ -46,12 +47,14 @@ public struct CredentialChangeWatcher: Service {
 
     private func listen() async {
         var backoff: Duration = .milliseconds(100)
+        let connected = NIOLockedValueBox(true)
         while !Task.isCancelledOrShuttingDown {
             let connectedAt = ContinuousClock.now
             do {
                 try await database.listen(on: database.credentialsChannel) { notifications in
                     // Anything that happened while we were not listening is unknown: start from an empty cache.
                     verifier.setCaching(enabled: true)
+                    connected.withLockedValue { $0 = true }
                     for try await _ in notifications.cancelOnGracefulShutdown() {
                         verifier.invalidateAll()
                     }
@@ -59,11 +62,21 @@ public struct CredentialChangeWatcher: Service {
             } catch {
                 if Task.isCancelledOrShuttingDown { break }
                 verifier.setCaching(enabled: false)
-                logger.warning("credential change listener lost its connection; reconnecting",
-                               metadata: ["error": "\(type(of: error))"])
+                // Once per lost connection, not once per retry (an outage retries every second).
+                let wasConnected = connected.withLockedValue { value -> Bool in
+                    defer { value = false }
+                    return value
+                }
+                if wasConnected {
+                    logger.warning("credential change listener lost its connection; reconnecting",
+                                   metadata: ["error": "\(type(of: error))"])
+                }
             }
-            // A connection that lived a while starts the backoff over.
-            backoff = ContinuousClock.now - connectedAt > .seconds(10) ? .milliseconds(100) : min(backoff * 2, .seconds(5))
+            // A connection that lived a while starts the backoff over. At most 1 s: while the database is down the
+            // attempt fails at once without touching it (PostgresBackend), and after an outage the cache should be
+            // back within a second.
+            backoff = ContinuousClock.now - connectedAt > .seconds(10)
+                ? .milliseconds(100) : min(backoff * 2, .seconds(1))
             try? await Task.sleep(for: backoff)
         }
     }

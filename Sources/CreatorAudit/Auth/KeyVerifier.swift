@@ -1,6 +1,8 @@
 // The hot path of every API request: format + checksum (no I/O), then an in-process cache of keys
 // already looked up, then the database. The cache is dropped whenever any node changes credentials
 // (see CredentialChangeWatcher), and every entry is re-read after `maximumAge` as a safety net.
+// While the database is unreachable, a key verified against it in the last minute is still accepted (README,
+// "Reliability"): the last answer for each key is kept as a fallback that only an outage consults.
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -39,6 +41,10 @@ public final class KeyVerifier: Sendable {
         var enabled = true
         /// For the operator's metrics (creatoraudit_key_cache_hits_total / _misses_total).
         var statistics = CacheStatistics(hits: 0, misses: 0)
+        /// The last database answer per key, consulted only when the database cannot answer (`DatabaseUnavailable`).
+        /// Dropped with the cache when a change is heard; kept when the listener loses its connection (an outage
+        /// usually is why). Entries older than `maximumAge` are never used.
+        var fallback: [String: Entry] = [:]
     }
 
     /// Verifications answered from the cache, and those that read the database, since this verifier started.
@@ -74,14 +80,23 @@ public final class KeyVerifier: Sendable {
         if let cached {
             row = cached
         } else {
-            guard let loaded = try await repository.findForAuthentication(hash: hash) else {
-                throw KeyVerificationFailure.invalid
+            let found: KeyAuthenticationRow?
+            do {
+                found = try await repository.findForAuthentication(hash: hash)
+            } catch let error as DatabaseUnavailable {
+                guard let fallback = fallback(hash.hex) else { throw error }
+                found = fallback
             }
+            guard let loaded = found else { throw KeyVerificationFailure.invalid }
             row = loaded
             state.withLockedValue { state in
-                guard state.enabled, state.generation == generation else { return }
+                guard state.generation == generation else { return }
+                let entry = Entry(row: loaded, loadedAt: clock)
+                if state.fallback.count >= Self.maximumEntries { state.fallback.removeAll(keepingCapacity: true) }
+                if state.fallback[hash.hex].map({ $0.loadedAt < clock }) ?? true { state.fallback[hash.hex] = entry }
+                guard state.enabled else { return }
                 if state.entries.count >= Self.maximumEntries { state.entries.removeAll(keepingCapacity: true) }
-                state.entries[hash.hex] = Entry(row: loaded, loadedAt: clock)
+                state.entries[hash.hex] = entry
             }
         }
         switch row.key.status {
@@ -95,17 +110,36 @@ public final class KeyVerifier: Sendable {
             name: row.key.name, scopes: row.key.scopes, expiresAt: row.key.expiresAt, rateLimit: row.rateLimit)
     }
 
+    /// The fallback answer for a key while the database is unreachable: only one read in the last minute.
+    private func fallback(_ hash: String) -> KeyAuthenticationRow? {
+        let clock = DispatchTime.now().uptimeNanoseconds
+        return state.withLockedValue { state in
+            guard let entry = state.fallback[hash], clock &- entry.loadedAt < Self.maximumAge else { return nil }
+            return entry.row
+        }
+    }
+
     /// Forget every cached key (a credential changed somewhere).
     public func invalidateAll() {
         state.withLockedValue { state in
             state.generation &+= 1
             state.entries.removeAll(keepingCapacity: true)
+            state.fallback.removeAll(keepingCapacity: true)
         }
     }
 
-    /// Turn caching off while this node cannot hear about changes, on again once it can.
+    /// Turn caching off while this node cannot hear about changes, on again once it can. Turning it off keeps
+    /// what was cached as the outage fallback (turning it on again drops that too: anything may have changed).
     public func setCaching(enabled: Bool) {
         state.withLockedValue { state in
+            if !enabled {
+                for (hash, entry) in state.entries
+                where state.fallback[hash].map({ $0.loadedAt < entry.loadedAt }) ?? true {
+                    state.fallback[hash] = entry
+                }
+            } else {
+                state.fallback.removeAll(keepingCapacity: true)
+            }
             state.enabled = enabled
             state.generation &+= 1
             state.entries.removeAll(keepingCapacity: true)

@@ -8,8 +8,9 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Load accounts, videos and snapshot history from an NDJSON or CSV file (all or nothing).",
         discussion: """
             FILE is .ndjson/.jsonl (one JSON object per line) or .csv (a header row of field names). Every record has \
-            a `kind`: account, video or snapshot — see the README for the fields. A bad line aborts the import with \
-            its line number, field and reason, and nothing is stored.
+            a `kind`: account, video or snapshot — see the README for the fields. The whole file is checked first: a \
+            bad line aborts the import with its line number, field and reason, and nothing is stored. It is then \
+            applied in short transactions; if that is interrupted, run the same command again to finish it.
             """)
 
     @OptionGroup var storage: StorageOptions
@@ -35,11 +36,18 @@ struct ImportCommand: AsyncParsableCommand {
         } catch let error as ImportError {
             display.clear()
             throw CLIError(error.description)
+        } catch let error as ImportInterrupted {
+            display.clear()
+            throw CLIError(error.description)
         } catch {
             display.clear()
             throw error
         }
         display.clear()
+        if let resumed = counts.resumedAfter {
+            let note = "creatoraudit: resumed an interrupted import of this file after \(resumed) records\n"
+            FileHandle.standardError.write(Data(note.utf8))
+        }
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if json {
@@ -55,8 +63,15 @@ struct ImportCommand: AsyncParsableCommand {
                   videos:    \(counts.videos)
                   snapshots: \(counts.snapshots) (\(rate)/s): \(counts.snapshotsNew) new, \
                 \(counts.snapshotsAlreadyPresent) already present
+                  in \(counts.transactions) transactions, the longest \(Self.milliseconds(counts.longestTransaction)) ms
                 """)
         }
+    }
+}
+
+extension ImportCommand {
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 
@@ -90,13 +105,15 @@ final class ImportProgressDisplay: Sendable {
         let fraction = progress.fileSize > 0 ? min(1, Double(progress.bytesRead) / Double(progress.fileSize)) : 0
         let rate = Int(Double(progress.records) / seconds)
         let megabytes = String(format: "%.1f/%.1f MB", Double(progress.bytesRead) / 1e6, Double(progress.fileSize) / 1e6)
+        let phase = progress.phase == .checking ? "checking" : "importing"
         if terminal {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            write("\r\u{1B}[K[\(bar)] \(Int(fraction * 100))%  \(megabytes)  \(progress.records) rows  \(rate) rows/s")
+            write("\r\u{1B}[K\(phase) [\(bar)] \(Int(fraction * 100))%  \(megabytes)  \(progress.records) rows  "
+                + "\(rate) rows/s")
         } else {
-            write("import: \(Int(fraction * 100))% (\(megabytes)), \(progress.records) rows, \(rate) rows/s\n")
+            write("import: \(phase) \(Int(fraction * 100))% (\(megabytes)), \(progress.records) rows, \(rate) rows/s\n")
         }
     }
 

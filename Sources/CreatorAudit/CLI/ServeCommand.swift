@@ -19,6 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated CIDRs of the proxies allowed to connect when --tls off.") var trustedProxy: String?
     @Option(help: "Base of absolute URLs this server writes (default https://HOST:PORT).") var publicURL: String?
     @Option(help: "Requests per minute per client address on unauthenticated routes.") var publicRateLimit: Int = 600
+    @Option(help: "Open connections allowed per client address (0: no cap; trusted proxies are exempt).")
+    var maxConnectionsPerAddress: Int = ConnectionLimits().maxConnectionsPerAddress
     @Option(help: ArgumentHelp("Failed authentications per minute per client address before it is refused (429).", visibility: .hidden))
     var failedAuthLimit: Int = APIKeyAuthMiddleware.failedAttemptsPerMinute
     @Flag(help: "Serve only: do not refresh tracked accounts and videos here (run `creatoraudit worker` instead).")
@@ -91,6 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
         settings.port = port
         settings.publicRateLimit = publicRateLimit
         settings.failedAuthLimit = failedAuthLimit
+        guard maxConnectionsPerAddress >= 0 else { throw CLIError("--max-connections-per-address must be 0 or more") }
+        settings.connections.maxConnectionsPerAddress = maxConnectionsPerAddress
         try await configureOperations(&settings, environment: environment, logger: logger)
         // Code using the swift-metrics API reports into the same registry as ours (Observability/ServerMetrics.swift).
         MetricsSystem.bootstrap(services.metrics.factory)

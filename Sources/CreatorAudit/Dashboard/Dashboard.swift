@@ -24,9 +24,10 @@ struct Dashboard {
         dashboard.on(.get, "static/icon.svg") { _, _ in Assets.response(Assets.icon, contentType: "image/svg+xml") }
 
         let forms = dashboard.group(middleware: SameOriginMiddleware(origin: SameOriginMiddleware.origin(of: publicURL)))
+            .group(middleware: FormInputMiddleware())
         let signIn = SignInController(
             database: database, sessions: sessions, members: members, administration: administration,
-            audit: AuditRepository(database: database), throttle: SignInThrottle())
+            audit: AuditRepository(database: database), throttle: SignInThrottle(), secrets: services.secrets)
         signIn.addRoutes(to: forms.group(middleware: SessionMiddleware(sessions: sessions, members: members, required: false)))
 
         let signedIn = forms.group(middleware: SessionMiddleware(sessions: sessions, members: members, required: true))

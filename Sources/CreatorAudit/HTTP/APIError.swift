@@ -76,6 +76,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var errors: [FieldError]
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`, `Allow`).
     public var headers: [String: String]
+    /// RFC 9457 extension members beyond ours (e.g. health's `checks`); written after the standard ones.
+    public var extensions: [String: JSONOut] = [:]
 
     public init(_ code: Code, _ detail: String, errors: [FieldError] = [], headers: [String: String] = [:]) {
         self.code = code

@@ -39,6 +39,8 @@ public struct ServerSettings: Sendable {
     public var onMetricsRunning: @Sendable (Int) async -> Void = { _ in }
     /// The keys that sign leak reports (docs/secret-scanning.md); nil: the route answers 404.
     public var secretScanningKeys: SecretScanningKeyring?
+    /// Request-head deadline and connections per client address (HTTP/ConnectionGuard.swift).
+    public var connections = ConnectionLimits()
 
     public init(transport: TransportMode, publicURL: String) {
         self.transport = transport
@@ -81,6 +83,7 @@ public func buildRouter(services: AppServices, settings: ServerSettings, logger:
         router.add(middleware: TransportMiddleware(trustedProxies: [], behindProxy: false))
     }
     router.add(middleware: RequestHygieneMiddleware())
+    router.add(middleware: QueryControlCharacterMiddleware())
 
     let root = Routes(group: router.group(), prefix: "", table: services.routes)
     let v2 = root.group("v2", middleware: JSONOnlyMiddleware())
@@ -122,10 +125,16 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let router = buildRouter(services: services, settings: settings, logger: logger)
     let http1 = HTTP1Channel.Configuration(idleTimeout: settings.idleTimeout)
+    var limits = settings.connections
     let server: HTTPServerBuilder
     switch settings.transport {
-    case .tls(let tls): server = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
-    case .behindProxy: server = .http1(configuration: http1)
+    case .tls(let tls):
+        server = try .tls(.guardedHTTP1(configuration: http1, limits: limits, counter: ConnectionCounter()),
+                          tlsConfiguration: tls)
+    case .behindProxy(let proxies):
+        // Every client arrives through the proxy: the per-address cap would cap them all together.
+        limits.exempt += proxies
+        server = .guardedHTTP1(configuration: http1, limits: limits, counter: ConnectionCounter())
     }
     var app = Application(
         router: router,

@@ -58,6 +58,9 @@ struct JSONBody {
             throw APIError(.badRequest, "The request body is not valid JSON.")
         }
         guard case .object(let fields) = value else { throw APIError(.badRequest, "The request body must be a JSON object.") }
+        // A NUL is never valid text, in any field (InputRules.swift).
+        let nul = nulErrors(in: fields)
+        if !nul.isEmpty { throw APIError.validation(nul) }
         return JSONBody(fields: fields)
     }
 
@@ -84,10 +87,11 @@ struct JSONBody {
 
     func has(_ field: String) -> Bool { fields[field] != nil }
 
-    /// A string field; nil when absent. A present field of another type is an error. Surrounding blanks (space, tab,
-    /// CR, LF) are dropped when `trim`; the text as sent is at most `length.upperBound` long and, trimmed, at least
-    /// `length.lowerBound`; NUL is refused (PostgreSQL cannot store it). Lengths count Unicode scalars, as JSON
-    /// Schema's `maxLength` does, so the OpenAPI document states exactly what is accepted.
+    /// A single-line string field; nil when absent. A present field of another type is an error. Surrounding blanks
+    /// (space, tab, CR, LF) are dropped when `trim`; the text as sent is at most `length.upperBound` long and, trimmed,
+    /// at least `length.lowerBound`. NUL anywhere, and any other C0 control in the text kept, is refused (README,
+    /// "Input rules"; HTTP/InputRules.swift). Lengths count Unicode scalars, as JSON Schema's `maxLength` does, so
+    /// the OpenAPI document states exactly what is accepted.
     mutating func string(_ field: String, length: ClosedRange<Int>, trim: Bool = true) -> String? {
         guard let value = fields[field] else { return nil }
         guard case .string(let raw) = value else {
@@ -101,8 +105,8 @@ struct JSONBody {
             errors.append(FieldError(field: field, message: message))
             return nil
         }
-        guard !raw.unicodeScalars.contains("\u{0}") else {
-            errors.append(FieldError(field: field, message: "must not contain NUL characters"))
+        guard !ControlCharacters.hasNUL(raw), !ControlCharacters.forbidden(in: text) else {
+            errors.append(FieldError(field: field, message: ControlCharacters.message))
             return nil
         }
         return text
@@ -160,6 +164,12 @@ extension JSONBody {
             }
             guard case .string(let text) = entry else {
                 errors.append(FieldError(field: "\(field).\(key)", message: "must be a string"))
+                valid = false
+                continue
+            }
+            // Values may span lines: tab, CR and LF are kept; other controls are refused (HTTP/InputRules.swift).
+            guard !ControlCharacters.forbidden(in: text, multiLine: true) else {
+                errors.append(FieldError(field: "\(field).\(key)", message: ControlCharacters.message))
                 valid = false
                 continue
             }

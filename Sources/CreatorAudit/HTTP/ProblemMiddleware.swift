@@ -87,6 +87,11 @@ struct ProblemMiddleware: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as DatabaseUnavailable:
+            // README, "Reliability": a database that cannot answer now is a 503 the client may retry, never a 500.
+            return APIError(.serviceUnavailable, error.isBusy ? "The database is busy; retry shortly."
+                                : "The database is unreachable; retry shortly.",
+                            headers: ["Retry-After": String(error.retryAfterSeconds)])
         case let error as DomainError:
             switch error.kind {
             case .notFound: return APIError(.notFound, error.detail)
@@ -139,6 +144,7 @@ struct ProblemMiddleware: RouterMiddleware {
         if error.code == .validationError {
             fields.append(("errors", .array(error.errors.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })))
         }
+        for (name, value) in error.extensions.sorted(by: { $0.key < $1.key }) { fields.append((name, value)) }
         return JSONOut.object(fields).serialized()
     }
 

@@ -50,7 +50,8 @@ enum ImportRecord: Equatable {
             }
             return .video(
                 platform: platform, identifier: identifier, account: try fields.username("account", required: false),
-                createTime: try fields.time("create_time"), description: try fields.text("description", maximum: 10_000),
+                createTime: try fields.time("create_time"),
+                description: try fields.text("description", maximum: 10_000, multiLine: true),
                 mediaType: try fields.text("media_type", maximum: 50), url: url)
         case "snapshot":
             let platform = try fields.platform()
@@ -105,11 +106,16 @@ private struct FieldReader {
 
     func fail(_ field: String, _ reason: String) -> ImportError { ImportError(line: line.number, field: field, reason: reason) }
 
-    func text(_ field: String, maximum: Int) throws -> String? {
+    /// Text; single-line unless `multiLine` (then tab and line breaks are allowed). A NUL or another control
+    /// character is refused here rather than by the database (PostgreSQL refuses NUL; SQLite cuts the text at it).
+    func text(_ field: String, maximum: Int, multiLine: Bool = false) throws -> String? {
         switch line.fields[field] {
         case nil: return nil
         case .string(let text), .text(let text), .number(let text):
             guard !text.isEmpty else { return nil }
+            guard !ControlCharacters.forbidden(in: text, multiLine: multiLine) else {
+                throw fail(field, ControlCharacters.message)
+            }
             guard text.count <= maximum else { throw fail(field, "is longer than \(maximum) characters") }
             return text
         case .bool, .nested: throw fail(field, "must be a string")

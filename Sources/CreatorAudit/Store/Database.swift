@@ -111,13 +111,19 @@ public final class Database: Sendable {
 
     /// Runs statements outside a transaction (each statement is atomic on its own). `scope` says which tables the
     /// statements may touch (Store/QueryScope.swift); tenant data goes through `tenant(_:)` instead.
+    /// Throws `DatabaseUnavailable` when the database cannot answer now (see PostgresBackend, SQLiteBackend).
     func read<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let lease = instruments.begin(.read)
         defer { lease.end() }
         switch backend {
-        case .sqlite(let sqlite): return try await body(lease.acquired(ScopedSQLDatabase.wrap(sqlite.reader(), scope)))
+        case .sqlite(let sqlite):
+            do {
+                return try await body(lease.acquired(ScopedSQLDatabase.wrap(sqlite.reader(), scope)))
+            } catch {
+                throw DatabaseUnavailable.classify(error) ?? error
+            }
         case .postgres(let postgres):
-            return try await postgres.client.withConnection {
+            return try await postgres.withConnection {
                 try await body(lease.acquired(ScopedSQLDatabase.wrap($0.sql(queryLogLevel: nil), scope)))
             }
         }
@@ -131,9 +137,12 @@ public final class Database: Sendable {
         case .sqlite(let sqlite):
             return try await sqlite.transaction { try await body(lease.acquired(ScopedSQLDatabase.wrap($0, scope))) }
         case .postgres(let postgres):
+            let logger = self.logger
             do {
-                return try await postgres.client.withTransaction(logger: logger) { connection in
-                    try await body(lease.acquired(ScopedSQLDatabase.wrap(connection.sql(queryLogLevel: nil), scope)))
+                return try await postgres.withConnection { connection in
+                    try await connection.withTransaction(logger: logger) { connection in
+                        try await body(lease.acquired(ScopedSQLDatabase.wrap(connection.sql(queryLogLevel: nil), scope)))
+                    }
                 }
             } catch let error as PostgresTransactionError {
                 // Callers see their own errors (APIError…), as they do on SQLite.
@@ -171,7 +180,8 @@ public final class Database: Sendable {
                 }
             }
         case .postgres(let postgres):
-            return try await postgres.client.withConnection { connection in
+            let logger = self.logger
+            return try await postgres.withConnection { connection in
                 var serializer = SQLSerializer(database: lease.acquired(connection).sql(queryLogLevel: nil))
                 query.serialize(to: &serializer)
                 try Self.check(serializer, scope)
@@ -220,11 +230,19 @@ public final class Database: Sendable {
     /// The store as one organization sees it: the only way to tenant tables (docs/architecture.md, "Tenancy").
     public func tenant(_ organizationID: OrganizationID) -> TenantStore { TenantStore(database: self, organizationID: organizationID) }
 
-    func listen(on channel: String, _ consume: @Sendable (PostgresNotificationSequence) async throws -> Void) async throws {
+    func listen(
+        on channel: String, _ consume: @Sendable (PostgresNotificationSequence) async throws -> Void
+    ) async throws {
         guard case .postgres(let postgres) = backend else { return }
-        try await postgres.client.withConnection { connection in
+        try await postgres.withConnection { connection in
             try await connection.listen(on: channel) { try await consume($0) }
         }
+    }
+
+    /// SQLite only: the writer's `PRAGMA synchronous` (2 = FULL, see SQLiteBackend); nil on PostgreSQL.
+    func writerSynchronous() async throws -> Int? {
+        guard case .sqlite(let sqlite) = backend else { return nil }
+        return try await sqlite.writerSynchronous()
     }
 
     public func close() async {
@@ -232,113 +250,6 @@ public final class Database: Sendable {
         case .sqlite(let sqlite): await sqlite.close()
         case .postgres(let postgres): await postgres.close()
         }
-    }
-}
-
-/// SQLite: one writer connection behind an async lock, a few reader connections (WAL lets them read concurrently).
-private final class SQLiteBackend: Sendable {
-    let writer: SQLiteConnection
-    let readers: [SQLiteConnection]
-    let writeLock = AsyncMutex()
-    let nextReader = NIOLockedValueBox(0)
-
-    init(path: String, logger: Logger) async throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw ConfigurationError("cannot create the database file \(path)")
-            }
-        }
-        var quiet = logger
-        quiet.logLevel = .warning  // SQL statements and binds stay out of the logs
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
-        // WAL: readers do not block the writer; busy_timeout: the CLI and the server share the file.
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=15000", "PRAGMA foreign_keys=ON",
-                       "PRAGMA synchronous=NORMAL"] {
-            _ = try await writer.query(pragma)
-        }
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<2 {
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
-            _ = try await reader.query("PRAGMA busy_timeout=15000")
-            _ = try await reader.query("PRAGMA foreign_keys=ON")
-            // 16 MB of page cache per reader (the default is 2 MB): analytics walk many index pages.
-            _ = try await reader.query("PRAGMA cache_size=-16000")
-            readers.append(reader)
-        }
-        self.writer = writer
-        self.readers = readers
-    }
-
-    func reader() -> any SQLDatabase { readerConnection().sql(queryLogLevel: nil) }
-
-    func readerConnection() -> SQLiteConnection {
-        let index = nextReader.withLockedValue { value -> Int in
-            value = (value + 1) % readers.count
-            return value
-        }
-        return readers[index]
-    }
-
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            let db = writer.sql(queryLogLevel: nil)
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
-        }
-    }
-
-    func close() async {
-        try? await writer.close()
-        for reader in readers { try? await reader.close() }
-    }
-}
-
-/// PostgreSQL: a PostgresNIO client pool, run in its own task for the life of the `Database`.
-private final class PostgresBackend: Sendable {
-    let client: PostgresClient
-    let runTask: Task<Void, Never>
-
-    init(url: PostgresURL, logger: Logger) async throws {
-        var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.username, password: url.password,
-            database: url.database, tls: url.requireTLS ? .require(.makeClientConfiguration()) : .disable)
-        if let searchPath = url.searchPath {
-            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
-        }
-        configuration.options.maximumConnections = 16
-        var quiet = logger
-        // `.error`: PostgresNIO warns when the first lease races `run()` starting below (harmless: the lease
-        // waits), and that warning would break the CLI's one-line stderr on errors.
-        quiet.logLevel = .error
-        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
-        self.client = client
-        self.runTask = Task { await client.run() }
-        // Fail fast with a clear message when the server is not there.
-        do {
-            try await client.withConnection { connection in
-                _ = try await connection.query("SELECT 1", logger: quiet)
-            }
-        } catch {
-            runTask.cancel()
-            throw ConfigurationError("cannot connect to PostgreSQL at \(url.redacted): \(String(reflecting: error).prefix(200))")
-        }
-    }
-
-    func close() async {
-        runTask.cancel()
-        _ = await runTask.value
     }
 }
 

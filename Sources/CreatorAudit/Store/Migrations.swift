@@ -23,7 +23,7 @@ public enum Migrations {
     static var all: [Migration] {
         [
             foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject, collectorSources,
-            collectorQueue, subjectLevels, keyExposureAndRolls,
+            collectorQueue, subjectLevels, keyExposureAndRolls, imports,
         ]
     }
 
@@ -156,6 +156,8 @@ public enum Migrations {
             // Under the same lock as the migrations: two concurrent CREATE TABLE IF NOT EXISTS can both try to
             // create the table's type on PostgreSQL, and the second fails (pg_type unique violation).
             if database.engine == .postgres {
+                // Waiting for another node's (or test's) migrations is expected: no lock_timeout here.
+                try await db.raw("SET LOCAL lock_timeout = 0").run()
                 try await db.raw("SELECT pg_advisory_xact_lock(7235514)").run()
             }
             try await db.raw("""
@@ -168,6 +170,7 @@ public enum Migrations {
             let didApply = try await database.write(scope: Self.scope) { db -> Bool in
                 // Two PostgreSQL nodes starting at once: the second waits here, then sees the row.
                 if database.engine == .postgres {
+                    try await db.raw("SET LOCAL lock_timeout = 0").run()
                     try await db.raw("SELECT pg_advisory_xact_lock(7235514)").run()
                 }
                 let existing = try await db.raw(

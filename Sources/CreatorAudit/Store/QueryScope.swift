@@ -23,7 +23,7 @@ enum QueryScope: Sendable, Equatable {
     /// The tables that hold an organization's tracked data.
     static let tenantTables: Set<String> = [
         "accounts", "videos", "creators", "account_snapshots", "video_snapshots", "account_daily", "video_daily",
-        "subject_levels", "idempotency_records",
+        "subject_levels", "idempotency_records", "imports",
     ]
 
     /// Nil when `sql` (with its text binds) may run under this scope, else why not.

@@ -48,6 +48,8 @@ public struct TenantStore: Sendable {
     var levels: LevelRepository { LevelRepository(tenant: self) }
     public var snapshots: SnapshotWriter { SnapshotWriter(tenant: self) }
     var idempotency: IdempotencyRepository { IdempotencyRepository(tenant: self) }
+    /// How far each import of a file got (Import/ImportJournal.swift).
+    var imports: ImportJournalRepository { ImportJournalRepository(tenant: self) }
     /// The collector's bookkeeping on the organization's subjects.
     public var collection: CollectionRepository { CollectionRepository(tenant: self) }
     /// The organization's own row (settings, limits).

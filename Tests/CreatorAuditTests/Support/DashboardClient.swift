@@ -11,6 +11,8 @@ final class DashboardClient: @unchecked Sendable {
     let server: TestServer
     let client: HTTPClient
     var cookie: String?
+    /// The other cookies the server set (the sign-in form's pre-session cookie, the trusted-device cookie).
+    var otherCookies: [String: String] = [:]
     /// The CSRF token of the last page that had a form.
     var csrf: String?
 
@@ -46,20 +48,32 @@ final class DashboardClient: @unchecked Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws -> TestResponse {
         var all = headers
-        if let cookie { all.append(("Cookie", "\(SessionCookie.name)=\(cookie)")) }
+        var cookies = otherCookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        if let cookie { cookies.append("\(SessionCookie.name)=\(cookie)") }
+        if !cookies.isEmpty { all.append(("Cookie", cookies.joined(separator: "; "))) }
         let response = try await server.request(method, path, headers: all, body: body, using: client)
-        for setCookie in response.headers[canonicalForm: "Set-Cookie"] where setCookie.hasPrefix(SessionCookie.name + "=") {
-            let value = setCookie.dropFirst(SessionCookie.name.count + 1).prefix { $0 != ";" }
-            cookie = value.isEmpty ? nil : String(value)
+        for setCookie in response.headers["Set-Cookie"] {
+            let pair = setCookie.prefix { $0 != ";" }
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
+            if name == SessionCookie.name {
+                cookie = value.isEmpty ? nil : value
+            } else {
+                otherCookies[name] = value.isEmpty ? nil : value
+            }
         }
         if let token = Self.firstMatch(#"name="csrf_token" value="([^"]+)""#, in: response.body) { csrf = token }
         return response
     }
 
-    /// Signs in through the form.
+    /// Signs in through the form: opens the sign-in page (its pre-session cookie and token), then posts it.
     @discardableResult
-    func signIn(_ email: String, _ password: String) async throws -> TestResponse {
-        try await post("/sign-in", [("email", email), ("password", password)], csrf: .none)
+    func signIn(_ email: String, _ password: String, headers: [(String, String)] = []) async throws -> TestResponse {
+        let page = try await get("/sign-in", headers: headers)
+        // Signed in already, the page redirects: post the form as a tab opened earlier would.
+        let token = Self.firstMatch(#"name="csrf_token" value="([^"]+)""#, in: page.body)
+            ?? otherCookies[PreSessionToken.cookieName].map(PreSessionToken.formToken)
+        return try await post("/sign-in", [("email", email), ("password", password)], csrf: .some(token), headers: headers)
     }
 
     static func encode(_ text: String) -> String {

@@ -33,15 +33,18 @@ struct TestDatabase {
     }()
 
     /// A migrated, empty database of `engine` for the duration of `body` (waits for a free `TestSlots` slot).
+    /// `postgresURL` overrides CREATORAUDIT_TEST_POSTGRES_URL (a test's own server, e.g. `ThrowawayPostgres`).
     static func with<T>(
-        _ engine: DatabaseEngine, migrate: Bool = true, logger: Logger = quietLogger,
+        _ engine: DatabaseEngine, migrate: Bool = true, logger: Logger = quietLogger, postgresURL: String? = nil,
         _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
-        try await TestSlots.shared.withSlot { try await withoutSlot(engine, migrate: migrate, logger: logger, body) }
+        try await TestSlots.shared.withSlot {
+            try await withoutSlot(engine, migrate: migrate, logger: logger, postgresURL: postgresURL, body)
+        }
     }
 
     private static func withoutSlot<T>(
-        _ engine: DatabaseEngine, migrate: Bool, logger: Logger, _ body: (TestDatabase) async throws -> T
+        _ engine: DatabaseEngine, migrate: Bool, logger: Logger, postgresURL: String?, _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("ca-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
@@ -59,7 +62,7 @@ struct TestDatabase {
                 throw error
             }
         case .postgres:
-            guard let base = TestEngines.postgresURL else { throw ConfigurationError("no PostgreSQL configured") }
+            guard let base = postgresURL ?? TestEngines.postgresURL else { throw ConfigurationError("no PostgreSQL configured") }
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
             let admin = try await Database.open(.postgres(try PostgresURL(base)), logger: logger)
             try await admin.write(scope: .test) { db in try await db.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }

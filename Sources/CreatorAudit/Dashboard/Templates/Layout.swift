@@ -90,6 +90,7 @@ extension Templates {
         {{#message}}<p class="notice error" role="alert">{{message}}</p>{{/message}}
         {{#signed_out}}<p class="notice">You are signed out.</p>{{/signed_out}}
         <form method="post" action="/sign-in" class="stack">
+          <input type="hidden" name="csrf_token" value="{{csrf}}">
           <label>Email <input type="email" name="email" value="{{email}}" autocomplete="username" required autofocus></label>
           <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
           <button type="submit" class="button primary" id="sign-in">Sign in</button>
@@ -100,6 +101,7 @@ extension Templates {
         <h1>Join {{organization_name}}</h1>
         <p>You were invited as <strong>{{email}}</strong> with the role <strong>{{role}}</strong>.</p>
         <form method="post" action="/invitations/{{token}}" class="stack">
+          <input type="hidden" name="csrf_token" value="{{csrf}}">
           {{#existing}}
           <label>Your password <input type="password" name="password" autocomplete="current-password" required></label>
           <p class="muted small">You already have an account: sign in with it to accept.</p>

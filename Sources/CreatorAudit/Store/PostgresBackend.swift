@@ -1,0 +1,251 @@
+// PostgreSQL behind an availability gate (README, "Reliability"). PostgresNIO's pool on its own waits for a
+// connection for as long as it takes: while the server is down a request hangs, and after an outage the pool's
+// reconnect backoff (growing to a minute) delays recovery. So:
+// - a request waits at most `leaseTimeout` for a connection (the wait, never a running query, is cut short);
+// - a failed connection marks the database down; while down, requests fail at once with `DatabaseUnavailable`
+//   and a probe opens a fresh connection every `probeInterval`;
+// - when the probe succeeds the pool is replaced by a new one (no backoff to sit out) and requests flow again.
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import PostgresNIO
+
+final class PostgresBackend: Sendable {
+    /// How long a request may wait for a pooled connection before it is answered 503.
+    static let leaseTimeout: Duration = .seconds(1)
+    /// How often a down database is probed (recovery is noticed within this, plus one connection set-up).
+    static let probeInterval: Duration = .milliseconds(250)
+    /// `lock_timeout`: a statement waiting this long for a row or table lock fails (→ 503 busy, never a hang).
+    static let lockTimeoutMilliseconds = 5_000
+
+    private struct Pool {
+        let client: PostgresClient
+        let runTask: Task<Void, Never>
+    }
+
+    private struct State {
+        var pool: Pool
+        /// Bumped when the pool is replaced: a failure from a replaced pool says nothing about the database.
+        var generation = 0
+        var retired: [Task<Void, Never>] = []
+        var down = false
+        var probe: Task<Void, Never>?
+        var closed = false
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let configuration: PostgresClient.Configuration
+    private let url: PostgresURL
+    /// PostgresNIO's background logger (errors only).
+    private let logger: Logger
+    /// Ours: outages and recoveries.
+    private let events: Logger
+
+    init(url: PostgresURL, logger: Logger) async throws {
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password,
+            database: url.database, tls: url.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        var parameters = [("lock_timeout", String(Self.lockTimeoutMilliseconds))]
+        if let searchPath = url.searchPath { parameters.append(("search_path", searchPath)) }
+        configuration.options.additionalStartupParameters = parameters
+        configuration.options.maximumConnections = 16
+        configuration.options.connectTimeout = .seconds(2)
+        var quiet = logger
+        // `.error`: PostgresNIO warns when the first lease races `run()` starting below (harmless: the lease
+        // waits), and that warning would break the CLI's one-line stderr on errors.
+        quiet.logLevel = .error
+        self.configuration = configuration
+        self.url = url
+        self.logger = quiet
+        self.events = logger
+        self.state = NIOLockedValueBox(State(pool: Self.startPool(configuration, logger: quiet)))
+        // Fail fast with a clear message when the server is not there (a direct connection: the pool would retry).
+        do {
+            try await connectOnce(timeout: .seconds(10))
+        } catch {
+            await close()
+            let reason = String(reflecting: error).prefix(200)
+            throw ConfigurationError("cannot connect to PostgreSQL at \(url.redacted): \(reason)")
+        }
+    }
+
+    private static func startPool(_ configuration: PostgresClient.Configuration, logger: Logger) -> Pool {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return Pool(client: client, runTask: Task { await client.run() })
+    }
+
+    /// Whether requests are currently refused without trying (a probe is looking for the server).
+    var isDown: Bool { state.withLockedValue { $0.down } }
+
+    /// Runs `body` on a pooled connection; `DatabaseUnavailable` when none can be had in time.
+    func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        // The deadline runs the work in a child task; the task group ends before this returns, so `body` does not
+        // really escape.
+        try await withoutActuallyEscaping(body) { body in try await withGate(body) }
+    }
+
+    private func withGate<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let (client, generation) = try state.withLockedValue { state -> (PostgresClient, Int) in
+            if state.down || state.closed { throw DatabaseUnavailable.unreachable }
+            return (state.pool.client, state.generation)
+        }
+        let leased = NIOLockedValueBox(false)
+        do {
+            return try await Self.withDeadline(Self.leaseTimeout, leased: leased) {
+                try await client.withConnection { connection in
+                    leased.withLockedValue { $0 = true }
+                    return try await body(connection)
+                }
+            }
+        } catch {
+            let acquired = leased.withLockedValue { $0 }
+            if let unavailable = DatabaseUnavailable.classify(error) {
+                if !unavailable.isBusy { markDown(generation) }
+                throw unavailable
+            }
+            // An error before our closure ran is the pool failing to hand out a connection.
+            if !acquired {
+                if error is LeaseTimedOut { checkReachability() } else { markDown(generation) }
+                throw DatabaseUnavailable.unreachable
+            }
+            throw error
+        }
+    }
+
+    private struct LeaseTimedOut: Error {}
+
+    private enum LeaseOutcome<T: Sendable>: Sendable {
+        case value(T)
+        case deadline
+    }
+
+    /// Runs `work`; if it has not obtained a connection (`leased`) when `timeout` passes, cancels it (which cancels
+    /// the pool's lease request) and throws `LeaseTimedOut`. Work that holds a connection is never cut short.
+    private static func withDeadline<T: Sendable>(
+        _ timeout: Duration, leased: NIOLockedValueBox<Bool>, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+            group.addTask { .value(try await work()) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return .deadline
+            }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .value(let value):
+                    group.cancelAll()
+                    return value
+                case .deadline:
+                    if leased.withLockedValue({ $0 }) { continue }
+                    group.cancelAll()
+                    // The work may have won the race after all: then its result (or its own error) stands.
+                    do {
+                        if case .value(let value)? = try await group.next() { return value }
+                    } catch where leased.withLockedValue({ $0 }) {
+                        throw error
+                    } catch {}
+                    throw LeaseTimedOut()
+                }
+            }
+            throw LeaseTimedOut()
+        }
+    }
+
+    /// A lease timed out: either every connection is busy (the database is fine) or the server is gone.
+    /// One probe tells which; only a failed probe refuses further requests.
+    private func checkReachability() {
+        startProbing()
+    }
+
+    private func markDown(_ generation: Int) {
+        let changed = state.withLockedValue { state -> Bool in
+            guard !state.down, !state.closed, state.generation == generation else { return false }
+            state.down = true
+            return true
+        }
+        if changed {
+            events.warning("PostgreSQL is unreachable; answering 503 until it is back")
+            startProbing()
+        }
+    }
+
+    private func startProbing() {
+        state.withLockedValue { state in
+            guard state.probe == nil, !state.closed else { return }
+            state.probe = Task { [self] in await probeUntilReachable() }
+        }
+    }
+
+    /// Opens a fresh connection (outside the pool) until one answers `SELECT 1`; then, if the database had been
+    /// marked down, replaces the pool so that no connection backoff is left to wait out.
+    private func probeUntilReachable() async {
+        while !Task.isCancelled {
+            if await probe() {
+                let retired = state.withLockedValue { state -> Task<Void, Never>? in
+                    state.probe = nil
+                    guard state.down, !state.closed else { return nil }
+                    let old = state.pool
+                    state.pool = Self.startPool(configuration, logger: logger)
+                    state.generation += 1
+                    state.retired.append(old.runTask)
+                    state.down = false
+                    return old.runTask
+                }
+                if let retired {
+                    retired.cancel()
+                    events.notice("PostgreSQL is reachable again")
+                }
+                return
+            }
+            let changed = state.withLockedValue { state -> Bool in
+                defer { state.down = true }
+                return !state.down
+            }
+            if changed { events.warning("PostgreSQL is unreachable; answering 503 until it is back") }
+            try? await Task.sleep(for: Self.probeInterval)
+        }
+        state.withLockedValue { $0.probe = nil }
+    }
+
+    private func probe() async -> Bool {
+        do {
+            try await connectOnce(timeout: .seconds(1))
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Opens one connection outside the pool, runs `SELECT 1`, closes it.
+    private func connectOnce(timeout: TimeAmount) async throws {
+        var connectionConfiguration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: url.requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+        connectionConfiguration.options.connectTimeout = timeout
+        connectionConfiguration.options.additionalStartupParameters = configuration.options.additionalStartupParameters
+        let connection = try await PostgresConnection.connect(
+            configuration: connectionConfiguration, id: 0, logger: logger)
+        do {
+            _ = try await connection.query("SELECT 1", logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
+    func close() async {
+        let (pool, retired, probe) = state.withLockedValue { state in
+            state.closed = true
+            return (state.pool, state.retired, state.probe)
+        }
+        probe?.cancel()
+        await probe?.value
+        pool.runTask.cancel()
+        await pool.runTask.value
+        for task in retired { await task.value }
+    }
+}
