@@ -19,7 +19,7 @@ extension Templates {
           <table class="table data" id="accounts-table">
             <thead><tr>
               {{#can_manage}}<th scope="col" class="select"><span class="visually-hidden">Select</span></th>{{/can_manage}}
-              {{#headers}}<th scope="col" class="{{#col_numeric}}num{{/col_numeric}}" aria-sort="{{col_aria_sort}}" data-col="{{col_key}}">{{#col_sortable}}<a href="{{col_href}}" title="{{col_sort_hint}}">{{col_label}}<span class="arrow" aria-hidden="true">{{col_arrow}}</span></a>{{/col_sortable}}{{^col_sortable}}{{col_label}}{{/col_sortable}}</th>{{/headers}}
+              {{> column-headers}}
               {{#can_manage}}<th scope="col"><span class="visually-hidden">Actions</span></th>{{/can_manage}}
             </tr></thead>
             <tbody>

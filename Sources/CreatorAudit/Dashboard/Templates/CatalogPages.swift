@@ -12,7 +12,7 @@ extension Templates {
           <table class="table data" id="creators-table">
             <thead><tr>
               {{#can_manage}}<th scope="col" class="select"><span class="visually-hidden">Select</span></th>{{/can_manage}}
-              {{#headers}}<th scope="col" class="{{#col_numeric}}num{{/col_numeric}}" aria-sort="{{col_aria_sort}}" data-col="{{col_key}}">{{#col_sortable}}<a href="{{col_href}}" title="{{col_sort_hint}}">{{col_label}}<span class="arrow" aria-hidden="true">{{col_arrow}}</span></a>{{/col_sortable}}{{^col_sortable}}{{col_label}}{{/col_sortable}}</th>{{/headers}}
+              {{> column-headers}}
               {{#can_manage}}<th scope="col"><span class="visually-hidden">Actions</span></th>{{/can_manage}}
             </tr></thead>
             <tbody>
@@ -133,7 +133,7 @@ extension Templates {
           <div class="table-scroll">
           <table class="table data" id="videos-table">
             <thead><tr>
-              {{#headers}}<th scope="col" class="{{#col_numeric}}num{{/col_numeric}}" aria-sort="{{col_aria_sort}}" data-col="{{col_key}}">{{#col_sortable}}<a href="{{col_href}}" title="{{col_sort_hint}}">{{col_label}}<span class="arrow" aria-hidden="true">{{col_arrow}}</span></a>{{/col_sortable}}{{^col_sortable}}{{col_label}}{{/col_sortable}}</th>{{/headers}}
+              {{> column-headers}}
             </tr></thead>
             <tbody>
             {{#rows}}<tr>{{#cells}}<td class="{{#cell_numeric}}num{{/cell_numeric}}{{#cell_muted}} muted{{/cell_muted}}" data-col="{{cell_key}}">{{> cell}}</td>{{/cells}}</tr>{{/rows}}

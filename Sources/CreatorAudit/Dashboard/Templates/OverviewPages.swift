@@ -28,6 +28,11 @@ extension Templates {
         {{#cell_href}}<a href="{{cell_href}}">{{cell_text}}</a>{{/cell_href}}{{^cell_href}}{{#cell_badge_class}}<span class="badge {{cell_badge_class}}">{{cell_text}}</span>{{/cell_badge_class}}{{^cell_badge_class}}{{cell_text}}{{/cell_badge_class}}{{/cell_href}}{{#cell_badge}} <span class="badge muted">{{cell_badge}}</span>{{/cell_badge}}{{#cell_sub}}<div class="muted small">{{cell_sub}}</div>{{/cell_sub}}
         """
 
+    /// A data table's column headers: sortable ones link to the same page sorted by them (`aria-sort` says how).
+    static let columnHeaders = """
+        {{#headers}}<th scope="col" class="{{#col_numeric}}num{{/col_numeric}}" aria-sort="{{col_aria_sort}}" data-col="{{col_key}}">{{#col_sortable}}<a href="{{col_href}}" title="{{col_sort_hint}}">{{col_label}}<span class="arrow" aria-hidden="true">{{col_arrow}}</span></a>{{/col_sortable}}{{^col_sortable}}{{col_label}}{{/col_sortable}}</th>{{/headers}}
+        """
+
     static let pager = """
         <nav class="pager" aria-label="Pages">
           {{#first_href}}<a class="button small" href="{{first_href}}" id="first-page">« First</a>{{/first_href}}

@@ -6,7 +6,7 @@ enum Templates {
         "keys": keys, "key-row": keyRow, "key-created": keyCreated, "key-delete": keyDelete, "key-roll": keyRoll,
         "mcp-card": mcpCard, "members": members, "invitation-created": invitationCreated, "audit": audit, "account": account,
         // Data pages and their shared pieces.
-        "range-picker": rangePicker, "cell": cell, "pager": pager, "table-options": tableOptions, "overview": overview,
+        "range-picker": rangePicker, "cell": cell, "pager": pager, "column-headers": columnHeaders, "table-options": tableOptions, "overview": overview,
         "accounts": accounts, "accounts-delete": accountsDelete, "account-detail": accountDetail, "video-rows": videoRows,
         "creators": creators, "creators-delete": creatorsDelete, "creator-detail": creatorDetail, "videos": videos,
         "video-detail": videoDetail, "video-delete": videoDelete, "usage": usage, "settings": settings,
