@@ -16,7 +16,9 @@ struct OperatorCLITests {
         #expect(result.stdout.isEmpty, "\(context): \(result.stdout)")
         #expect(result.stderr.hasPrefix("creatoraudit: error: "), "\(context): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(context): \(result.stderr)")
-        let lowered = result.stderr.lowercased()
+        // Paths are left out: a temporary directory's random name may hold "422" or "404".
+        let lowered = result.stderr.lowercased().replacingOccurrences(
+            of: "/[^ ;:,]+", with: "<path>", options: .regularExpression)
         for word in ["the request", "request body", "see errors", "http", "status", "422", "404", "409", "unprocessable"] {
             #expect(!lowered.contains(word), "\(context): '\(word)' in \(result.stderr)")
         }
