@@ -50,6 +50,34 @@ struct InputRulesTests {
         }
     }
 
+    @Test("fields an endpoint does not take are ignored whatever they hold; a metadata key with a control character is refused",
+          arguments: TestEngines.all)
+    func unknownFieldsIgnored(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let organization = try await Fixtures.organization(server.database)
+            let key = try await Fixtures.key(server.services, organization).token.secret
+            // What schemathesis sent in CI: extra properties whose names and values hold NUL and other controls.
+            let extras = #""\u0012P=":{"\u0000x":"a\u0000b"},"\u0007":[null,"\u0000"],"ok":"\u001b""#
+            let created = try await server.request(.POST, "/v2/creators", key: key, body: #"{"name":"Maya Chen",\#(extras)}"#)
+            #expect(created.status == 201)
+            let id = try #require(created.data["id"] as? String)
+            let patched = try await server.request(.PATCH, "/v2/creators/\(id)", key: key, body: #"{\#(extras),"is_active":false}"#)
+            #expect(patched.status == 200)
+            #expect(patched.data["is_active"] as? Bool == false)
+            let organizationPatch = try await server.request(.PATCH, "/v2/organization", key: key, body: "{\(extras)}")
+            #expect(organizationPatch.status == 200)
+            for badKey in [#"a\u0000b"#, #"esc\u001b"#, #"line\nbreak"#] {
+                let refused = try await server.request(
+                    .PATCH, "/v2/creators/\(id)", key: key, body: #"{"metadata":{"\#(badKey)":"x"}}"#)
+                #expect(refused.status == 422, "\(badKey)")
+                #expect(refused.code == "VALIDATION_ERROR")
+                #expect(Self.fields(refused) == ["metadata"])
+            }
+            let stored = try await server.request(.GET, "/v2/creators/\(id)", key: key)
+            #expect((stored.data["metadata"] as? [String: String])?.isEmpty == true)
+        }
+    }
+
     @Test("a NUL or another control character (tab and line breaks aside) in a query parameter is a 422 naming it",
           arguments: TestEngines.all)
     func queryParameters(engine: DatabaseEngine) async throws {

@@ -24,42 +24,6 @@ enum ControlCharacters {
     static func hasNUL(_ text: some StringProtocol) -> Bool { text.utf8.contains(0) }
 }
 
-extension JSONBody {
-    /// Every place in a parsed body that holds a NUL, named like the other field errors (`name`,
-    /// `metadata.note`, `video_ids[3]`). A key that itself holds a control character is named by its parent.
-    static func nulErrors(in fields: [String: JSONValue]) -> [FieldError] {
-        var errors: [FieldError] = []
-        func visit(_ value: JSONValue, path: String) {
-            switch value {
-            case .string(let text):
-                if ControlCharacters.hasNUL(text) {
-                    errors.append(FieldError(field: path, message: ControlCharacters.message))
-                }
-            case .array(let items):
-                for (index, item) in items.enumerated() { visit(item, path: "\(path)[\(index)]") }
-            case .object(let object):
-                for (key, item) in object.sorted(by: { $0.key < $1.key }) {
-                    if ControlCharacters.forbidden(in: key) {
-                        errors.append(FieldError(field: path, message: "must not have keys with control characters"))
-                    } else {
-                        visit(item, path: path + "." + key)
-                    }
-                }
-            case .null, .bool, .integer, .number:
-                break
-            }
-        }
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-            if ControlCharacters.forbidden(in: key) {
-                errors.append(FieldError(field: "body", message: "must not have keys with control characters"))
-            } else {
-                visit(value, path: key)
-            }
-        }
-        return errors
-    }
-}
-
 /// Query parameters: a NUL or another control character other than tab and line breaks in any of them (name or
 /// value, after percent-decoding) is a 422 naming the parameter, before any handler or query sees it.
 struct QueryControlCharacterMiddleware: RouterMiddleware {

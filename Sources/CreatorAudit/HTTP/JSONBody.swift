@@ -58,9 +58,8 @@ struct JSONBody {
             throw APIError(.badRequest, "The request body is not valid JSON.")
         }
         guard case .object(let fields) = value else { throw APIError(.badRequest, "The request body must be a JSON object.") }
-        // A NUL is never valid text, in any field (InputRules.swift).
-        let nul = nulErrors(in: fields)
-        if !nul.isEmpty { throw APIError.validation(nul) }
+        // Fields the endpoint does not take are ignored whatever they hold; each field it takes is checked by its
+        // accessor below, NUL and the other control characters included (HTTP/InputRules.swift).
         return JSONBody(fields: fields)
     }
 
@@ -157,6 +156,12 @@ extension JSONBody {
             valid = false
         }
         for (key, entry) in object.sorted(by: { $0.key < $1.key }) {
+            // A key is single-line text; it is not echoed back in the error, it may hold anything.
+            guard !ControlCharacters.forbidden(in: key) else {
+                errors.append(FieldError(field: field, message: "must not have keys with control characters"))
+                valid = false
+                continue
+            }
             guard !key.isEmpty, key.unicodeScalars.count <= Metadata.maximumKeyLength else {
                 errors.append(FieldError(field: "\(field).\(key.prefix(64))", message: "keys must be 1 to \(Metadata.maximumKeyLength) characters"))
                 valid = false
