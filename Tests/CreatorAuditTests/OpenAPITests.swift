@@ -116,7 +116,7 @@ struct OpenAPITests {
     static func identifierCandidates(count: Int) -> [String] {
         let pieces = ["https://", "http://", "HTTPS://", "www.", "m.", "instagram.com", "tiktok.com", "/", "//", "p/", "reel/",
                       "reels/", "tv/", "@", "user.name/", "video/", "AbCdE", "12345", "678901234", "_-", "?", "#", "a=b",
-                      " ", "\t", "\n", "\r", "\u{0}", "é", "x", ".", ":443", "%20", "7234567890123456789", "C3xK9aLJm2Q"]
+                      " ", "\t", "\n", "\r", "\u{0}", "\u{18}", "é", "x", ".", ":443", "%20", "7234567890123456789", "C3xK9aLJm2Q"]
         var seed = UInt64(0x5EED_C0DE)
         func next(_ bound: Int) -> Int {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
@@ -124,7 +124,8 @@ struct OpenAPITests {
         }
         var result = ["AbCdE", "https://www.instagram.com/p/AbCdE/", " instagram.com/user.name/reel/AbCdE12345/?a=b#c \n",
                       "https://www.tiktok.com/@user.name/video/7234567890123456789/", "tiktok.com/@/video/12345678",
-                      "https://instagram.com/p/AbCdE?x y", "https://instagram.com/p/AbCdE/\u{0}", "12345678"]
+                      "https://instagram.com/p/AbCdE?x y", "https://instagram.com/p/AbCdE/\u{0}", "12345678",
+                      "https://www.tiktok.com/@u/video/00178115088#FE\u{18}\u{15}\r \t\n"]
         for _ in 0..<count {
             result.append((0..<(1 + next(9))).map { _ in pieces[next(pieces.count)] }.joined())
         }
@@ -141,8 +142,10 @@ struct OpenAPITests {
             for candidate in candidates {
                 let range = NSRange(candidate.startIndex..., in: candidate)
                 let documented = regex.firstMatch(in: candidate, range: range) != nil
-                // What POST /v2/videos does with the field: JSONBody's NUL rule, then the parser.
-                let served = !candidate.unicodeScalars.contains("\u{0}") && VideoIdentifier.parse(candidate, platform: platform) != nil
+                // What POST /v2/videos does with the field: JSONBody's control-character rule, then the parser.
+                let served = !ControlCharacters.hasNUL(candidate)
+                    && !ControlCharacters.forbidden(in: JSONBody.trimmingBlanks(candidate))
+                    && VideoIdentifier.parse(candidate, platform: platform) != nil
                 #expect(documented == served, "\(platform) \(candidate.debugDescription)")
                 if documented { matched += 1 }
             }

@@ -5,7 +5,7 @@
 // The grammar is exact, so the OpenAPI document can state it as a pattern per platform (`documentPatterns`, checked
 // against the document by OpenAPITests): blanks (space, tab, CR, LF) around the identifier are ignored; a URL is
 // `[http[s]://][sub.]instagram.com/[user/](p|reel|reels|tv)/CODE[/][?…|#…]` or
-// `[http[s]://][sub.]tiktok.com/@[user]/video/ID[/][?…|#…]` in lowercase, with no blank in the query or fragment.
+// `[http[s]://][sub.]tiktok.com/@[user]/video/ID[/][?…|#…]` in lowercase, with no blank or control character in the query or fragment.
 import Foundation
 
 struct VideoIdentifier: Equatable {
@@ -17,9 +17,9 @@ struct VideoIdentifier: Equatable {
     /// The same grammar as a JSON Schema pattern (ECMA-262 and Python `re` read it alike).
     static let documentPatterns: [Platform: String] = [
         .instagram: #"^[ \t\r\n]*(?:[A-Za-z0-9_-]{5,64}|(?:https?://)?(?:[A-Za-z0-9-]+\.)*instagram\.com/"#
-            + #"(?:[A-Za-z0-9._]+/)?(?:p|reel|reels|tv)/[A-Za-z0-9_-]{5,64}/?(?:[?#][^ \t\r\n\u0000]*)?)[ \t\r\n]*$"#,
+            + #"(?:[A-Za-z0-9._]+/)?(?:p|reel|reels|tv)/[A-Za-z0-9_-]{5,64}/?(?:[?#][^ \u0000-\u001F]*)?)[ \t\r\n]*$"#,
         .tiktok: #"^[ \t\r\n]*(?:[0-9]{8,25}|(?:https?://)?(?:[A-Za-z0-9-]+\.)*tiktok\.com/"#
-            + #"@[A-Za-z0-9._]*/video/[0-9]{8,25}/?(?:[?#][^ \t\r\n\u0000]*)?)[ \t\r\n]*$"#,
+            + #"@[A-Za-z0-9._]*/video/[0-9]{8,25}/?(?:[?#][^ \u0000-\u001F]*)?)[ \t\r\n]*$"#,
     ]
 
     static func parse(_ raw: String, platform: Platform) -> VideoIdentifier? {
