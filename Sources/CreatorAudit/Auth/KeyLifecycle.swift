@@ -243,7 +243,7 @@ public struct KeyLifecycle: Sendable {
 
     private func change(
         _ organizationID: OrganizationID, _ id: APIKeyID, action: String, actor: Actor,
-        _ apply: @Sendable (inout APIKeyRecord, any SQLDatabase) async throws -> Void
+        _ apply: @escaping @Sendable (inout APIKeyRecord, any SQLDatabase) async throws -> Void
     ) async throws -> APIKeyRecord {
         let updated = try await database.write { db -> APIKeyRecord in
             guard var key = try await keys.find(organizationID: organizationID, id: id, in: db) else {

@@ -178,7 +178,7 @@ public struct AccountRepository: Sendable {
     }
 
     /// Reads the account, applies `change` and saves its settings, in one transaction.
-    func update(_ id: AccountID, _ change: @Sendable (inout Account) -> Void) async throws -> Account {
+    func update(_ id: AccountID, _ change: @escaping @Sendable (inout Account) -> Void) async throws -> Account {
         let updated = try await tenant.write { db in
             var account = try await require(id, in: db)
             change(&account)

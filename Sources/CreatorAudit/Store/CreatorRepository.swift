@@ -52,7 +52,7 @@ public struct CreatorRepository: Sendable {
     }
 
     /// Reads the creator, applies `change`, saves it and applies an activity change to its accounts.
-    func update(_ id: CreatorID, _ change: @Sendable (inout Creator) -> Void) async throws -> Creator {
+    func update(_ id: CreatorID, _ change: @escaping @Sendable (inout Creator) -> Void) async throws -> Creator {
         let updated = try await tenant.write { db in
             var creator = try await require(id, in: db)
             let wasActive = creator.isActive

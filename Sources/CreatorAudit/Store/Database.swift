@@ -112,7 +112,7 @@ public final class Database: Sendable {
     /// Runs statements outside a transaction (each statement is atomic on its own). `scope` says which tables the
     /// statements may touch (Store/QueryScope.swift); tenant data goes through `tenant(_:)` instead.
     /// Throws `DatabaseUnavailable` when the database cannot answer now (see PostgresBackend, SQLiteBackend).
-    func read<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(scope: QueryScope = .shared, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let lease = instruments.begin(.read)
         defer { lease.end() }
         switch backend {
@@ -130,7 +130,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction: everything or nothing.
-    func write<T: Sendable>(scope: QueryScope = .shared, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func write<T: Sendable>(scope: QueryScope = .shared, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let lease = instruments.begin(.write)
         defer { lease.end() }
         switch backend {
@@ -231,7 +231,7 @@ public final class Database: Sendable {
     public func tenant(_ organizationID: OrganizationID) -> TenantStore { TenantStore(database: self, organizationID: organizationID) }
 
     func listen(
-        on channel: String, _ consume: @Sendable (PostgresNotificationSequence) async throws -> Void
+        on channel: String, _ consume: @escaping @Sendable (PostgresNotificationSequence) async throws -> Void
     ) async throws {
         guard case .postgres(let postgres) = backend else { return }
         try await postgres.withConnection { connection in

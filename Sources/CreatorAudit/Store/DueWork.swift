@@ -71,7 +71,7 @@ extension Database {
         dueWork.notify()
         guard engine == .postgres else { return }
         do {
-            try await read { db in try await db.raw("SELECT pg_notify(\(bind: dueWorkChannel), '')").run() }
+            try await read { db in try await db.raw("SELECT pg_notify(\(bind: self.dueWorkChannel), '')").run() }
         } catch {
             logger.debug("could not notify other collectors of due work", metadata: ["error": "\(type(of: error))"])
         }

@@ -2,6 +2,7 @@
 // connection for as long as it takes: while the server is down a request hangs, and after an outage the pool's
 // reconnect backoff (growing to a minute) delays recovery. So:
 // - a request waits at most `leaseTimeout` for a connection (the wait, never a running query, is cut short);
+// - work over a connection whose socket has closed is answered 503 after `closedConnectionGrace`, finished or not;
 // - a failed connection marks the database down; while down, requests fail at once with `DatabaseUnavailable`
 //   and a probe opens a fresh connection every `probeInterval`;
 // - when the probe succeeds the pool is replaced by a new one (no backoff to sit out) and requests flow again.
@@ -78,33 +79,43 @@ final class PostgresBackend: Sendable {
     /// Whether requests are currently refused without trying (a probe is looking for the server).
     var isDown: Bool { state.withLockedValue { $0.down } }
 
-    /// Runs `body` on a pooled connection; `DatabaseUnavailable` when none can be had in time.
-    func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        // The deadline runs the work in a child task; the task group ends before this returns, so `body` does not
-        // really escape.
-        try await withoutActuallyEscaping(body) { body in try await withGate(body) }
-    }
+    /// How long work may go on over a connection whose socket has closed before its request is answered 503 anyway.
+    /// PostgresNIO (1.33) fails such work at once nearly always; rarely, a query handed a connection as the server
+    /// shut down never completes (OutageTests caught it), and the request would hang with it.
+    static let closedConnectionGrace: Duration = .milliseconds(500)
 
-    private func withGate<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
+    /// Runs `body` on a pooled connection; `DatabaseUnavailable` when none can be had in time, or when the
+    /// connection's socket closes under work that then does not finish (`closedConnectionGrace`).
+    ///
+    /// The work runs in a task of its own and this call waits for the first of: its result, the lease deadline
+    /// passing before a connection was handed out, or the connection staying closed. A task group would have to
+    /// await a stuck child before returning. `body` never starts after the deadline has answered (the lease and
+    /// the deadline settle under one lock), and work answered 503 over a closed socket cannot commit anything.
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let (client, generation) = try state.withLockedValue { state -> (PostgresClient, Int) in
             if state.down || state.closed { throw DatabaseUnavailable.unreachable }
             return (state.pool.client, state.generation)
         }
-        let leased = NIOLockedValueBox(false)
+        let race = LeaseRace<T>()
         do {
-            return try await Self.withDeadline(Self.leaseTimeout, leased: leased) {
+            return try await race.run(
+                leaseTimeout: Self.leaseTimeout, closedGrace: Self.closedConnectionGrace
+            ) {
                 try await client.withConnection { connection in
-                    leased.withLockedValue { $0 = true }
+                    guard race.leased(connection) else { throw LeaseTimedOut() }
                     return try await body(connection)
                 }
             }
         } catch {
-            let acquired = leased.withLockedValue { $0 }
+            let acquired = race.wasLeased
             if let unavailable = DatabaseUnavailable.classify(error) {
                 if !unavailable.isBusy { markDown(generation) }
                 throw unavailable
+            }
+            if error is ConnectionClosedUnderWork {
+                events.warning("PostgreSQL connection closed under a request that did not finish; answered 503")
+                markDown(generation)
+                throw DatabaseUnavailable.unreachable
             }
             // An error before our closure ran is the pool failing to hand out a connection.
             if !acquired {
@@ -112,45 +123,6 @@ final class PostgresBackend: Sendable {
                 throw DatabaseUnavailable.unreachable
             }
             throw error
-        }
-    }
-
-    private struct LeaseTimedOut: Error {}
-
-    private enum LeaseOutcome<T: Sendable>: Sendable {
-        case value(T)
-        case deadline
-    }
-
-    /// Runs `work`; if it has not obtained a connection (`leased`) when `timeout` passes, cancels it (which cancels
-    /// the pool's lease request) and throws `LeaseTimedOut`. Work that holds a connection is never cut short.
-    private static func withDeadline<T: Sendable>(
-        _ timeout: Duration, leased: NIOLockedValueBox<Bool>, _ work: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
-            group.addTask { .value(try await work()) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return .deadline
-            }
-            while let outcome = try await group.next() {
-                switch outcome {
-                case .value(let value):
-                    group.cancelAll()
-                    return value
-                case .deadline:
-                    if leased.withLockedValue({ $0 }) { continue }
-                    group.cancelAll()
-                    // The work may have won the race after all: then its result (or its own error) stands.
-                    do {
-                        if case .value(let value)? = try await group.next() { return value }
-                    } catch where leased.withLockedValue({ $0 }) {
-                        throw error
-                    } catch {}
-                    throw LeaseTimedOut()
-                }
-            }
-            throw LeaseTimedOut()
         }
     }
 
@@ -247,5 +219,111 @@ final class PostgresBackend: Sendable {
         pool.runTask.cancel()
         await pool.runTask.value
         for task in retired { await task.value }
+    }
+}
+
+private struct LeaseTimedOut: Error {}
+private struct ConnectionClosedUnderWork: Error {}
+
+/// One database call's race between its work, the lease deadline and a closed connection
+/// (`PostgresBackend.withConnection`). Whichever settles first answers the caller, exactly once.
+private final class LeaseRace<T: Sendable>: Sendable {
+    private enum Phase {
+        case waiting
+        case leased(PostgresConnection)
+        case abandoned
+    }
+
+    private struct State {
+        var phase = Phase.waiting
+        var continuation: CheckedContinuation<T, any Error>?
+        var outcome: Result<T, any Error>?
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// Called by the work once the pool hands it a connection: false when the deadline has already answered.
+    func leased(_ connection: PostgresConnection) -> Bool {
+        state.withLockedValue { state in
+            guard case .waiting = state.phase, state.outcome == nil else { return false }
+            state.phase = .leased(connection)
+            return true
+        }
+    }
+
+    var wasLeased: Bool {
+        state.withLockedValue { state in
+            if case .leased = state.phase { return true }
+            return false
+        }
+    }
+
+    func run(
+        leaseTimeout: Duration, closedGrace: Duration, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let workTask = Task { [self] in
+            do { settle(.success(try await work())) } catch { settle(.failure(error)) }
+        }
+        let watchdog = Task { [self] in await watch(leaseTimeout: leaseTimeout, closedGrace: closedGrace, workTask: workTask) }
+        defer { watchdog.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let settled = state.withLockedValue { state -> Result<T, any Error>? in
+                    if let outcome = state.outcome { return outcome }
+                    state.continuation = continuation
+                    return nil
+                }
+                if let settled { continuation.resume(with: settled) }
+            }
+        } onCancel: {
+            workTask.cancel()
+        }
+    }
+
+    /// The first outcome wins; later ones are dropped.
+    private func settle(_ outcome: Result<T, any Error>) {
+        let continuation = state.withLockedValue { state -> CheckedContinuation<T, any Error>? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(with: outcome)
+    }
+
+    private func watch(leaseTimeout: Duration, closedGrace: Duration, workTask: Task<Void, Never>) async {
+        do { try await Task.sleep(for: leaseTimeout) } catch { return }
+        // Deadline: still no connection → the work must not start; cancel its lease request.
+        let abandoned = state.withLockedValue { state -> Bool in
+            guard state.outcome == nil, case .waiting = state.phase else { return false }
+            state.phase = .abandoned
+            return true
+        }
+        if abandoned {
+            workTask.cancel()
+            settle(.failure(LeaseTimedOut()))
+            return
+        }
+        // Leased work is never cut short while its connection is open (a long import, a slow report).
+        var closedSince: ContinuousClock.Instant?
+        while true {
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+            let connection = state.withLockedValue { state -> PostgresConnection? in
+                guard state.outcome == nil, case .leased(let connection) = state.phase else { return nil }
+                return connection
+            }
+            guard let connection else { return }
+            if connection.isClosed {
+                let since = closedSince ?? .now
+                closedSince = since
+                if since.duration(to: .now) >= closedGrace {
+                    workTask.cancel()
+                    settle(.failure(ConnectionClosedUnderWork()))
+                    return
+                }
+            } else {
+                closedSince = nil
+            }
+        }
     }
 }

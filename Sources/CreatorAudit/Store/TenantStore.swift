@@ -17,13 +17,13 @@ public struct TenantStore: Sendable {
     var id: String { organizationID.description }
 
     /// Statements outside a transaction, each atomic on its own.
-    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await database.read(scope: .tenant(organizationID), body)
     }
 
     /// One transaction: everything or nothing.
     @discardableResult
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await database.write(scope: .tenant(organizationID), body)
     }
 

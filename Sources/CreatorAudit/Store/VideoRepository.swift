@@ -145,7 +145,7 @@ public struct VideoRepository: Sendable {
     }
 
     /// Reads the video, applies `change` and saves its settings, in one transaction.
-    func update(_ id: VideoID, source: VideoSource, _ change: @Sendable (inout Video) -> Void) async throws -> Video {
+    func update(_ id: VideoID, source: VideoSource, _ change: @escaping @Sendable (inout Video) -> Void) async throws -> Video {
         let updated = try await tenant.write { db in
             var video = try await require(id, source: source, in: db)
             change(&video)
