@@ -139,7 +139,9 @@ struct LevelRepository: Sendable {
     }
 
     /// Levels able to answer only `days` for each account of `accountIDs` (one row per account per day asked: the latest
-    /// at or before it), for window totals in O(1) per account.
+    /// at or before it), for window totals in O(1) per account. The ids drive the join (`RollupRepository.idList`):
+    /// written as a join of a derived table, the bundled SQLite 3.54 walked the organization's whole level index once
+    /// per id (0.9 s for 500 accounts of 11 days; seconds on a year of history).
     func accountLevels(_ accountIDs: [String], at days: [Int]) async throws -> [String: Levels] {
         guard !accountIDs.isEmpty else { return [:] }
         var rowsByAccount: [String: [(day: Int, values: [Int64])]] = [:]
@@ -147,12 +149,11 @@ struct LevelRepository: Sendable {
             for day in Set(days).sorted() {
                 let found = try await tenant.readValues("""
                     SELECT l.subject_id, l.day, \(unsafeRaw: Self.columns.map { "l." + $0 }.joined(separator: ", "))
-                    FROM (SELECT ids.column1 AS subject_id, (SELECT x.day FROM subject_levels x
+                    FROM \(RollupRepository.idList(Array(chunk))) CROSS JOIN subject_levels l
+                    WHERE l.organization_id = \(bind: tenant.id) AND l.subject_type = 'account' AND l.subject_id = ids.column1
+                        AND l.day = (SELECT x.day FROM subject_levels x
                             WHERE x.organization_id = \(bind: tenant.id) AND x.subject_type = 'account'
-                                AND x.subject_id = ids.column1 AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1) AS day
-                          FROM \(RollupRepository.idList(Array(chunk)))) t
-                    JOIN subject_levels l ON l.organization_id = \(bind: tenant.id) AND l.subject_type = 'account'
-                        AND l.subject_id = t.subject_id AND l.day = t.day
+                                AND x.subject_id = ids.column1 AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1)
                     """)
                 for values in found {
                     guard values.count == 2 + DailyContributions.slots, let id = values[0].string, let rowDay = values[1].int64 else {

@@ -133,14 +133,16 @@ struct RollupRepository: Sendable {
     }
 
     /// Each video's rollup row on its latest day at or before `day`: the day is found per video (one backwards step
-    /// of the `(video_id, day)` index), then its row by primary key. Only videos of the organization.
+    /// of the `(video_id, day)` index), then its row by primary key. Only videos of the organization. Every table is
+    /// CROSS JOINed in the order written, so SQLite can only walk ids → video → row (a derived table in between lets
+    /// it flatten the query and pick another order; see `LevelRepository.accountLevels`).
     static func rowAtOrBefore(day: Int, organization: String, ids: [String]) -> SQLQueryString {
         """
         SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
-        FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
-                AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1) AS day
-              FROM \(idList(ids)) CROSS JOIN videos v WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)) t
-        JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+        FROM \(idList(ids)) CROSS JOIN videos v CROSS JOIN video_daily d
+        WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization) AND d.video_id = v.id
+            AND d.day = (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                AND x.day <= \(bind: day) ORDER BY x.day DESC LIMIT 1)
         """
     }
 
@@ -148,9 +150,9 @@ struct RollupRepository: Sendable {
     static func firstRow(organization: String, ids: [String]) -> SQLQueryString {
         """
         SELECT d.video_id, d.day, d.view_count, d.play_count, d.like_count, d.comment_count, d.share_count, d.saved_count
-        FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id ORDER BY x.day LIMIT 1) AS day
-              FROM \(idList(ids)) CROSS JOIN videos v WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization)) t
-        JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+        FROM \(idList(ids)) CROSS JOIN videos v CROSS JOIN video_daily d
+        WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization) AND d.video_id = v.id
+            AND d.day = (SELECT x.day FROM video_daily x WHERE x.video_id = v.id ORDER BY x.day LIMIT 1)
         """
     }
 

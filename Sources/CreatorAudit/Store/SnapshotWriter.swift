@@ -320,11 +320,10 @@ public struct SnapshotWriter: Sendable {
             let rows = try await db.raw("""
                 SELECT d.video_id, d.day, d.observed_at, d.view_count, d.play_count, d.like_count, d.comment_count,
                     d.share_count, d.saved_count
-                FROM (SELECT v.id AS video_id, (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
-                        ORDER BY x.day DESC LIMIT 1 OFFSET \(unsafeRaw: String(offset))) AS day
-                      FROM \(RollupRepository.idList(ids)) CROSS JOIN videos v
-                      WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id)) t
-                JOIN video_daily d ON d.video_id = t.video_id AND d.day = t.day
+                FROM \(RollupRepository.idList(ids)) CROSS JOIN videos v CROSS JOIN video_daily d
+                WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id) AND d.video_id = v.id
+                    AND d.day = (SELECT x.day FROM video_daily x WHERE x.video_id = v.id
+                        ORDER BY x.day DESC LIMIT 1 OFFSET \(unsafeRaw: String(offset)))
                 """).all()
             for row in rows {
                 let (id, day, counters) = try RollupRepository.decodeDaily(row)
