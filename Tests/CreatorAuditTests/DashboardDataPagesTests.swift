@@ -198,6 +198,52 @@ struct DashboardDataPagesTests {
         }
     }
 
+    @Test("accounts sorted by views in range: every account ranked by its window amount, pages forward and back",
+          arguments: TestEngines.all)
+    func accountsByViewsInRange(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let tenant = try await Tenant.make(server)
+            let store = server.database.tenant(tenant.id)
+            let today = UTCDay.today
+            // 60 accounts, one video each; account i gains (i·37 mod 60 + 1)·10 views inside the 30-day range.
+            let gains = (0..<60).map { Int64(($0 * 37 % 60 + 1) * 10) }
+            try await store.write { db in
+                var snapshots: [VideoSnapshot] = []
+                for index in 0..<60 {
+                    var account = Account.new(organizationID: tenant.id, platform: .instagram, username: String(format: "rank%02d", index))
+                    account.addedAt = UTCDay.start(today - 50)
+                    try await store.accounts.insert(account, in: db)
+                    var video = Video.new(organizationID: tenant.id, platform: .instagram, source: .account,
+                                          externalID: "R\(index)xyz", url: "https://www.instagram.com/p/R\(index)xyz/",
+                                          now: UTCDay.start(today - 45))
+                    video.accountID = account.id
+                    video.createTime = UTCDay.start(today - 46)
+                    try await store.videos.insert(video, in: db)
+                    snapshots.append(VideoSnapshot(videoID: video.id, observedAt: UTCDay.start(today - 40), views: 1_000, likes: 1))
+                    snapshots.append(VideoSnapshot(videoID: video.id, observedAt: UTCDay.start(today).adding(seconds: 60),
+                                                   views: 1_000 + gains[index], likes: 1))
+                }
+                try await store.snapshots.write(videos: snapshots, in: db)
+            }
+            let expected = (0..<60).sorted { gains[$0] > gains[$1] }.map { String(format: "rank%02d", $0) }
+            let (admin, _) = try await MemberFixtures.signedIn(server, tenant.organization, role: .admin)
+            defer { Task { try? await admin.shutdown() } }
+            func usernames(_ body: String) -> [String] { DashboardClient.allMatches(#"<tr data-account="([^"]+)""#, in: body) }
+
+            let first = try await admin.get("/accounts?sort=views_range&dir=desc")
+            #expect(first.status == 200)
+            #expect(usernames(first.body) == Array(expected.prefix(50)))
+            #expect(first.body.contains("600"))  // the top account's amount is shown
+            let next = try #require(DashboardClient.firstMatch(#"href="([^"]+)" rel="next""#, in: first.body))
+            let second = try await admin.get(next.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(usernames(second.body) == Array(expected.suffix(10)))
+            let previous = try #require(DashboardClient.firstMatch(#"href="([^"]+)" rel="prev""#, in: second.body))
+            #expect(usernames(try await admin.get(previous.replacingOccurrences(of: "&amp;", with: "&")).body) == Array(expected.prefix(50)))
+            let ascending = try await admin.get("/accounts?sort=views_range&dir=asc&limit=200")
+            #expect(usernames(ascending.body) == expected.reversed())
+        }
+    }
+
     @Test("accounts: add (listed first), sort, filter, keyset pages forward and back, pause and resume, bulk delete after a confirmation naming them",
           arguments: TestEngines.all)
     func accountsTable(engine: DatabaseEngine) async throws {

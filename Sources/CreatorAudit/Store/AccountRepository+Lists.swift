@@ -12,6 +12,14 @@ extension AccountRepository {
         }
     }
 
+    /// The ids of every account matching the filters (a table ranked by a window column needs no more to rank them).
+    func ids(_ filters: AccountFilters) async throws -> [String] {
+        try await tenant.read { db in
+            try await db.raw("SELECT a.id FROM accounts a" + whereClause(filters) + " ORDER BY a.id").all()
+                .map { try $0.reader("accounts").string("id") }
+        }
+    }
+
     /// The organization's accounts among `ids`, in the order given (unknown and foreign ids are left out).
     func list(ids: [String]) async throws -> [Account] {
         guard !ids.isEmpty else { return [] }

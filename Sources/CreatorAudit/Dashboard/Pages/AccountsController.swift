@@ -66,19 +66,24 @@ struct AccountsController {
         if state.sort.storedSort != nil {
             result = try await page.store.accounts.page(filters, query)
             figures = try await page.analytics.accountFigures(ids: result.items.map(\.id.description), window: range.window)
-        } else {
-            // A computed column ranks every matching account: the same keyset, over rows in memory.
-            let all = try await page.store.accounts.all(filters)
-            let windowSort = ["views_range", "avg_views", "rate_range"].contains(state.sort.key)
-            figures = windowSort
-                ? try await page.analytics.accountFigures(ids: all.map(\.id.description), window: range.window) : [:]
-            result = query.page(all.map { account in
-                (position: CursorPosition(value: Self.sortValue(state.sort.key, account, figures[account.id.description]),
-                                          id: account.id.description), model: account)
+        } else if Self.windowColumns.contains(state.sort.key) {
+            // A window column ranks every matching account by its figures (the same keyset, in memory); only the
+            // page's accounts are read in full.
+            let ids = try await page.store.accounts.ids(filters)
+            figures = try await page.analytics.accountFigures(ids: ids, window: range.window)
+            let ranked = query.page(ids.map { id in
+                (position: CursorPosition(value: Self.sortValue(state.sort.key, nil, figures[id]), id: id), model: id)
             })
-            if !windowSort {
-                figures = try await page.analytics.accountFigures(ids: result.items.map(\.id.description), window: range.window)
-            }
+            result = PageResult(items: try await page.store.accounts.list(ids: ranked.items), next: ranked.next,
+                                total: ranked.total, previous: ranked.previous)
+        } else {
+            // Another computed column (platform, creator, status) ranks the matching accounts' rows in memory.
+            let all = try await page.store.accounts.all(filters)
+            result = query.page(all.map { account in
+                (position: CursorPosition(value: Self.sortValue(state.sort.key, account, nil), id: account.id.description),
+                 model: account)
+            })
+            figures = try await page.analytics.accountFigures(ids: result.items.map(\.id.description), window: range.window)
         }
 
         var values = RangePicker.values(range, path: "/accounts", keep: state.fieldsWithoutRange)
@@ -102,13 +107,17 @@ struct AccountsController {
         return try await page.render("accounts", title: "Accounts", section: "accounts", values)
     }
 
-    /// The value a computed column sorts by (rates and averages in ten-thousandths, so positions are integers).
-    static func sortValue(_ key: String, _ account: Account, _ figures: AccountFigures?) -> CursorPosition.Value {
+    /// The columns computed from the range's figures.
+    static let windowColumns: Set<String> = ["views_range", "avg_views", "rate_range"]
+
+    /// The value a computed column sorts by (rates and averages in ten-thousandths, so positions are integers). The
+    /// window columns need only the figures; the others only the account.
+    static func sortValue(_ key: String, _ account: Account?, _ figures: AccountFigures?) -> CursorPosition.Value {
         func scaled(_ value: Double?) -> CursorPosition.Value { value.map { .integer(Int64(($0 * 10_000).rounded())) } ?? .null }
         switch key {
-        case "platform": return .text(account.platform.rawValue)
-        case "creator": return account.creatorName.map { .text($0.lowercased()) } ?? .null
-        case "status": return .text(AccountStatus.of(account).word)
+        case "platform": return account.map { .text($0.platform.rawValue) } ?? .null
+        case "creator": return account?.creatorName.map { .text($0.lowercased()) } ?? .null
+        case "status": return account.map { .text(AccountStatus.of($0).word) } ?? .null
         case "views_range": return figures?.totals.amounts.effectiveViews.map { .integer($0) } ?? .null
         case "avg_views": return scaled(figures?.averageViews)
         case "rate_range": return scaled(figures?.totals.amounts.engagementRate)
