@@ -118,7 +118,9 @@ public struct CollectionRepository: Sendable {
     }
 
     /// After an account refresh: the posts it saw are refreshed with the account (due when it is); the account's
-    /// older posts, out of its recent posts now, are no longer refreshed (`next_refresh_at` null).
+    /// older posts, out of its recent posts now, are no longer refreshed (`next_refresh_at` null). The seen ids drive
+    /// the lookup (`RollupRepository.idList`): with `organization_id = ? AND id IN (…)` SQLite walked every video of
+    /// the organization.
     public func recordDiscoveredVideos(
         account: AccountID, seen: [VideoID], at: Timestamp, next: Timestamp, in db: any SQLDatabase
     ) async throws {
@@ -128,7 +130,8 @@ public struct CollectionRepository: Sendable {
                 """
                 UPDATE videos SET next_refresh_at = \(bind: next.seconds), last_attempt_at = \(bind: at.seconds),
                     last_error = NULL, consecutive_failures = 0, collection_state = 'ok', is_unavailable = 0
-                WHERE organization_id = \(bind: tenant.id) AND id IN (\(binds: Array(chunk)))
+                WHERE id IN (SELECT v.id FROM \(RollupRepository.idList(Array(chunk))) CROSS JOIN videos v
+                    WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id))
                 """
             ).run()
         }

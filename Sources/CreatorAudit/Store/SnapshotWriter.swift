@@ -365,9 +365,11 @@ public struct SnapshotWriter: Sendable {
                 WHERE organization_id = \(bind: organization) AND id = \(bind: videoID)
                 """).run()
         }
+        // The ids drive the lookup: with `organization_id = ? AND id IN (…)` SQLite walked the organization's videos.
         let accountRows = try await db.raw("""
-            SELECT DISTINCT account_id FROM videos WHERE organization_id = \(bind: organization) AND source = 'account'
-                AND account_id IS NOT NULL AND id IN (\(binds: videoIDs))
+            SELECT DISTINCT v.account_id FROM \(RollupRepository.idList(videoIDs)) CROSS JOIN videos v
+            WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization) AND v.source = 'account'
+                AND v.account_id IS NOT NULL
             """).all()
         for row in accountRows {
             let accountID = try row.reader("videos").string("account_id")
