@@ -142,7 +142,7 @@ struct DemoData: Sendable {
             // The levels once for the whole account (each write alone would rewrite every later day's levels).
             var changes = LevelChanges()
             let repository = store.videos
-            for video in videos { try await repository.insert(video, countingInto: &changes, in: db) }
+            try await repository.insert(videos, countingInto: &changes, in: db)
             let writer = store.snapshots
             try await writer.write(accounts: accountSnapshots, refreshLatest: true, addingLevelChangesTo: &changes, in: db)
             try await writer.write(videos: snapshots, refreshLatest: true, addingLevelChangesTo: &changes, in: db)
@@ -192,7 +192,7 @@ struct DemoData: Sendable {
         try await store.write { [videos, snapshots] db in
             var changes = LevelChanges()
             let repository = store.videos
-            for video in videos { try await repository.insert(video, countingInto: &changes, in: db) }
+            try await repository.insert(videos, countingInto: &changes, in: db)
             try await store.snapshots.write(videos: snapshots, refreshLatest: true, addingLevelChangesTo: &changes, in: db)
             try await store.levels.apply(changes, in: db)
         }

@@ -231,7 +231,7 @@ private final class ImportApplier {
             let elapsed = try await transaction(next) { db in
                 // The chunk's video counts go to the levels at once (each insert alone rewrites later days).
                 var changes = LevelChanges()
-                for video in chunk { try await repository.insert(video, countingInto: &changes, in: db) }
+                try await repository.insert(Array(chunk), countingInto: &changes, in: db)
                 try await levels.apply(changes, in: db)
             }
             index += chunk.count
@@ -349,7 +349,7 @@ extension Importer {
             for (record, line) in records { try await plan.check(record, line: line) }
             for account in plan.newAccounts { try await store.accounts.insert(account, in: db) }
             var changes = LevelChanges()
-            for video in plan.newVideos { try await store.videos.insert(video, countingInto: &changes, in: db) }
+            try await store.videos.insert(plan.newVideos, countingInto: &changes, in: db)
             try await store.levels.apply(changes, in: db)
             var accounts: [AccountSnapshot] = []
             var videos: [VideoSnapshot] = []

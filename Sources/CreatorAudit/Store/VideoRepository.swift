@@ -112,27 +112,46 @@ public struct VideoRepository: Sendable {
     func insert(
         _ video: Video, countingInto changes: inout LevelChanges, in db: any SQLDatabase
     ) async throws {
-        let c = video.counters
-        try await db.raw("""
-            INSERT INTO videos (id, organization_id, platform, source, external_id, shortcode, url, account_id,
-                account_username, description, create_time, media_type, duration, cover_image_url, is_active, is_unavailable,
-                scrape_interval_hours, metadata, added_at, updated_at, first_scrape_time, last_scrape_time, next_refresh_at,
-                view_count, play_count, like_count, comment_count, share_count, saved_count, data_source)
-            VALUES (\(bind: video.id.description), \(bind: tenant.id), \(bind: video.platform.rawValue),
-                \(bind: video.source.rawValue), \(bind: video.externalID), \(bind: video.shortcode), \(bind: video.url),
-                \(bind: video.accountID?.description), \(bind: video.accountUsername), \(bind: video.description),
-                \(bind: video.createTime?.seconds), \(bind: video.mediaType), \(bind: video.duration),
-                \(bind: video.coverImageURL), \(bind: video.isActive ? 1 : 0), \(bind: video.isUnavailable ? 1 : 0),
-                \(bind: video.scrapeIntervalHours), \(bind: Metadata.encode(video.metadata)), \(bind: video.addedAt.seconds),
-                \(bind: video.updatedAt.seconds), \(bind: video.firstScrapeTime?.seconds), \(bind: video.lastScrapeTime?.seconds),
-                \(bind: video.addedAt.seconds), \(bind: c.views), \(bind: c.plays), \(bind: c.likes),
-                \(bind: c.comments), \(bind: c.shares), \(bind: c.saves), \(bind: video.dataSource))
-            """).run()
-        var counted = DailyContributions()
-        counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
-        changes.add(counted, video: VideoRef(
-            id: video.id.description, source: video.source, accountID: video.accountID?.description,
-            publicationDay: video.createTime.map(UTCDay.of), addedAt: video.addedAt))
+        try await insert([video], countingInto: &changes, in: db)
+    }
+
+    /// Inserts videos with one multi-row statement per chunk (a refresh discovers up to its post cap at once, an
+    /// import or the demo thousands; one statement each was 30 round trips per first refresh), counting each.
+    func insert(
+        _ videos: [Video], countingInto changes: inout LevelChanges, in db: any SQLDatabase
+    ) async throws {
+        // 30 binds a row; 300 rows stay under both engines' bind limits.
+        for chunk in videos.chunked(300) {
+            var query: SQLQueryString = """
+                INSERT INTO videos (id, organization_id, platform, source, external_id, shortcode, url, account_id,
+                    account_username, description, create_time, media_type, duration, cover_image_url, is_active, is_unavailable,
+                    scrape_interval_hours, metadata, added_at, updated_at, first_scrape_time, last_scrape_time, next_refresh_at,
+                    view_count, play_count, like_count, comment_count, share_count, saved_count, data_source)
+                VALUES
+                """
+            for (index, video) in chunk.enumerated() {
+                let c = video.counters
+                query = query + (index == 0 ? " " : ", ") + """
+                    (\(bind: video.id.description), \(bind: tenant.id), \(bind: video.platform.rawValue),
+                    \(bind: video.source.rawValue), \(bind: video.externalID), \(bind: video.shortcode), \(bind: video.url),
+                    \(bind: video.accountID?.description), \(bind: video.accountUsername), \(bind: video.description),
+                    \(bind: video.createTime?.seconds), \(bind: video.mediaType), \(bind: video.duration),
+                    \(bind: video.coverImageURL), \(bind: video.isActive ? 1 : 0), \(bind: video.isUnavailable ? 1 : 0),
+                    \(bind: video.scrapeIntervalHours), \(bind: Metadata.encode(video.metadata)), \(bind: video.addedAt.seconds),
+                    \(bind: video.updatedAt.seconds), \(bind: video.firstScrapeTime?.seconds), \(bind: video.lastScrapeTime?.seconds),
+                    \(bind: video.addedAt.seconds), \(bind: c.views), \(bind: c.plays), \(bind: c.likes),
+                    \(bind: c.comments), \(bind: c.shares), \(bind: c.saves), \(bind: video.dataSource))
+                    """
+            }
+            try await db.raw(query).run()
+        }
+        for video in videos {
+            var counted = DailyContributions()
+            counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
+            changes.add(counted, video: VideoRef(
+                id: video.id.description, source: video.source, accountID: video.accountID?.description,
+                publicationDay: video.createTime.map(UTCDay.of), addedAt: video.addedAt))
+        }
     }
 
     func saveSettings(_ video: Video, in db: any SQLDatabase) async throws {

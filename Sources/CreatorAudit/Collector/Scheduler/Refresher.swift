@@ -104,18 +104,20 @@ struct Refresher: Sendable {
                 // level rows until they commit (SnapshotWriter, `addingLevelChangesTo`).
                 var levelChanges = LevelChanges()
                 var videoSnapshots: [VideoSnapshot] = []
+                var discovered: [Video] = []
                 for post in posts {
                     let videoID: VideoID
                     if let existing = known[post.externalID] {
                         videoID = existing
                     } else {
                         let video = Self.discovered(post, on: account, source: source, now: now)
-                        try await tenant.videos.insert(video, countingInto: &levelChanges, in: db)
+                        discovered.append(video)
                         videoID = video.id
                     }
                     videoSnapshots.append(
                         VideoSnapshot(videoID: videoID, observedAt: refresh.observedAt, counters: post.counters))
                 }
+                try await tenant.videos.insert(discovered, countingInto: &levelChanges, in: db)
                 let profile = refresh.profile
                 try await tenant.snapshots.write(
                     accounts: [
