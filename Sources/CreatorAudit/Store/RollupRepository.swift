@@ -128,7 +128,7 @@ struct RollupRepository: Sendable {
     /// bundled SQLite otherwise scanned the organization's videos against the list), PostgreSQL plans it freely.
     static func idList(_ ids: [String]) -> SQLQueryString {
         var list: SQLQueryString = "(VALUES "
-        for (index, id) in ids.enumerated() { list = list + (index == 0 ? "(" : ", (") + "\(bind: id))" }
+        for (index, id) in ids.enumerated() { list += (index == 0 ? "(" : ", (") + "\(bind: id))" }
         return list + ") AS ids"
     }
 

@@ -131,7 +131,8 @@ public struct VideoRepository: Sendable {
                 """
             for (index, video) in chunk.enumerated() {
                 let c = video.counters
-                query = query + (index == 0 ? " " : ", ") + """
+                // `+=` appends in place; `query = query + …` would copy the whole statement for every row.
+                query += (index == 0 ? " " : ", ") + """
                     (\(bind: video.id.description), \(bind: tenant.id), \(bind: video.platform.rawValue),
                     \(bind: video.source.rawValue), \(bind: video.externalID), \(bind: video.shortcode), \(bind: video.url),
                     \(bind: video.accountID?.description), \(bind: video.accountUsername), \(bind: video.description),
