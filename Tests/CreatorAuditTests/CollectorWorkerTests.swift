@@ -99,10 +99,12 @@ struct CollectorWorkerTests {
                     #expect(times.count == 1_000)
                     let twice = times.filter { $0.value.count > 1 }
                     #expect(twice.count <= max(heldByFirst, 16), "asked twice: \(twice.count), held \(heldByFirst)")
+                    // The doubles timestamp a request when they handle it: one the killed worker sent just before
+                    // the signal can be handled a little after `killedAt` on a loaded machine (seen: 0.13 s).
                     for (username, asked) in twice {
                         let sorted = asked.sorted()
                         #expect(
-                            sorted.count == 2 && sorted[0] < killedAt && sorted[1] > killedAt,
+                            sorted.count == 2 && sorted[0] < killedAt + 1 && sorted[1] > killedAt + 1,
                             "\(username) asked at \(sorted.map { $0 - killedAt }) s from the kill")
                     }
                     // Both took part.

@@ -179,11 +179,54 @@ public struct SnapshotWriter: Sendable {
         }
         // Rollups and the organization's daily amounts for the whole call at once: one read of the videos' state
         // per 1,000 videos rather than per 1,000 snapshots (an import batch or a seeder call holds many days).
-        try await writeVideoDaily(byVideo: byVideo, states: states, into: &changes, in: db)
+        let outOfOrder = try await writeVideoDaily(byVideo: byVideo, states: states, into: &changes, in: db)
         if refreshLatest {
-            try await self.refreshLatest(videoIDs: ids, in: db)
+            // A video whose snapshots all came after its stored ones (the collector, the demo): its newest snapshot
+            // is in hand, and one statement per chunk copies them all. Out-of-order history is read back.
+            var newest: [(id: String, snapshot: VideoSnapshot, earliest: Int64)] = []
+            for id in ids where !outOfOrder.contains(id) {
+                let snapshots = byVideo[id]!
+                // The first of equal instants, as the insert kept it (ON CONFLICT DO NOTHING).
+                var latest = snapshots[0]
+                var earliest = latest.observedAt.seconds
+                for snapshot in snapshots.dropFirst() {
+                    if snapshot.observedAt > latest.observedAt { latest = snapshot }
+                    earliest = min(earliest, snapshot.observedAt.seconds)
+                }
+                newest.append((id, latest, earliest))
+            }
+            for chunk in newest.chunked(300) { try await copyLatest(Array(chunk), in: db) }
+            let slow = ids.filter(outOfOrder.contains)
+            for chunk in slow.chunked(500) { try await readBackLatest(videoIDs: Array(chunk), in: db) }
+            let accounts = Set(ids.compactMap { id in states[id].flatMap { $0.ref.source == .account ? $0.ref.accountID : nil } })
+            for accountID in accounts.sorted() { try await sumAccountTotals(accountID: accountID, in: db) }
         }
         return inserted
+    }
+
+    /// Copies each video's newest snapshot (newer than any it had) onto the video row in one statement.
+    private func copyLatest(_ newest: [(id: String, snapshot: VideoSnapshot, earliest: Int64)], in db: any SQLDatabase)
+        async throws
+    {
+        guard !newest.isEmpty else { return }
+        let values = Self.rows(newest) { row in
+            let c = row.snapshot.counters
+            return [Self.id(row.snapshot.videoID), Self.number(c.views), Self.number(c.plays), Self.number(c.likes),
+                    Self.number(c.comments), Self.number(c.shares), Self.number(c.saves), Self.number(row.earliest),
+                    Self.number(row.snapshot.observedAt.seconds)]
+        }
+        // VALUES columns are column1… on both engines; the casts type a column that holds only NULLs (PostgreSQL
+        // would call it text).
+        try await db.raw("""
+            UPDATE videos SET view_count = CAST(n.column2 AS BIGINT), play_count = CAST(n.column3 AS BIGINT),
+                like_count = CAST(n.column4 AS BIGINT), comment_count = CAST(n.column5 AS BIGINT),
+                share_count = CAST(n.column6 AS BIGINT), saved_count = CAST(n.column7 AS BIGINT),
+                first_scrape_time = CASE WHEN videos.first_scrape_time IS NULL OR videos.first_scrape_time > n.column8
+                    THEN CAST(n.column8 AS BIGINT) ELSE videos.first_scrape_time END,
+                last_scrape_time = CAST(n.column9 AS BIGINT)
+            FROM (VALUES \(values)) AS n
+            WHERE videos.organization_id = \(bind: tenant.id) AND videos.id = n.column1
+            """).run()
     }
 
     /// A video's rollup state before a write: its publication day, first row and latest row.
@@ -204,10 +247,11 @@ public struct SnapshotWriter: Sendable {
     /// new rows are computed here, each carrying forward the last known value of every counter, and the video's
     /// contribution changes only from its latest day on. Otherwise (history arriving out of order) the video's
     /// whole history is read before and after the write and compared.
+    /// Returns the videos whose history arrived out of order.
     private func writeVideoDaily(
         byVideo: [String: [VideoSnapshot]], states: [String: VideoState], into changes: inout LevelChanges,
         in db: any SQLDatabase
-    ) async throws {
+    ) async throws -> Set<String> {
         let organizationText = "'" + tenant.id + "'"
         let ids = byVideo.keys.sorted()
 
@@ -298,6 +342,7 @@ public struct SnapshotWriter: Sendable {
                 changes.add(contributions, video: ref)
             }
         }
+        return Set(slow)
     }
 
     /// Publication day, latest row and the row before it (and so the first row's levels) of each video of the organization among `ids`.
@@ -350,6 +395,20 @@ public struct SnapshotWriter: Sendable {
     }
 
     private func refreshLatestChunk(videoIDs: [String], in db: any SQLDatabase) async throws {
+        try await readBackLatest(videoIDs: videoIDs, in: db)
+        // The ids drive the lookup: with `organization_id = ? AND id IN (…)` SQLite walked the organization's videos.
+        let accountRows = try await db.raw("""
+            SELECT DISTINCT v.account_id FROM \(RollupRepository.idList(videoIDs)) CROSS JOIN videos v
+            WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id) AND v.source = 'account'
+                AND v.account_id IS NOT NULL
+            """).all()
+        for row in accountRows {
+            try await sumAccountTotals(accountID: try row.reader("videos").string("account_id"), in: db)
+        }
+    }
+
+    /// Copies each video's newest snapshot onto the video row, read from its stored snapshots.
+    private func readBackLatest(videoIDs: [String], in db: any SQLDatabase) async throws {
         let organization = tenant.id
         for videoID in videoIDs {
             try await db.raw("""
@@ -365,33 +424,26 @@ public struct SnapshotWriter: Sendable {
                 WHERE organization_id = \(bind: organization) AND id = \(bind: videoID)
                 """).run()
         }
-        // The ids drive the lookup: with `organization_id = ? AND id IN (…)` SQLite walked the organization's videos.
-        let accountRows = try await db.raw("""
-            SELECT DISTINCT v.account_id FROM \(RollupRepository.idList(videoIDs)) CROSS JOIN videos v
-            WHERE v.id = ids.column1 AND v.organization_id = \(bind: organization) AND v.source = 'account'
-                AND v.account_id IS NOT NULL
-            """).all()
-        for row in accountRows {
-            let accountID = try row.reader("videos").string("account_id")
-            try await db.raw("""
-                UPDATE accounts SET
-                    view_count = (SELECT COALESCE(SUM(COALESCE(v.view_count, v.play_count)), 0) FROM videos v
-                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
-                    play_count = (SELECT COALESCE(SUM(COALESCE(v.play_count, v.view_count)), 0) FROM videos v
-                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
-                    like_count = (SELECT COALESCE(SUM(v.like_count), 0) FROM videos v
-                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
-                    comment_count = (SELECT COALESCE(SUM(v.comment_count), 0) FROM videos v
-                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
-                    share_count = (SELECT COALESCE(SUM(v.share_count), 0) FROM videos v
-                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account'),
-                    saved_count = CASE WHEN platform = 'tiktok' THEN NULL ELSE (SELECT COALESCE(SUM(v.saved_count), 0) FROM videos v
-                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account') END,
-                    total_post_count = (SELECT COUNT(*) FROM videos v
-                        WHERE v.organization_id = accounts.organization_id AND v.account_id = accounts.id AND v.source = 'account')
-                WHERE organization_id = \(bind: organization) AND id = \(bind: accountID)
-                """).run()
-        }
+    }
+
+    /// Re-sums an account's totals over its discovered videos, in one pass over them.
+    private func sumAccountTotals(accountID: String, in db: any SQLDatabase) async throws {
+        let organization = tenant.id
+        try await db.raw("""
+            UPDATE accounts SET view_count = t.views, play_count = t.plays, like_count = t.likes,
+                comment_count = t.comments, share_count = t.shares,
+                saved_count = CASE WHEN accounts.platform = 'tiktok' THEN NULL ELSE t.saves END,
+                total_post_count = t.posts
+            FROM (SELECT COALESCE(SUM(COALESCE(v.view_count, v.play_count)), 0) AS views,
+                    COALESCE(SUM(COALESCE(v.play_count, v.view_count)), 0) AS plays,
+                    COALESCE(SUM(v.like_count), 0) AS likes, COALESCE(SUM(v.comment_count), 0) AS comments,
+                    COALESCE(SUM(v.share_count), 0) AS shares, COALESCE(SUM(v.saved_count), 0) AS saves,
+                    COUNT(*) AS posts
+                FROM videos v
+                WHERE v.organization_id = \(bind: organization) AND v.account_id = \(bind: accountID)
+                    AND v.source = 'account') AS t
+            WHERE accounts.organization_id = \(bind: organization) AND accounts.id = \(bind: accountID)
+            """).run()
     }
 
     /// Within one batch, the last snapshot per (subject, day): a multi-row upsert may not touch a row twice.
