@@ -30,7 +30,13 @@ struct APIKeyAuthMiddleware: RouterMiddleware {
     var metrics: ServerMetrics?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let key = try await authenticate(authorization: request.headers[.authorization], context: context)
+        let key: AuthenticatedKey
+        if let verified = context.inProcessKey {
+            context.facts.authenticated(verified)
+            key = verified
+        } else {
+            key = try await authenticate(authorization: request.headers[.authorization], context: context)
+        }
         try admit(key, context: context)
         let needed = ScopePolicy.requiredScope(method: request.method, route: context.endpointPath ?? "")
         guard key.allows(needed) else {

@@ -15,6 +15,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var clientAddress: String = "unknown"
     /// Set by APIKeyAuthMiddleware on authenticated routes, with the store scoped to the key's organization.
     var authenticated: (key: AuthenticatedKey, store: TenantStore)?
+    /// An MCP tool call's API request (InProcessAPI): the key its `/mcp` request was verified as moments ago, so
+    /// APIKeyAuthMiddleware does not verify the same token twice. Never set from anything a client sends.
+    var inProcessKey: AuthenticatedKey?
     /// Set by the dashboard's SessionMiddleware for a signed-in member.
     public var session: DashboardSession?
     /// Shared with the outermost middleware, which logs and decorates the final response.

@@ -45,8 +45,11 @@ final class InProcessAPI: Sendable {
         self.responder.withLockedValue { $0 = responder }
     }
 
-    /// Runs `call` as the holder of `token`, as part of the outer request `outer` (same connection, same request id).
-    func send(_ call: APICall, token: Substring, outer: Request, context: AppRequestContext) async throws -> APIAnswer {
+    /// Runs `call` as the holder of `token`, already verified as `key` by the outer request `outer` (same connection,
+    /// same request id): the key is not verified a second time, but its scopes and rate limit apply as to any request.
+    func send(_ call: APICall, token: Substring, key: AuthenticatedKey, outer: Request, context: AppRequestContext)
+        async throws -> APIAnswer
+    {
         guard let responder = responder.withLockedValue({ $0 }), let channel = context.channel else {
             throw APIError(.serviceUnavailable, "The API is not ready yet.")
         }
@@ -67,7 +70,8 @@ final class InProcessAPI: Sendable {
             method: call.method, scheme: "https", authority: outer.head.authority ?? "localhost", path: call.target,
             headerFields: fields)
         let request = Request(head: head, body: RequestBody(buffer: body))
-        let inner = AppRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: context.logger))
+        var inner = AppRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: context.logger))
+        inner.inProcessKey = key
         let response = try await responder.respond(to: request, context: inner)
         let sink = BodySink()
         try await response.body.write(CollectingWriter(sink: sink))

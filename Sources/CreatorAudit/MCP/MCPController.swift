@@ -126,8 +126,8 @@ struct MCPController {
                 return (MCPReply.error(MCPReply.invalidParams, detail, id: id, sessionID: sessionID), false)
             }
             let (result, countedByAPI) = try await callTool(
-                entry, arguments: parameters.arguments ?? [:], catalog: catalog, token: token, request: request,
-                context: context)
+                entry, arguments: parameters.arguments ?? [:], catalog: catalog, token: token, key: key,
+                request: request, context: context)
             return (MCPReply.toolResult(id: id, result, sessionID: sessionID), countedByAPI)
         default:
             let detail = "\(Self.printable(message.method ?? "")) is not supported."
@@ -158,7 +158,7 @@ struct MCPController {
     /// errors carrying a problem document. `countedByAPI`: the API request it made counted against the key.
     func callTool(
         _ entry: ToolCatalog.Entry, arguments: [String: Value], catalog: ToolCatalog, token: Substring,
-        request: HummingbirdCore.Request, context: AppRequestContext
+        key: AuthenticatedKey, request: HummingbirdCore.Request, context: AppRequestContext
     ) async throws -> (ToolOutput, countedByAPI: Bool) {
         let call: APICall
         do {
@@ -180,7 +180,7 @@ struct MCPController {
             let problem = ProblemMiddleware.problemBody(error, instance: request.uri.path, requestID: context.requestID)
             return (ToolOutput(problem, isError: true), false)
         }
-        let answer = try await api.send(call, token: token, outer: request, context: context)
+        let answer = try await api.send(call, token: token, key: key, outer: request, context: context)
         context.facts.addHeaders(
             InProcessAPI.rateLimitHeaders.compactMap { name in answer.headers[name].map { (name, $0) } })
         let body = answer.body.isEmpty ? Array("{\"status\":\(answer.status)}".utf8) : answer.body

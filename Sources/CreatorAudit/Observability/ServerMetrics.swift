@@ -122,16 +122,36 @@ public final class ServerMetrics: Sendable {
     // MARK: What the server records
 
     /// One HTTP request. `route` is the router's pattern (`/v2/accounts/{id}`), or `unmatched`.
+    /// The registry's `make…` looks a metric up by building its name and labels: a tenth of a small request's CPU
+    /// (perf, BENCHMARKS.md "MCP"). Each series is therefore made once and kept here, up to `requestSeriesCap`.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: Self.requestsDescriptor,
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.durationDescriptor, labels: [("route", route), ("method", method)],
-            buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let known = requestSeries.withLockedValue { $0[key] }
+        let series = known ?? {
+            let made = (
+                registry.makeCounter(
+                    descriptor: Self.requestsDescriptor,
+                    labels: [("route", route), ("method", method), ("status", String(status))]),
+                registry.makeDurationHistogram(
+                    descriptor: Self.durationDescriptor, labels: [("route", route), ("method", method)],
+                    buckets: Self.latencyBuckets))
+            requestSeries.withLockedValue { cache in
+                if cache.count < Self.requestSeriesCap { cache[key] = made }
+            }
+            return made
+        }()
+        series.0.increment()
+        series.1.record(duration)
     }
+
+    private struct RequestSeries: Hashable, Sendable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    static let requestSeriesCap = 2_000
+    private let requestSeries = NIOLockedValueBox([RequestSeries: (Counter, DurationHistogram)]())
 
     func authentication(_ outcome: AuthOutcome) { authOutcomes[outcome]?.increment() }
 
