@@ -101,7 +101,7 @@ struct MCPController {
             return (MCPReply.error(MCPReply.invalidRequest, detail, id: message.id, status: .badRequest), false)
         }
         // Another key's session, another installation's or a made-up id: all unknown, as the specification says.
-        guard signer.verify(sessionID, for: key.keyID) else {
+        guard sessions.verify(sessionID, for: key.keyID, with: signer) else {
             let detail = "No such session: send initialize again."
             return (MCPReply.error(MCPReply.invalidRequest, detail, id: message.id, status: .notFound), false)
         }

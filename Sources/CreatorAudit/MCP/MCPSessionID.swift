@@ -105,4 +105,22 @@ final class MCPSessions: Sendable {
         signer.withLockedValue { $0 = made }
         return made
     }
+
+    /// Session ids this process has verified, with their key: a client sends the same id with every request, and
+    /// its HMAC was a few per cent of a small tool call's CPU (BENCHMARKS.md, "MCP"). Only ids that verified are
+    /// kept, under their key's id, so a lookup can only ever match the presenting key's own sessions.
+    private let verified = NIOLockedValueBox(Set<String>())
+    static let verifiedCap = 4_096
+
+    /// Whether `sessionID` was issued by this installation for `keyID` (`MCPSessionID.verify`, remembered).
+    func verify(_ sessionID: String, for keyID: APIKeyID, with signer: MCPSessionID) -> Bool {
+        let entry = keyID.description + " " + sessionID
+        if verified.withLockedValue({ $0.contains(entry) }) { return true }
+        guard signer.verify(sessionID, for: keyID) else { return false }
+        verified.withLockedValue { set in
+            if set.count >= Self.verifiedCap { set.removeAll(keepingCapacity: true) }
+            set.insert(entry)
+        }
+        return true
+    }
 }
