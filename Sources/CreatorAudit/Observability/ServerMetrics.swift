@@ -122,7 +122,7 @@ public final class ServerMetrics: Sendable {
     // MARK: What the server records
 
     /// One HTTP request. `route` is the router's pattern (`/v2/accounts/{id}`), or `unmatched`.
-    /// The registry's `make…` looks a metric up by building its name and labels: a tenth of a small request's CPU
+    /// The registry's `make…` looks a metric up by building its name and labels: ≈ 3 % of a small request's CPU
     /// (perf, BENCHMARKS.md "MCP"). Each series is therefore made once and kept here, up to `requestSeriesCap`.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         let key = RequestSeries(route: route, method: method, status: status)
