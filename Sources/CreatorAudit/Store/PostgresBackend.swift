@@ -6,6 +6,7 @@
 // - a failed connection marks the database down; while down, requests fail at once with `DatabaseUnavailable`
 //   and a probe opens a fresh connection every `probeInterval`;
 // - when the probe succeeds the pool is replaced by a new one (no backoff to sit out) and requests flow again.
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -13,8 +14,14 @@ import NIOSSL
 import PostgresNIO
 
 final class PostgresBackend: Sendable {
-    /// How long a request may wait for a pooled connection before it is answered 503.
-    static let leaseTimeout: Duration = .seconds(1)
+    /// How long a request may wait for a pooled connection before it is answered 503: 1 s, or
+    /// CREATORAUDIT_POSTGRES_LEASE_TIMEOUT_MS (100–60,000) for a host whose connection set-up alone can take longer
+    /// (README, "Reliability"; `scripts/test` raises it while 300 tests load two cores).
+    static let leaseTimeout: Duration = {
+        let setting = ProcessInfo.processInfo.environment["CREATORAUDIT_POSTGRES_LEASE_TIMEOUT_MS"].flatMap { Int($0) }
+        guard let milliseconds = setting, (100...60_000).contains(milliseconds) else { return .seconds(1) }
+        return .milliseconds(milliseconds)
+    }()
     /// How often a down database is probed (recovery is noticed within this, plus one connection set-up).
     static let probeInterval: Duration = .milliseconds(250)
     /// `lock_timeout`: a statement waiting this long for a row or table lock fails (→ 503 busy, never a hang).
