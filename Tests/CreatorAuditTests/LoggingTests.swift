@@ -59,4 +59,43 @@ struct LoggingTests {
             }
         }
     }
+
+    @Test("a request without a usable X-Request-ID gets a new random UUID; one shaped like a key, in any case, is replaced")
+    func requestIDs() async throws {
+        try await TestServer.run(.sqlite) { server in
+            var seen = Set<String>()
+            for sent in [nil, "CA_LIVE_abc", "x-Ca_LiVe-y", "has space", String(repeating: "a", count: 65)] {
+                let headers = sent.map { [("X-Request-ID", $0)] } ?? []
+                let response = try await server.request(.GET, "/v2/health", headers: headers)
+                let id = try #require(response.headers["X-Request-ID"].first)
+                let uuid = try #require(UUID(uuidString: id), "\(id) is not a UUID")
+                #expect(id == id.lowercased())
+                #expect(id.utf8.count == 36)
+                #expect(uuid.uuid.6 >> 4 == 4, "version 4")
+                #expect(uuid.uuid.8 >> 6 == 2, "RFC 9562 variant")
+                seen.insert(id)
+            }
+            #expect(seen.count == 5)
+            let kept = try await server.request(.GET, "/v2/health", headers: [("X-Request-ID", "ca-live.trace_1")])
+            #expect(kept.headers["X-Request-ID"].first == "ca-live.trace_1")
+        }
+        #expect(ProblemMiddleware.containsKeyPrefix("xxCA_LIVE".utf8))
+        #expect(ProblemMiddleware.containsKeyPrefix("ca_live".utf8))
+        #expect(!ProblemMiddleware.containsKeyPrefix("ca_liv".utf8))
+        #expect(!ProblemMiddleware.containsKeyPrefix("ca-live".utf8))
+    }
+
+    @Test("identifiers print as Foundation's lowercased uuidString and parse back to the same UUID")
+    func identifierFormat() {
+        for _ in 0..<1000 {
+            let uuid = UUID()
+            #expect(FastUUID.string(uuid) == uuid.uuidString.lowercased())
+            #expect(FastUUID.parse(FastUUID.string(uuid)) == uuid)
+            #expect(AccountID(uuid: uuid).description == uuid.uuidString.lowercased())
+        }
+        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        #expect(edges.map(FastUUID.string) == ["00000000-0000-0000-0000-000000000000",
+                                                "ffffffff-ffff-ffff-ffff-ffffffffffff"])
+    }
 }

@@ -14,7 +14,7 @@ extension UUIDIdentifier {
         self.init(uuid: uuid)
     }
     /// The canonical (lowercase) form used in the database and in JSON.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { FastUUID.string(uuid) }
     public init(from decoder: any Decoder) throws {
         let string = try decoder.singleValueContainer().decode(String.self)
         guard let uuid = UUID(uuidString: string) else {
@@ -36,8 +36,41 @@ public struct AccountID: UUIDIdentifier { public let uuid: UUID; public init(uui
 public struct CreatorID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 public struct VideoID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 
-/// UUID parsing without Foundation's sscanf-based `UUID(uuidString:)` (a hot spot when decoding list rows).
+/// UUID parsing without Foundation's sscanf-based `UUID(uuidString:)` (a hot spot when decoding list rows), and
+/// formatting without its `uuidString`, which goes through `snprintf` (a few per cent of a small request: every
+/// response names a key or an organization; BENCHMARKS.md, "MCP").
 enum FastUUID {
+    /// The lowercase canonical form, `8-4-4-4-12` hex digits.
+    static func string(_ uuid: UUID) -> String {
+        withUnsafeBytes(of: uuid.uuid) { string(UInt64(bigEndianBytes: $0, at: 0), UInt64(bigEndianBytes: $0, at: 8)) }
+    }
+
+    /// A new random (version 4, RFC 9562 variant) UUID's lowercase canonical form.
+    static func randomString() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() as UInt64) & ~0xF000 | 0x4000
+        let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)
+        return string(high, low)
+    }
+
+    /// The 128 bits `high ‖ low` (big-endian order, as a UUID's bytes) formatted.
+    private static func string(_ high: UInt64, _ low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            for nibble in 0..<32 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    buffer[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let word = nibble < 16 ? high : low
+                buffer[position] = digits.utf8Start[Int((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)]
+                position += 1
+            }
+            return position
+        }
+    }
+
     static func parse(_ string: String) -> UUID? {
         var bytes = [UInt8](repeating: 0, count: 16)
         var index = 0
@@ -68,5 +101,14 @@ enum FastUUID {
         guard count == 36, index == 16 else { return nil }
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}
+
+extension UInt64 {
+    /// The eight bytes of `bytes` from `offset`, most significant first.
+    init(bigEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int) {
+        var value: UInt64 = 0
+        for index in offset..<(offset + 8) { value = value << 8 | UInt64(bytes[index]) }
+        self = value
     }
 }

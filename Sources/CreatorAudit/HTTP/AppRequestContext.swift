@@ -17,16 +17,33 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     var authenticated: (key: AuthenticatedKey, store: TenantStore)?
     /// An MCP tool call's API request (InProcessAPI): the key its `/mcp` request was verified as moments ago, so
     /// APIKeyAuthMiddleware does not verify the same token twice. Never set from anything a client sends.
-    var inProcessKey: AuthenticatedKey?
+    private(set) var inProcessKey: AuthenticatedKey?
     /// Set by the dashboard's SessionMiddleware for a signed-in member.
     public var session: DashboardSession?
     /// Shared with the outermost middleware, which logs and decorates the final response.
-    public let facts = RequestFacts()
+    public let facts: RequestFacts
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.channel = source.channel
+        self.facts = RequestFacts()
     }
+
+    /// The context of an MCP tool call's API request (InProcessAPI), run on the `/mcp` request's connection: its
+    /// request id, client address and facts are the `/mcp` request's — so the rate-limit headers the API request
+    /// earns reach the `/mcp` answer — and its key is the one that request was verified as.
+    init(inProcessOf outer: AppRequestContext, key: AuthenticatedKey, channel: any Channel) {
+        self.coreContext = .init(source: ApplicationRequestContextSource(channel: channel, logger: outer.logger))
+        self.channel = channel
+        self.facts = outer.facts
+        self.requestID = outer.requestID
+        self.clientAddress = outer.clientAddress
+        self.inProcessKey = key
+    }
+
+    /// Whether this is an MCP tool call's API request: the `/mcp` request around it already chose its request id and
+    /// client address, and only its own answer is decorated and sent.
+    var isInProcess: Bool { inProcessKey != nil }
 
     public var remoteAddress: SocketAddress? { channel?.remoteAddress }
 

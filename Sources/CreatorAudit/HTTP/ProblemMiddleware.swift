@@ -21,7 +21,7 @@ struct ProblemMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var context = context
-        context.requestID = Self.requestID(from: request.headers[.xRequestID])
+        if !context.isInProcess { context.requestID = Self.requestID(from: request.headers[.xRequestID]) }
         var response: Response
         do {
             response = try await next(request, context)
@@ -29,10 +29,12 @@ struct ProblemMiddleware: RouterMiddleware {
             response = problemResponse(for: error, request: request, context: context)
         }
         let facts = context.facts.snapshot
-        response.headers[.strictTransportSecurity] = "max-age=63072000"
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.xRequestID] = context.requestID
-        for (name, value) in facts.headers { response.headers[name] = value }
+        if !context.isInProcess {
+            response.headers[.strictTransportSecurity] = "max-age=63072000"
+            response.headers[.xContentTypeOptions] = "nosniff"
+            response.headers[.xRequestID] = context.requestID
+            for (name, value) in facts.headers { response.headers[name] = value }
+        }
         let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         logger.info("request", metadata: [
@@ -43,7 +45,10 @@ struct ProblemMiddleware: RouterMiddleware {
             "request_id": .string(context.requestID),
             "organization_id": .string(facts.organizationID?.description ?? "-"),
             "key_id": .string(facts.keyID?.description ?? "-"),
-            "client": .string(facts.clientAddress ?? context.remoteAddress?.ipAddress ?? "-"),
+            // An in-process request's client is its `/mcp` request's, decided before it ran (the facts learn it
+            // only when that request ends).
+            "client": .string(
+                context.isInProcess ? context.clientAddress : facts.clientAddress ?? context.remoteAddress?.ipAddress ?? "-"),
         ])
         return response
     }
@@ -57,11 +62,27 @@ struct ProblemMiddleware: RouterMiddleware {
     /// The client's `X-Request-ID` when it is safe to echo, else a new UUID. Something shaped like one of our
     /// keys is never echoed (nor logged), whatever the client meant by it.
     static func requestID(from header: String?) -> String {
-        if let header, (1...64).contains(header.utf8.count), !header.lowercased().contains("ca_live"),
+        if let header, (1...64).contains(header.utf8.count), !containsKeyPrefix(header.utf8),
            header.utf8.allSatisfy({ APIKeyToken.isBase62($0) || $0 == 46 || $0 == 95 || $0 == 45 }) {
             return header
         }
-        return UUID().uuidString.lowercased()
+        return FastUUID.randomString()
+    }
+
+    /// Whether `bytes` hold `ca_live` in any letter case (byte by byte: no lowercased copy, no Foundation search).
+    static func containsKeyPrefix(_ bytes: String.UTF8View) -> Bool {
+        let prefix: [UInt8] = Array("ca_live".utf8)
+        let text = Array(bytes)
+        guard text.count >= prefix.count else { return false }
+        for start in 0...(text.count - prefix.count) {
+            var index = 0
+            // ASCII letters lowercased by setting 0x20; `_` (0x5F) never equals a letter's lowercase form.
+            while index < prefix.count, (text[start + index] | (prefix[index] == 95 ? 0 : 0x20)) == prefix[index] {
+                index += 1
+            }
+            if index == prefix.count { return true }
+        }
+        return false
     }
 
     func problemResponse(for error: any Error, request: Request, context: Context) -> Response {

@@ -15,6 +15,8 @@ struct TransportMiddleware: RouterMiddleware {
     let behindProxy: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // An MCP tool call's API request: its `/mcp` request was decided here already, and its client is that one's.
+        if context.isInProcess { return try await next(request, context) }
         var context = context
         let peer = context.remoteAddress?.ipAddress ?? "unknown"
         defer { context.facts.client(context.clientAddress) }

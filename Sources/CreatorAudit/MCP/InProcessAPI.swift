@@ -1,7 +1,7 @@
 // Runs an API request inside the process, through the application's own router and middleware: the request a tool
-// call stands for is built as HTTP (method, path, query, JSON body, the caller's key as `Authorization`) and handed
-// to the same responder the listener uses. Authentication, scopes, rate limits, usage counting, idempotency,
-// tenancy and the access log therefore apply exactly as to a request from the network (docs/mcp.md).
+// call stands for is built as HTTP (method, path, query, body, `Idempotency-Key`) and handed to the same responder
+// the listener uses, with the key the `/mcp` request was verified as. Scopes, rate limits, usage counting,
+// idempotency, tenancy and the access log therefore apply exactly as to a request from the network (docs/mcp.md).
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,34 +31,23 @@ struct APIAnswer: Sendable {
 final class InProcessAPI: Sendable {
     private let responder = NIOLockedValueBox<RouterResponder<AppRequestContext>?>(nil)
 
-    /// Headers of the outer request the inner one carries over, so TransportMiddleware decides the same way
-    /// (behind a proxy: the proxy's `X-Forwarded-*`).
-    static let forwardedHeaders: [HTTPField.Name] = [.xForwardedFor, .xForwardedProto]
-    /// Rate-limit headers of the inner answer the outer `/mcp` answer repeats.
-    static let rateLimitHeaders: [HTTPField.Name] = [
-        APIKeyAuthMiddleware.rateLimitLimit, APIKeyAuthMiddleware.rateLimitRemaining,
-        APIKeyAuthMiddleware.rateLimitReset, APIKeyAuthMiddleware.rateLimitPolicy, APIKeyAuthMiddleware.rateLimit,
-    ]
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
     func install(_ responder: RouterResponder<AppRequestContext>) {
         self.responder.withLockedValue { $0 = responder }
     }
 
-    /// Runs `call` as the holder of `token`, already verified as `key` by the outer request `outer` (same connection,
-    /// same request id): the key is not verified a second time, but its scopes and rate limit apply as to any request.
-    func send(_ call: APICall, token: Substring, key: AuthenticatedKey, outer: Request, context: AppRequestContext)
+    /// Runs `call` as `key`, which the outer request `outer` was just verified as (same connection, same request id,
+    /// same client address, same facts — AppRequestContext.init(inProcessOf:)): the key is not verified a second
+    /// time, but its scopes and rate limit apply as to any request, and the rate-limit headers reach the outer answer.
+    /// No credential is written into the request: without the context's key it would be refused as unauthenticated.
+    func send(_ call: APICall, key: AuthenticatedKey, outer: Request, context: AppRequestContext)
         async throws -> APIAnswer
     {
         guard let responder = responder.withLockedValue({ $0 }), let channel = context.channel else {
             throw APIError(.serviceUnavailable, "The API is not ready yet.")
         }
         var fields = HTTPFields()
-        fields[.authorization] = "Bearer " + token
-        fields[.xRequestID] = context.requestID
-        for name in Self.forwardedHeaders {
-            for value in outer.headers[values: name] { fields.append(HTTPField(name: name, value: value)) }
-        }
         if let key = call.idempotencyKey { fields[Self.idempotencyKey] = key }
         var body = ByteBuffer()
         if let bytes = call.body {
@@ -70,8 +59,7 @@ final class InProcessAPI: Sendable {
             method: call.method, scheme: "https", authority: outer.head.authority ?? "localhost", path: call.target,
             headerFields: fields)
         let request = Request(head: head, body: RequestBody(buffer: body))
-        var inner = AppRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: context.logger))
-        inner.inProcessKey = key
+        let inner = AppRequestContext(inProcessOf: context, key: key, channel: channel)
         let response = try await responder.respond(to: request, context: inner)
         let sink = BodySink()
         try await response.body.write(CollectingWriter(sink: sink))

@@ -69,7 +69,6 @@ struct MCPController {
         }
         let authorization = Self.credential(request.headers)
         let key = try await keyAuth.authenticate(authorization: authorization, context: context)
-        let token = authorization.flatMap(APIKeyAuthMiddleware.bearerToken) ?? ""
 
         let bytes = try await JSONBody.collect(request, context: context)
         let message: IncomingMessage
@@ -80,7 +79,7 @@ struct MCPController {
             return Self.unreadable(bytes, notJSON: error is JSONRPCParser.Failure)
         }
         let (response, countedByAPI) = try await respond(
-            to: message, catalog: catalog, key: key, token: token, request: request, context: context)
+            to: message, catalog: catalog, key: key, request: request, context: context)
         // Counted once the answer is known, so each request counts exactly once (and is refused with 429 when over
         // the limit). Nothing answered here has side effects: whatever writes went through the API, which counted.
         if !countedByAPI { try keyAuth.admit(key, context: context) }
@@ -89,7 +88,7 @@ struct MCPController {
 
     /// The answer to one message, and whether an API request made for it was already counted.
     func respond(
-        to message: IncomingMessage, catalog: ToolCatalog, key: AuthenticatedKey, token: Substring,
+        to message: IncomingMessage, catalog: ToolCatalog, key: AuthenticatedKey,
         request: HummingbirdCore.Request, context: AppRequestContext
     ) async throws -> (HummingbirdCore.Response, countedByAPI: Bool) {
         let signer = try await sessions.current()
@@ -126,7 +125,7 @@ struct MCPController {
                 return (MCPReply.error(MCPReply.invalidParams, detail, id: id, sessionID: sessionID), false)
             }
             let (result, countedByAPI) = try await callTool(
-                entry, arguments: parameters.arguments ?? [:], catalog: catalog, token: token, key: key,
+                entry, arguments: parameters.arguments ?? [:], catalog: catalog, key: key,
                 request: request, context: context)
             return (MCPReply.toolResult(id: id, result, sessionID: sessionID), countedByAPI)
         default:
@@ -157,7 +156,7 @@ struct MCPController {
     /// One tool call. Argument problems found before the API is reached, and the API's own refusals, are tool
     /// errors carrying a problem document. `countedByAPI`: the API request it made counted against the key.
     func callTool(
-        _ entry: ToolCatalog.Entry, arguments: [String: Value], catalog: ToolCatalog, token: Substring,
+        _ entry: ToolCatalog.Entry, arguments: [String: Value], catalog: ToolCatalog,
         key: AuthenticatedKey, request: HummingbirdCore.Request, context: AppRequestContext
     ) async throws -> (ToolOutput, countedByAPI: Bool) {
         let call: APICall
@@ -180,9 +179,7 @@ struct MCPController {
             let problem = ProblemMiddleware.problemBody(error, instance: request.uri.path, requestID: context.requestID)
             return (ToolOutput(problem, isError: true), false)
         }
-        let answer = try await api.send(call, token: token, key: key, outer: request, context: context)
-        context.facts.addHeaders(
-            InProcessAPI.rateLimitHeaders.compactMap { name in answer.headers[name].map { (name, $0) } })
+        let answer = try await api.send(call, key: key, outer: request, context: context)
         let body = answer.body.isEmpty ? Array("{\"status\":\(answer.status)}".utf8) : answer.body
         // /v2/health, /v2/meta and the like are limited per address, not per key: then this request counts here.
         return (ToolOutput(body, isError: answer.status >= 400), catalog.authenticates(call))

@@ -1,4 +1,4 @@
-// Lowercase hex without String(format:), which halved an auth endpoint's throughput here (STACK-NOTES).
+// Lowercase hex without String(format:), which halved an auth endpoint's throughput when it was measured.
 enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
