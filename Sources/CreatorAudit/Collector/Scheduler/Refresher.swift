@@ -2,7 +2,8 @@
 // source is asked outside any transaction; what it answered is stored through the subject's own organization's
 // `TenantStore` in ONE transaction that first ends this worker's claim — so a refresh whose claim was lost (lease
 // expired and taken over, subject deleted) stores nothing, and the snapshots, the rollups, the latest counters,
-// the organization's daily amounts and the subject's schedule never disagree.
+// the organization's daily amounts and the subject's schedule never disagree. Account refreshes of one organization
+// that finish together share that transaction (`RefreshCommits`, group commit).
 //
 // Failures (docs/collection.md, "Failures"): the subject's own (`isUnavailable`, `isRetryable`) are counted and
 // back off; a platform-wide stop (`isPlatformWide`) only makes the subject wait. A failure never writes counters,
@@ -29,6 +30,8 @@ struct Refresher: Sendable {
     let schedule: RetrySchedule
     let clock: any CollectorClock
     let logger: Logger
+    /// Finished account refreshes waiting for the transaction that stores them (group commit).
+    let commits = RefreshCommits()
 
     /// The claim ended elsewhere (lease taken over, subject deleted): the transaction rolls back.
     private struct ClaimLost: Error {}
@@ -80,74 +83,139 @@ struct Refresher: Sendable {
         return results
     }
 
+    /// Stores an account's refresh together with the refreshes finishing alongside it (`RefreshCommits`).
     private func store(_ refresh: AccountRefresh, of account: DueAccount, source: String) async -> RefreshResult {
-        let tenant = database.tenant(account.organizationID)
+        await commits.store(RefreshCommits.Item(refresh: refresh, account: account, source: source)) { items in
+            await self.store(items)
+        }
+    }
+
+    /// Stores a batch of refreshes: one transaction per organization. A transaction that fails is tried again one
+    /// refresh per transaction, so one refresh that cannot be stored costs the others nothing.
+    func store(_ items: [RefreshCommits.Item]) async -> [RefreshResult] {
+        var results = [RefreshResult](repeating: .released, count: items.count)
+        var groups: [OrganizationID: [Int]] = [:]
+        var order: [OrganizationID] = []
+        for index in items.indices {
+            let organization = items[index].account.organizationID
+            if groups[organization] == nil { order.append(organization) }
+            groups[organization, default: []].append(index)
+        }
+        for organization in order {
+            let indices = groups[organization]!
+            let group = indices.map { items[$0] }
+            do {
+                for (index, result) in zip(indices, try await storeTogether(group, organization: organization)) {
+                    results[index] = result
+                }
+            } catch {
+                let alone = group.count > 1 && !(error is CancellationError || Task.isCancelled)
+                for index in indices {
+                    let item = items[index]
+                    if alone, let result = try? await storeTogether([item], organization: organization).first {
+                        results[index] = result
+                        continue
+                    }
+                    results[index] = await fail(
+                        .account(item.account.id), organization: organization,
+                        failures: item.account.consecutiveFailures, error: error, source: item.source)
+                }
+            }
+        }
+        return results
+    }
+
+    /// Stores refreshes of one organization's accounts in one transaction that first ends each one's claim: a
+    /// refresh whose claim was lost (`.lost`) stores nothing; the others are `.refreshed`.
+    private func storeTogether(_ items: [RefreshCommits.Item], organization: OrganizationID) async throws
+        -> [RefreshResult]
+    {
+        let tenant = database.tenant(organization)
         let now = clock.timestamp
-        let next = schedule.nextRefresh(
-            after: refresh.observedAt, intervalHours: account.scrapeIntervalHours, random: .random(in: 0..<1))
+        let nexts = items.map { item in
+            schedule.nextRefresh(
+                after: item.refresh.observedAt, intervalHours: item.account.scrapeIntervalHours,
+                random: .random(in: 0..<1))
+        }
         let owner = owner
-        do {
-            try await tenant.write { db in
-                let collection = tenant.collection
-                guard
-                    try await collection.settle(
-                        .account(account.id), owner: owner,
-                        .refreshed(at: now, next: next), in: db)
-                else { throw ClaimLost() }
+        let results = try await tenant.write { db -> [RefreshResult] in
+            let collection = tenant.collection
+            var results: [RefreshResult] = []
+            var live: [Int] = []
+            for (index, item) in items.enumerated() {
+                let settled = try await collection.settle(
+                    .account(item.account.id), owner: owner, .refreshed(at: now, next: nexts[index]), in: db)
+                results.append(settled ? .refreshed : .lost)
+                if settled { live.append(index) }
+            }
+            guard !live.isEmpty else { return results }
+            // Posts already known, per platform (a post may have been discovered on another tracked account: a
+            // collaboration — also within this batch).
+            var known: [Platform: [String: VideoID]] = [:]
+            for platform in Set(live.map { items[$0].account.platform }) {
+                var externalIDs = Set<String>()
+                for index in live where items[index].account.platform == platform {
+                    for post in items[index].refresh.posts { externalIDs.insert(post.externalID) }
+                }
+                known[platform] = try await collection.discoveredVideos(
+                    platform: platform, externalIDs: externalIDs.sorted(), in: db)
+            }
+            // The levels are written last: concurrent refreshes of one organization queue on the organization's
+            // level rows until they commit (SnapshotWriter, `addingLevelChangesTo`).
+            var levelChanges = LevelChanges()
+            var accountSnapshots: [AccountSnapshot] = []
+            var videoSnapshots: [VideoSnapshot] = []
+            var discovered: [Video] = []
+            var seen: [[VideoID]] = []
+            for index in live {
+                let (refresh, account, source) = (items[index].refresh, items[index].account, items[index].source)
                 try await collection.recordProfile(account.id, refresh.profile, source: source, in: db)
-                var posts: [PlatformPost] = []
-                var seenIDs = Set<String>()
-                for post in refresh.posts where seenIDs.insert(post.externalID).inserted { posts.append(post) }
-                let known = try await collection.discoveredVideos(
-                    platform: account.platform, externalIDs: posts.map(\.externalID), in: db)
-                // The levels are written last: concurrent refreshes of one organization queue on the organization's
-                // level rows until they commit (SnapshotWriter, `addingLevelChangesTo`).
-                var levelChanges = LevelChanges()
-                var videoSnapshots: [VideoSnapshot] = []
-                var discovered: [Video] = []
-                for post in posts {
+                var seenExternalIDs = Set<String>()
+                var ids: [VideoID] = []
+                for post in refresh.posts where seenExternalIDs.insert(post.externalID).inserted {
                     let videoID: VideoID
-                    if let existing = known[post.externalID] {
+                    if let existing = known[account.platform]?[post.externalID] {
                         videoID = existing
                     } else {
                         let video = Self.discovered(post, on: account, source: source, now: now)
                         discovered.append(video)
+                        known[account.platform, default: [:]][post.externalID] = video.id
                         videoID = video.id
                     }
+                    ids.append(videoID)
                     videoSnapshots.append(
                         VideoSnapshot(videoID: videoID, observedAt: refresh.observedAt, counters: post.counters))
                 }
-                try await tenant.videos.insert(discovered, countingInto: &levelChanges, in: db)
+                seen.append(ids)
                 let profile = refresh.profile
-                try await tenant.snapshots.write(
-                    accounts: [
-                        AccountSnapshot(
-                            accountID: account.id, observedAt: refresh.observedAt, followerCount: profile.followerCount,
-                            followingCount: profile.followingCount, profilePostCount: profile.profilePostCount)
-                    ],
-                    refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
-                if !videoSnapshots.isEmpty {
-                    try await tenant.snapshots.write(
-                        videos: videoSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
-                }
-                try await collection.recordDiscoveredVideos(
-                    account: account.id, seen: videoSnapshots.map(\.videoID), at: now, next: next, in: db)
-                try await tenant.levels.apply(levelChanges, in: db)
+                accountSnapshots.append(
+                    AccountSnapshot(
+                        accountID: account.id, observedAt: refresh.observedAt, followerCount: profile.followerCount,
+                        followingCount: profile.followingCount, profilePostCount: profile.profilePostCount))
             }
+            try await tenant.videos.insert(discovered, countingInto: &levelChanges, in: db)
+            try await tenant.snapshots.write(
+                accounts: accountSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
+            if !videoSnapshots.isEmpty {
+                try await tenant.snapshots.write(
+                    videos: videoSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
+            }
+            for (index, ids) in zip(live, seen) {
+                try await collection.recordDiscoveredVideos(
+                    account: items[index].account.id, seen: ids, at: now, next: nexts[index], in: db)
+            }
+            try await tenant.levels.apply(levelChanges, in: db)
+            return results
+        }
+        for (item, result) in zip(items, results) where result == .refreshed {
             logger.debug(
                 "account refreshed",
                 metadata: [
-                    "account_id": "\(account.id)", "organization_id": "\(account.organizationID)",
-                    "posts": "\(refresh.posts.count)",
+                    "account_id": "\(item.account.id)", "organization_id": "\(organization)",
+                    "posts": "\(item.refresh.posts.count)",
                 ])
-            return .refreshed
-        } catch is ClaimLost {
-            return .lost
-        } catch {
-            return await fail(
-                .account(account.id), organization: account.organizationID,
-                failures: account.consecutiveFailures, error: error, source: source)
         }
+        return results
     }
 
     /// A post first seen on a tracked account becomes one of its discovered videos.
