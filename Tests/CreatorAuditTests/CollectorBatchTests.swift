@@ -1,4 +1,4 @@
-// Account refreshes stored together (Collector/Scheduler/RefreshCommits.swift, docs/collection.md, "Throughput"):
+// Account refreshes stored together (Collector/Scheduler/RefreshCommits.swift, docs/collection.md, "Refreshing": throughput):
 // refreshes that finish while a transaction is written go into the next one, and a batch — across organizations
 // and platforms, with a lost claim and a post two accounts share — stores each refresh exactly as it would alone.
 import Foundation

@@ -1,4 +1,4 @@
-// Group commit for account refreshes (docs/collection.md, "Throughput"). A refresh's platform answer arrives after
+// Group commit for account refreshes (docs/collection.md, "Refreshing": throughput). A refresh's platform answer arrives after
 // tens of milliseconds of waiting; storing it is a transaction of some twenty statements, and on SQLite one writer
 // at a time. Written one refresh per transaction, the writer's turn — not the platform — set the pace (BENCHMARKS.md,
 // "Collector"). Here the refreshes that finish while a transaction is being written wait for it, then go together:
