@@ -121,11 +121,13 @@ public struct CollectionRepository: Sendable {
     /// older posts, out of its recent posts now, are no longer refreshed (`next_refresh_at` null). The seen ids drive
     /// the lookup (`RollupRepository.idList`): with `organization_id = ? AND id IN (…)` SQLite walked every video of
     /// the organization.
+    /// `recorded`: seen videos the snapshot writer already marked so (SnapshotWriter.VideoSchedule).
     public func recordDiscoveredVideos(
-        account: AccountID, seen: [VideoID], at: Timestamp, next: Timestamp, in db: any SQLDatabase
+        account: AccountID, seen: [VideoID], at: Timestamp, next: Timestamp, recorded: Set<String> = [],
+        in db: any SQLDatabase
     ) async throws {
         let ids = seen.map(\.description)
-        for chunk in ids.chunked(500) where !chunk.isEmpty {
+        for chunk in ids.filter({ !recorded.contains($0) }).chunked(500) where !chunk.isEmpty {
             try await db.raw(
                 """
                 UPDATE videos SET next_refresh_at = \(bind: next.seconds), last_attempt_at = \(bind: at.seconds),

@@ -156,6 +156,24 @@ public struct SnapshotWriter: Sendable {
         videos: [VideoSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
         in db: any SQLDatabase
     ) async throws -> Int {
+        try await write(videos: videos, refreshLatest: refreshLatest, addingLevelChangesTo: &changes, schedule: nil,
+                        in: db).inserted
+    }
+
+    /// What an account refresh records on the videos it saw: refreshed at `at`, due again at `next[videoID]`.
+    struct VideoSchedule {
+        var at: Timestamp
+        var next: [String: Timestamp]
+    }
+
+    /// The same; with `schedule` (the collector's account refresh), the videos it names are also marked refreshed and
+    /// due again in the statement that copies their latest counters — one new row version instead of two. Returns,
+    /// with the count, the ids so recorded (the others are the caller's: history that arrived out of order).
+    func write(
+        videos: [VideoSnapshot], refreshLatest: Bool, addingLevelChangesTo changes: inout LevelChanges,
+        schedule: VideoSchedule?, in db: any SQLDatabase
+    ) async throws -> (inserted: Int, scheduled: Set<String>) {
+        var scheduled = Set<String>()
         var inserted = 0
         let organization = "'" + tenant.id + "'"
         var byVideo: [String: [VideoSnapshot]] = [:]
@@ -195,25 +213,42 @@ public struct SnapshotWriter: Sendable {
                 }
                 newest.append((id, latest, earliest))
             }
-            for chunk in newest.chunked(300) { try await copyLatest(Array(chunk), in: db) }
+            for chunk in newest.chunked(300) { try await copyLatest(Array(chunk), schedule: schedule, in: db) }
+            if let schedule { scheduled = Set(newest.map(\.id).filter { schedule.next[$0] != nil }) }
             let slow = ids.filter(outOfOrder.contains)
             for chunk in slow.chunked(500) { try await readBackLatest(videoIDs: Array(chunk), in: db) }
             let accounts = Set(ids.compactMap { id in states[id].flatMap { $0.ref.source == .account ? $0.ref.accountID : nil } })
             for accountID in accounts.sorted() { try await sumAccountTotals(accountID: accountID, in: db) }
         }
-        return inserted
+        return (inserted, scheduled)
     }
 
     /// Copies each video's newest snapshot (newer than any it had) onto the video row in one statement.
-    private func copyLatest(_ newest: [(id: String, snapshot: VideoSnapshot, earliest: Int64)], in db: any SQLDatabase)
-        async throws
-    {
+    /// With `schedule`, the videos it names are marked refreshed and due again in the same statement.
+    private func copyLatest(
+        _ newest: [(id: String, snapshot: VideoSnapshot, earliest: Int64)], schedule: VideoSchedule?,
+        in db: any SQLDatabase
+    ) async throws {
         guard !newest.isEmpty else { return }
         let values = Self.rows(newest) { row in
             let c = row.snapshot.counters
             return [Self.id(row.snapshot.videoID), Self.number(c.views), Self.number(c.plays), Self.number(c.likes),
                     Self.number(c.comments), Self.number(c.shares), Self.number(c.saves), Self.number(row.earliest),
-                    Self.number(row.snapshot.observedAt.seconds)]
+                    Self.number(row.snapshot.observedAt.seconds), Self.number(schedule?.next[row.id]?.seconds)]
+        }
+        // column10: the next due time where `schedule` names the video (NULL: its schedule is left alone).
+        var scheduling: SQLQueryString = ""
+        if let schedule {
+            let at = String(schedule.at.seconds)
+            scheduling = """
+                , next_refresh_at = CASE WHEN n.column10 IS NULL THEN videos.next_refresh_at
+                    ELSE CAST(n.column10 AS BIGINT) END,
+                last_attempt_at = CASE WHEN n.column10 IS NULL THEN videos.last_attempt_at ELSE \(unsafeRaw: at) END,
+                last_error = CASE WHEN n.column10 IS NULL THEN videos.last_error ELSE NULL END,
+                consecutive_failures = CASE WHEN n.column10 IS NULL THEN videos.consecutive_failures ELSE 0 END,
+                collection_state = CASE WHEN n.column10 IS NULL THEN videos.collection_state ELSE 'ok' END,
+                is_unavailable = CASE WHEN n.column10 IS NULL THEN videos.is_unavailable ELSE 0 END
+                """
         }
         // VALUES columns are column1… on both engines; the casts type a column that holds only NULLs (PostgreSQL
         // would call it text).
@@ -223,7 +258,7 @@ public struct SnapshotWriter: Sendable {
                 share_count = CAST(n.column6 AS BIGINT), saved_count = CAST(n.column7 AS BIGINT),
                 first_scrape_time = CASE WHEN videos.first_scrape_time IS NULL OR videos.first_scrape_time > n.column8
                     THEN CAST(n.column8 AS BIGINT) ELSE videos.first_scrape_time END,
-                last_scrape_time = CAST(n.column9 AS BIGINT)
+                last_scrape_time = CAST(n.column9 AS BIGINT)\(scheduling)
             FROM (VALUES \(values)) AS n
             WHERE videos.organization_id = \(bind: tenant.id) AND videos.id = n.column1
             """).run()

@@ -196,13 +196,22 @@ struct Refresher: Sendable {
             try await tenant.videos.insert(discovered, countingInto: &levelChanges, in: db)
             try await tenant.snapshots.write(
                 accounts: accountSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
+            // The seen posts are due again with their account: recorded with their latest counters where possible.
+            var schedule = SnapshotWriter.VideoSchedule(at: now, next: [:])
+            for (index, ids) in zip(live, seen) {
+                for id in ids { schedule.next[id.description] = nexts[index] }
+            }
+            var recorded = Set<String>()
             if !videoSnapshots.isEmpty {
-                try await tenant.snapshots.write(
-                    videos: videoSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
+                recorded = try await tenant.snapshots.write(
+                    videos: videoSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges,
+                    schedule: schedule, in: db
+                ).scheduled
             }
             for (index, ids) in zip(live, seen) {
                 try await collection.recordDiscoveredVideos(
-                    account: items[index].account.id, seen: ids, at: now, next: nexts[index], in: db)
+                    account: items[index].account.id, seen: ids, at: now, next: nexts[index], recorded: recorded,
+                    in: db)
             }
             try await tenant.levels.apply(levelChanges, in: db)
             return results
