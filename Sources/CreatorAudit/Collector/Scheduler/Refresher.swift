@@ -112,13 +112,18 @@ struct Refresher: Sendable {
                 let alone = group.count > 1 && !(error is CancellationError || Task.isCancelled)
                 for index in indices {
                     let item = items[index]
-                    if alone, let result = try? await storeTogether([item], organization: organization).first {
-                        results[index] = result
-                        continue
+                    var failure = error
+                    if alone {
+                        do {
+                            results[index] = try await storeTogether([item], organization: organization)[0]
+                            continue
+                        } catch let own {
+                            failure = own  // this refresh's own reason, not the batch's
+                        }
                     }
                     results[index] = await fail(
                         .account(item.account.id), organization: organization,
-                        failures: item.account.consecutiveFailures, error: error, source: item.source)
+                        failures: item.account.consecutiveFailures, error: failure, source: item.source)
                 }
             }
         }
