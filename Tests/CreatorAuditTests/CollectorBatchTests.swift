@@ -2,6 +2,7 @@
 // refreshes that finish while a transaction is written go into the next one, and a batch — across organizations
 // and platforms, with a lost claim and a post two accounts share — stores each refresh exactly as it would alone.
 import Foundation
+import SQLiteNIO
 import Synchronization
 import Testing
 
@@ -59,7 +60,7 @@ struct CollectorBatchTests {
 
             for item in items where item.account.id != gone.id {
                 let stored = try await CollectorFixtures.account(database, try #require(added.first { $0.id == item.account.id }))
-                #expect(stored.followerCount == item.refresh.profile.followerCount && stored.followerCount != nil)
+                #expect(item.refresh.profile.followerCount != nil && stored.followerCount == item.refresh.profile.followerCount)
                 #expect(stored.lastScrapeTime == item.refresh.observedAt && stored.collectionStatus == .ok)
                 #expect(try await CollectorFixtures.accountSnapshots(database, stored) == 1)
                 let videos = try await CollectorFixtures.discovered(database, stored)
@@ -93,6 +94,103 @@ struct CollectorBatchTests {
                 }
                 #expect(written == rebuilt)
             }
+        }
+    }
+
+    @Test(
+        "a post first seen is stored with its counters and schedule at once, exactly as a later refresh writes them",
+        arguments: TestEngines.all)
+    func firstSeen(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            let database = test.database
+            let clock = ManualClock()
+            let organization = try await Fixtures.organization(database)
+            let account = try await CollectorFixtures.account(
+                database, organization.id, .instagram, "maya.chen", now: clock.timestamp)
+            let queue = CollectorQueue(database: database)
+            let sandbox = SandboxSource(clock: { clock.timestamp })
+            let refresher = Refresher(
+                database: database, owner: "first seen test", schedule: RetrySchedule(), clock: clock,
+                logger: TestDatabase.quietLogger)
+            var firstSeenAt: [String: Timestamp] = [:]
+            var timesSeen: [String: Int] = [:]
+            for round in 0..<2 {
+                if round == 1 {
+                    clock.advance(86_400 + 3_600)
+                    try await CollectorFixtures.makeDue(database, "accounts", account.id.description, at: clock.timestamp)
+                }
+                let claimed = try await queue.claimAccounts(
+                    platform: .instagram, limit: 10, owner: "first seen test", now: clock.timestamp,
+                    leaseUntil: clock.timestamp.adding(seconds: 600))
+                let due = try #require(claimed.first)
+                let refresh = try await sandbox.refreshAccount(
+                    platform: .instagram, username: due.username, limits: due.limits)
+                #expect(refresh.posts.count >= 3)
+                let results = await refresher.store([RefreshCommits.Item(refresh: refresh, account: due, source: "sandbox")])
+                #expect(results == [.refreshed])
+
+                let stored = try await CollectorFixtures.account(database, account)
+                let next = try #require(stored.collection.nextRefreshAt)
+                #expect(next > clock.timestamp.adding(seconds: 20 * 3_600))
+                let videos = try await CollectorFixtures.discovered(database, stored)
+                for post in refresh.posts {
+                    let video = try #require(videos.first { $0.externalID == post.externalID })
+                    let first = firstSeenAt[post.externalID] ?? refresh.observedAt
+                    firstSeenAt[post.externalID] = first
+                    timesSeen[post.externalID, default: 0] += 1
+                    #expect(video.counters == post.counters)
+                    #expect(video.firstScrapeTime == first && video.lastScrapeTime == refresh.observedAt)
+                    #expect(video.collection.nextRefreshAt == next && video.collection.lastAttemptAt == clock.timestamp)
+                    #expect(video.collectionStatus == .ok && video.collection.consecutiveFailures == 0)
+                    #expect(try await CollectorFixtures.count(database, "video_snapshots", where: "video_id", is: video.id.description) == timesSeen[post.externalID])
+                }
+            }
+        }
+    }
+
+    @Test("an answer waiting for the SQLite write lock holds no request turn; at most as many answers wait as there are turns")
+    func turns() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let database = test.database
+            let clock = ManualClock()
+            let organization = try await Fixtures.organization(database)
+            for index in 0..<6 {
+                try await CollectorFixtures.account(database, organization.id, .instagram, "turns.\(index)", now: clock.timestamp)
+            }
+            let source = GatedSource(SandboxSource(clock: { clock.timestamp }))
+            let collector = CollectorFixtures.collector(database, clock: clock, concurrency: 2, sources: { _ in source })
+            let running = Task { await collector.run() }
+            // Two turns, four jobs: claimed in rounds of two (every claim is a write), the first two asking.
+            try await Self.waitUntil("four accounts claimed, two requests asked") {
+                try await CollectorFixtures.claimsHeld(database) == 4 && source.requests == 2
+            }
+            // Another connection holds the database's write lock: no refresh can be stored meanwhile.
+            let holder = try await SQLiteConnection.open(storage: .file(path: test.dataDir + "/creatoraudit.sqlite"))
+            _ = try await holder.query("BEGIN IMMEDIATE")
+            source.open()
+            // The two answers wait for the lock without their turns: two more requests go out — and no more, since
+            // as many answers as there are turns are already waiting.
+            try await Self.waitUntil("two more requests while the first answers wait to be stored") { source.requests == 4 }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(source.requests == 4 && source.mostAtOnce <= 2)
+            _ = try await holder.query("ROLLBACK")
+            try await holder.close()
+            try await Self.waitUntil("all six refreshed") { collector.totals.accountsRefreshed == 6 }
+            collector.stop()
+            await running.value
+            #expect(source.requests == 6 && source.mostAtOnce <= 2)
+            #expect(try await CollectorFixtures.claimsHeld(database) == 0)
+        }
+    }
+
+    static func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(4)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting for: \(what)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 
@@ -139,4 +237,40 @@ struct CollectorBatchTests {
                 consecutiveFailures: 0),
             source: "test")
     }
+}
+
+/// The sandbox behind a gate: requests wait until `open()`; counts requests and the most in flight at once.
+private final class GatedSource: PlatformSource {
+    private struct State {
+        var open = false
+        var requests = 0
+        var inFlight = 0
+        var mostAtOnce = 0
+    }
+    private let sandbox: SandboxSource
+    private let state = Mutex(State())
+
+    init(_ sandbox: SandboxSource) { self.sandbox = sandbox }
+
+    var name: String { sandbox.name }
+    var requests: Int { state.withLock { $0.requests } }
+    var mostAtOnce: Int { state.withLock { $0.mostAtOnce } }
+    func open() { state.withLock { $0.open = true } }
+
+    func refreshAccount(platform: Platform, username: String, limits: PostLimits) async throws -> AccountRefresh {
+        state.withLock { state in
+            state.requests += 1
+            state.inFlight += 1
+            state.mostAtOnce = max(state.mostAtOnce, state.inFlight)
+        }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        while !state.withLock({ $0.open }) { try await Task.sleep(for: .milliseconds(5)) }
+        return try await sandbox.refreshAccount(platform: platform, username: username, limits: limits)
+    }
+
+    func refreshVideo(platform: Platform, externalID: String, ownerUsername: String?) async throws -> VideoRefresh {
+        try await sandbox.refreshVideo(platform: platform, externalID: externalID, ownerUsername: ownerUsername)
+    }
+
+    func availability() -> SourceAvailability { sandbox.availability() }
 }

@@ -98,4 +98,27 @@ struct LoggingTests {
         #expect(edges.map(FastUUID.string) == ["00000000-0000-0000-0000-000000000000",
                                                 "ffffffff-ffff-ffff-ffff-ffffffffffff"])
     }
+
+    @Test("account and video ids are time-ordered (version 7): later ids sort after earlier ones, as text too")
+    func timeOrderedIdentifiers() throws {
+        let milliseconds: UInt64 = 1_772_366_400_123
+        let id = FastUUID.string(FastUUID.timeOrdered(milliseconds: milliseconds))
+        #expect(id.hasPrefix("019ca945-0a7b-7"), "\(id)")  // 0x019ca9450a7b = the milliseconds; version 7
+        #expect(["8", "9", "a", "b"].contains(id[id.index(id.startIndex, offsetBy: 19)]), "RFC 9562 variant")
+        var earlier: [String] = []
+        for step in 0..<200 {
+            earlier.append(FastUUID.string(FastUUID.timeOrdered(milliseconds: milliseconds + UInt64(step))))
+        }
+        #expect(earlier == earlier.sorted() && Set(earlier).count == 200)
+        // Fresh ids: unique, and one made a few milliseconds later sorts after.
+        let first = VideoID().description
+        Thread.sleep(forTimeInterval: 0.005)
+        let second = AccountID().description
+        #expect(first < second && first.dropFirst(14).first == "7" && second.dropFirst(14).first == "7")
+        #expect(try #require(VideoID(first)).description == first)
+        #expect(Set((0..<10_000).map { _ in VideoID() }).count == 10_000)
+        // Other ids stay random (version 4): an organization's or a key's id says nothing of when it was made.
+        #expect(OrganizationID().description.dropFirst(14).first == "4")
+        #expect(APIKeyID().description.dropFirst(14).first == "4")
+    }
 }

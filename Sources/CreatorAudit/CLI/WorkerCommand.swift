@@ -33,7 +33,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 settings: settings, holder: "creatoraudit worker", logger: logger)
             let lines =
                 [
-                    "CreatorAudit worker collecting from \(location) (\(settings.concurrency) refreshes at once)"
+                    "CreatorAudit worker collecting from \(location) (\(settings.concurrency) requests at once)"
                 ] + sourceConfiguration.summary
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             let group = ServiceGroup(

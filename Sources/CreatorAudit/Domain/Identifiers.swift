@@ -4,6 +4,8 @@ import Foundation
 public protocol UUIDIdentifier: Hashable, Sendable, Codable, CustomStringConvertible {
     var uuid: UUID { get }
     init(uuid: UUID)
+    /// A new id: random (version 4) unless the type says otherwise.
+    init()
 }
 
 extension UUIDIdentifier {
@@ -32,9 +34,22 @@ public struct OrganizationID: UUIDIdentifier { public let uuid: UUID; public ini
 public struct APIKeyID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 public struct MemberID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 public struct AuditEventID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
-public struct AccountID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
 public struct CreatorID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
-public struct VideoID: UUIDIdentifier { public let uuid: UUID; public init(uuid: UUID) { self.uuid = uuid } }
+
+/// Accounts and videos get time-ordered ids (version 7): the rows keyed by them — snapshots and daily rollups by
+/// `(video_id, …)`, the primary keys — are written next to each other, so a refresh of an account's 30 posts
+/// changes a few index pages instead of 30 scattered ones (docs/architecture.md, "Identifiers").
+public struct AccountID: UUIDIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+    public init() { self.init(uuid: FastUUID.timeOrdered()) }
+}
+
+public struct VideoID: UUIDIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+    public init() { self.init(uuid: FastUUID.timeOrdered()) }
+}
 
 /// UUID parsing without Foundation's sscanf-based `UUID(uuidString:)` (a hot spot when decoding list rows), and
 /// formatting without its `uuidString`, which goes through `snprintf` (a few per cent of a small request: every
@@ -51,6 +66,20 @@ enum FastUUID {
         let high = (generator.next() as UInt64) & ~0xF000 | 0x4000
         let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)
         return string(high, low)
+    }
+
+    /// A new time-ordered UUID (version 7, RFC 9562): 48 bits of Unix time in milliseconds, then the version, then
+    /// 74 random bits. Ids made later sort after earlier ones (as text too: hex digits in byte order).
+    static func timeOrdered(milliseconds: UInt64 = UInt64(max(0, Date().timeIntervalSince1970 * 1_000))) -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let high = milliseconds << 16 | 0x7000 | (generator.next() as UInt64) & 0x0FFF
+        let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &bytes) { buffer in
+            buffer.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            buffer.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
+        return UUID(uuid: bytes)
     }
 
     /// The 128 bits `high ‖ low` (big-endian order, as a UUID's bytes) formatted.

@@ -164,6 +164,10 @@ public struct SnapshotWriter: Sendable {
     struct VideoSchedule {
         var at: Timestamp
         var next: [String: Timestamp]
+        /// Videos the same transaction inserted already holding what this write would copy onto them — the counters
+        /// of their one snapshot here, its time as first and last scrape time, this schedule (a post first seen:
+        /// `Refresher`). Their rows are left as they are: no second row version, no index entries changed twice.
+        var inserted: Set<String> = []
     }
 
     /// The same; with `schedule` (the collector's account refresh), the videos it names are also marked refreshed and
@@ -202,8 +206,13 @@ public struct SnapshotWriter: Sendable {
             // A video whose snapshots all came after its stored ones (the collector, the demo): its newest snapshot
             // is in hand, and one statement per chunk copies them all. Out-of-order history is read back.
             var newest: [(id: String, snapshot: VideoSnapshot, earliest: Int64)] = []
+            var current = Set<String>()
             for id in ids where !outOfOrder.contains(id) {
                 let snapshots = byVideo[id]!
+                if snapshots.count == 1, schedule?.inserted.contains(id) == true {
+                    current.insert(id)
+                    continue
+                }
                 // The first of equal instants, as the insert kept it (ON CONFLICT DO NOTHING).
                 var latest = snapshots[0]
                 var earliest = latest.observedAt.seconds
@@ -214,7 +223,7 @@ public struct SnapshotWriter: Sendable {
                 newest.append((id, latest, earliest))
             }
             for chunk in newest.chunked(300) { try await copyLatest(Array(chunk), schedule: schedule, in: db) }
-            if let schedule { scheduled = Set(newest.map(\.id).filter { schedule.next[$0] != nil }) }
+            if let schedule { scheduled = current.union(newest.map(\.id).filter { schedule.next[$0] != nil }) }
             let slow = ids.filter(outOfOrder.contains)
             for chunk in slow.chunked(500) { try await readBackLatest(videoIDs: Array(chunk), in: db) }
             let accounts = Set(ids.compactMap { id in states[id].flatMap { $0.ref.source == .account ? $0.ref.accountID : nil } })

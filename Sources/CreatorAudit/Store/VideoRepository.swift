@@ -116,17 +116,20 @@ public struct VideoRepository: Sendable {
     }
 
     /// Inserts videos with one multi-row statement per chunk (a refresh discovers up to its post cap at once, an
-    /// import or the demo thousands; one statement each was 30 round trips per first refresh), counting each.
+    /// import or the demo thousands; one statement each was 30 round trips per first refresh), counting each. A
+    /// video is due at once unless its `collection` says when (a post first seen by a refresh comes with its first
+    /// counters and its next due time: `Refresher`).
     func insert(
         _ videos: [Video], countingInto changes: inout LevelChanges, in db: any SQLDatabase
     ) async throws {
-        // 30 binds a row; 300 rows stay under both engines' bind limits.
+        // 32 binds a row; 300 rows stay under both engines' bind limits.
         for chunk in videos.chunked(300) {
             var query: SQLQueryString = """
                 INSERT INTO videos (id, organization_id, platform, source, external_id, shortcode, url, account_id,
                     account_username, description, create_time, media_type, duration, cover_image_url, is_active, is_unavailable,
                     scrape_interval_hours, metadata, added_at, updated_at, first_scrape_time, last_scrape_time, next_refresh_at,
-                    view_count, play_count, like_count, comment_count, share_count, saved_count, data_source)
+                    view_count, play_count, like_count, comment_count, share_count, saved_count, data_source,
+                    last_attempt_at, collection_state)
                 VALUES
                 """
             for (index, video) in chunk.enumerated() {
@@ -140,8 +143,10 @@ public struct VideoRepository: Sendable {
                     \(bind: video.coverImageURL), \(bind: video.isActive ? 1 : 0), \(bind: video.isUnavailable ? 1 : 0),
                     \(bind: video.scrapeIntervalHours), \(bind: Metadata.encode(video.metadata)), \(bind: video.addedAt.seconds),
                     \(bind: video.updatedAt.seconds), \(bind: video.firstScrapeTime?.seconds), \(bind: video.lastScrapeTime?.seconds),
-                    \(bind: video.addedAt.seconds), \(bind: c.views), \(bind: c.plays), \(bind: c.likes),
-                    \(bind: c.comments), \(bind: c.shares), \(bind: c.saves), \(bind: video.dataSource))
+                    \(bind: (video.collection.nextRefreshAt ?? video.addedAt).seconds), \(bind: c.views),
+                    \(bind: c.plays), \(bind: c.likes), \(bind: c.comments), \(bind: c.shares), \(bind: c.saves),
+                    \(bind: video.dataSource), \(bind: video.collection.lastAttemptAt?.seconds),
+                    \(bind: video.collection.outcome?.rawValue))
                     """
             }
             try await db.raw(query).run()

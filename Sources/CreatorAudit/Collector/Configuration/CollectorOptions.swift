@@ -4,7 +4,7 @@ import Foundation
 
 public struct CollectorOptions: ParsableArguments {
     @Option(
-        help: "Refreshes in flight at once in this process (env CREATORAUDIT_COLLECTOR_CONCURRENCY; default 16).")
+        help: "Platform requests in flight at once in this process (env CREATORAUDIT_COLLECTOR_CONCURRENCY; default 16).")
     var collectorConcurrency: Int?
 
     @Option(help: ArgumentHelp("Seconds a claim lasts (default 300).", visibility: .hidden))

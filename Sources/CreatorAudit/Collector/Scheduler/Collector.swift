@@ -1,13 +1,14 @@
-// The scheduler: claims due subjects and refreshes them, `concurrency` at a time, until told to stop
-// (docs/collection.md, "Refreshing"). It never polls: when nothing is claimable it sleeps until the next subject
-// is due (or its platform's pause ends), or until a subject is added (`Database.dueWork`, fed by PostgreSQL
-// notifications in `CollectorService`). Before claiming a platform's subjects it asks the platform's source
-// whether it can work at all: a paused platform's subjects are not claimed; a failing source gets one probe
-// subject at a time, when its governor allows one, and its due subjects show `source_failing`.
+// The scheduler: claims due subjects and refreshes them, asking the platforms `concurrency` at a time (answers
+// waiting to be stored hold no turn: `RequestTurns`), until told to stop (docs/collection.md, "Refreshing"). It never
+// polls: when nothing is claimable it sleeps until the next subject is due (or its platform's pause ends), or until a
+// subject is added (`Database.dueWork`, fed by PostgreSQL notifications in `CollectorService`). Before claiming a
+// platform's subjects it asks the platform's source whether it can work at all: a paused platform's subjects are
+// not claimed; a failing source gets one probe subject at a time, when its governor allows one, and its due
+// subjects show `source_failing`.
 //
-// Stopping (SIGTERM): no more claims; claimed-but-not-started subjects are given back at once; refreshes in flight
-// get `shutdownGraceSeconds` to finish, then are cancelled and given back; finally every claim this worker still
-// holds is released.
+// Stopping (SIGTERM): no more claims; claimed-but-not-started subjects (queued, or waiting for a request turn) are
+// given back at once; refreshes in flight get `shutdownGraceSeconds` to finish, then are cancelled and given back;
+// finally every claim this worker still holds is released.
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -81,7 +82,11 @@ public final class Collector: Sendable {
     /// Refreshes by source and outcome, and the scheduler's lag, for the operator (README, "Operations").
     let metrics: ServerMetrics?
     private let stopSignal = DueWorkSignal()
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
+
+    /// Jobs in flight at once: `concurrency` asking their platform, and as many answers waiting to be stored
+    /// (`RequestTurns`).
+    var jobLimit: Int { 2 * settings.concurrency }
 
     public convenience init(
         database: Database, sources: PlatformSources, settings: CollectorSettings = CollectorSettings(),
@@ -107,8 +112,11 @@ public final class Collector: Sendable {
         var logger = logger
         logger[metadataKey: "component"] = "collector"
         self.logger = logger
+        let state = NIOLockedValueBox(State())
+        self.state = state
         self.refresher = Refresher(
-            database: database, owner: settings.owner, schedule: settings.schedule, clock: clock, logger: logger)
+            database: database, owner: settings.owner, schedule: settings.schedule, clock: clock, logger: logger,
+            turns: RequestTurns(limit: settings.concurrency, stopping: { state.withLockedValue { $0.stopping } }))
     }
 
     public var totals: CollectorTotals { state.withLockedValue { $0.totals } }
@@ -149,7 +157,7 @@ public final class Collector: Sendable {
                 let stopGeneration = stopSignal.generation
                 // A cancelled task (its service group failed) stops like a stopped collector.
                 if stopping || Task.isCancelled { break }
-                if queued.isEmpty && !drained {
+                if queued.isEmpty && !drained && running < jobLimit {
                     await measureLag()
                     generation = database.dueWork.generation
                     let round = await claimRound(limit: settings.concurrency)
@@ -159,11 +167,13 @@ public final class Collector: Sendable {
                         wakeAt = await nextWake()
                     }
                 }
-                while running < settings.concurrency, !queued.isEmpty {
+                while running < jobLimit, !queued.isEmpty {
                     let claimed = queued.removeFirst()
                     group.addTask { [self] in .finished(claimed, await perform(claimed.job)) }
                     running += 1
                 }
+                // Room for more and more may be due: claim the next round at once.
+                if running < jobLimit && queued.isEmpty && !drained { continue }
                 if running == 0 && queued.isEmpty && untilIdle { break }
                 if !untilIdle {
                     // Always listening while looping: for new work, for the next due time, and for `stop()`. A new

@@ -3,7 +3,8 @@
 import Foundation
 
 public struct CollectorSettings: Sendable {
-    /// Refreshes in flight at once in this process (each platform's governor limits its requests on top).
+    /// Platform requests in flight at once in this process (each platform's governor limits its requests on top).
+    /// A refresh whose answer waits to be stored holds none; as many such answers may wait (`RequestTurns`).
     public var concurrency: Int = 16
     /// How long a claim lasts. A refresh finishes well within it; a crashed worker's claims are free again after
     /// it. A refresh that outlives its lease stores nothing (another worker may have the subject by then).

@@ -32,6 +32,8 @@ struct Refresher: Sendable {
     let logger: Logger
     /// Finished account refreshes waiting for the transaction that stores them (group commit).
     let commits = RefreshCommits()
+    /// Turns to ask a platform: held for the source call only, not while the answer is stored (`RequestTurns`).
+    var turns = RequestTurns(limit: CollectorSettings().concurrency)
 
     /// The claim ended elsewhere (lease taken over, subject deleted): the transaction rolls back.
     private struct ClaimLost: Error {}
@@ -42,6 +44,33 @@ struct Refresher: Sendable {
     func refresh(_ accounts: [DueAccount], platform: Platform, with source: any PlatformSource) async -> [RefreshResult]
     {
         guard !accounts.isEmpty else { return [] }
+        var answers: [Result<AccountRefresh, any Error>]
+        if await turns.begin() {
+            answers = await ask(source, about: accounts, platform: platform)
+            turns.end()
+        } else {
+            // Not started (the collector is stopping): given back untouched.
+            answers = accounts.map { _ in .failure(CancellationError()) }
+        }
+        var results: [RefreshResult] = []
+        for (account, answer) in zip(accounts, answers) {
+            switch answer {
+            case .success(let refresh):
+                results.append(await store(refresh, of: account, source: source.name))
+            case .failure(let error):
+                results.append(
+                    await fail(
+                        .account(account.id), organization: account.organizationID,
+                        failures: account.consecutiveFailures, error: error, source: source.name))
+            }
+        }
+        return results
+    }
+
+    /// The source's answer for each account (one call; TikTok answers several accounts per query).
+    private func ask(_ source: any PlatformSource, about accounts: [DueAccount], platform: Platform) async
+        -> [Result<AccountRefresh, any Error>]
+    {
         var answers: [Result<AccountRefresh, any Error>]
         do {
             if accounts.count == 1, let account = accounts.first {
@@ -68,19 +97,7 @@ struct Refresher: Sendable {
             // A platform-wide stop, a cancellation or something unexpected: the same for every account asked.
             answers = accounts.map { _ in .failure(error) }
         }
-        var results: [RefreshResult] = []
-        for (account, answer) in zip(accounts, answers) {
-            switch answer {
-            case .success(let refresh):
-                results.append(await store(refresh, of: account, source: source.name))
-            case .failure(let error):
-                results.append(
-                    await fail(
-                        .account(account.id), organization: account.organizationID,
-                        failures: account.consecutiveFailures, error: error, source: source.name))
-            }
-        }
-        return results
+        return answers
     }
 
     /// Stores an account's refresh together with the refreshes finishing alongside it (`RefreshCommits`).
@@ -172,6 +189,7 @@ struct Refresher: Sendable {
             var videoSnapshots: [VideoSnapshot] = []
             var discovered: [Video] = []
             var seen: [[VideoID]] = []
+            var inserted = Set<String>()
             for index in live {
                 let (refresh, account, source) = (items[index].refresh, items[index].account, items[index].source)
                 try await collection.recordProfile(account.id, refresh.profile, source: source, in: db)
@@ -182,7 +200,14 @@ struct Refresher: Sendable {
                     if let existing = known[account.platform]?[post.externalID] {
                         videoID = existing
                     } else {
-                        let video = Self.discovered(post, on: account, source: source, now: now)
+                        var video = Self.discovered(post, on: account, source: source, now: now)
+                        // Inserted with what its snapshot and the schedule below would write on it (one row
+                        // version; SnapshotWriter.VideoSchedule.inserted).
+                        video.counters = post.counters
+                        video.firstScrapeTime = refresh.observedAt
+                        video.lastScrapeTime = refresh.observedAt
+                        video.collection = CollectionState(nextRefreshAt: nexts[index], lastAttemptAt: now, outcome: .ok)
+                        inserted.insert(video.id.description)
                         discovered.append(video)
                         known[account.platform, default: [:]][post.externalID] = video.id
                         videoID = video.id
@@ -202,7 +227,7 @@ struct Refresher: Sendable {
             try await tenant.snapshots.write(
                 accounts: accountSnapshots, refreshLatest: true, addingLevelChangesTo: &levelChanges, in: db)
             // The seen posts are due again with their account: recorded with their latest counters where possible.
-            var schedule = SnapshotWriter.VideoSchedule(at: now, next: [:])
+            var schedule = SnapshotWriter.VideoSchedule(at: now, next: [:], inserted: inserted)
             for (index, ids) in zip(live, seen) {
                 for id in ids { schedule.next[id.description] = nexts[index] }
             }
@@ -255,6 +280,8 @@ struct Refresher: Sendable {
     func refresh(_ video: DueVideo, with source: any PlatformSource) async -> RefreshResult {
         let answer: VideoRefresh
         do {
+            guard await turns.begin() else { throw CancellationError() }  // not started: given back untouched
+            defer { turns.end() }
             answer = try await source.refreshVideo(
                 platform: video.platform, externalID: video.externalID, ownerUsername: video.ownerUsername)
         } catch {
