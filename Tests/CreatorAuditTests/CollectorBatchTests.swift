@@ -148,37 +148,40 @@ struct CollectorBatchTests {
         }
     }
 
-    @Test("an answer waiting for the SQLite write lock holds no request turn; at most as many answers wait as there are turns")
+    @Test("an answer waiting for the SQLite write lock holds no request turn; a bounded number of answers wait")
     func turns() async throws {
         try await TestDatabase.with(.sqlite) { test in
             let database = test.database
             let clock = ManualClock()
             let organization = try await Fixtures.organization(database)
-            for index in 0..<6 {
+            for index in 0..<40 {
                 try await CollectorFixtures.account(database, organization.id, .instagram, "turns.\(index)", now: clock.timestamp)
             }
             let source = GatedSource(SandboxSource(clock: { clock.timestamp }))
             let collector = CollectorFixtures.collector(database, clock: clock, concurrency: 2, sources: { _ in source })
+            // Two turns; jobs in flight: the two asking and at least one full batch of answers waiting.
+            let jobs = 2 + RefreshCommits.maximumBatch
+            #expect(collector.jobLimit == jobs && jobs < 40)
             let running = Task { await collector.run() }
-            // Two turns, four jobs: claimed in rounds of two (every claim is a write), the first two asking.
-            try await Self.waitUntil("four accounts claimed, two requests asked") {
-                try await CollectorFixtures.claimsHeld(database) == 4 && source.requests == 2
+            // Claimed in rounds of two (every claim is a write) up to the job limit; the first two are asking.
+            try await Self.waitUntil("\(jobs) accounts claimed, two requests asked") {
+                try await CollectorFixtures.claimsHeld(database) == jobs && source.requests == 2
             }
             // Another connection holds the database's write lock: no refresh can be stored meanwhile.
             let holder = try await SQLiteConnection.open(storage: .file(path: test.dataDir + "/creatoraudit.sqlite"))
             _ = try await holder.query("BEGIN IMMEDIATE")
             source.open()
-            // The two answers wait for the lock without their turns: two more requests go out — and no more, since
-            // as many answers as there are turns are already waiting.
-            try await Self.waitUntil("two more requests while the first answers wait to be stored") { source.requests == 4 }
+            // The answers wait for the lock without their turns, so the other claimed jobs ask, two at a time — and
+            // no more than the job limit: the rest stay unclaimed until answers are stored.
+            try await Self.waitUntil("every claimed job asked while the first answers wait") { source.requests == jobs }
             try await Task.sleep(for: .milliseconds(300))
-            #expect(source.requests == 4 && source.mostAtOnce <= 2)
+            #expect(source.requests == jobs && source.mostAtOnce <= 2)
             _ = try await holder.query("ROLLBACK")
             try await holder.close()
-            try await Self.waitUntil("all six refreshed") { collector.totals.accountsRefreshed == 6 }
+            try await Self.waitUntil("all forty refreshed") { collector.totals.accountsRefreshed == 40 }
             collector.stop()
             await running.value
-            #expect(source.requests == 6 && source.mostAtOnce <= 2)
+            #expect(source.requests == 40 && source.mostAtOnce <= 2)
             #expect(try await CollectorFixtures.claimsHeld(database) == 0)
         }
     }

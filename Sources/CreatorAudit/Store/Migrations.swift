@@ -23,7 +23,7 @@ public enum Migrations {
     static var all: [Migration] {
         [
             foundation, tracking, dashboard, metrics, organizationDaily, historyWithSubject, collectorSources,
-            collectorQueue, subjectLevels, keyExposureAndRolls, imports, accountVideoIndex,
+            collectorQueue, subjectLevels, keyExposureAndRolls, imports, accountVideoIndex, leanerQueueIndexes,
         ]
     }
 

@@ -84,9 +84,9 @@ public final class Collector: Sendable {
     private let stopSignal = DueWorkSignal()
     private let state: NIOLockedValueBox<State>
 
-    /// Jobs in flight at once: `concurrency` asking their platform, and as many answers waiting to be stored
-    /// (`RequestTurns`).
-    var jobLimit: Int { 2 * settings.concurrency }
+    /// Jobs in flight at once: `concurrency` asking their platform, and answers waiting to be stored — as many as
+    /// there are turns, and at least one full batch of `RefreshCommits` (`RequestTurns`).
+    var jobLimit: Int { settings.concurrency + max(settings.concurrency, RefreshCommits.maximumBatch) }
 
     public convenience init(
         database: Database, sources: PlatformSources, settings: CollectorSettings = CollectorSettings(),

@@ -1,8 +1,9 @@
 // The collector's platform requests in flight (`CollectorSettings.concurrency`; docs/collection.md, "Refreshing").
 // A refresh holds a turn while it asks its source, not while its answer waits to be stored: the next request goes
 // out as soon as an answer is in, and the writer stores the answers that came in meanwhile together
-// (`RefreshCommits`). The collector keeps at most as many answers waiting as it has turns (`Collector.jobLimit`),
-// so a writer that cannot keep up slows the requests down instead of piling answers up.
+// (`RefreshCommits`). The collector keeps a bounded number of answers waiting — as many as it has turns, at least
+// one full batch (`Collector.jobLimit`) — so a writer that cannot keep up slows the requests down instead of piling
+// answers up.
 
 /// Turns to ask a platform, at most `limit` at once in this collector.
 final class RequestTurns: Sendable {
