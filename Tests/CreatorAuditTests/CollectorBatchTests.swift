@@ -154,40 +154,41 @@ struct CollectorBatchTests {
             let database = test.database
             let clock = ManualClock()
             let organization = try await Fixtures.organization(database)
-            for index in 0..<40 {
+            for index in 0..<8 {
                 try await CollectorFixtures.account(database, organization.id, .instagram, "turns.\(index)", now: clock.timestamp)
             }
             let source = GatedSource(SandboxSource(clock: { clock.timestamp }))
             let collector = CollectorFixtures.collector(database, clock: clock, concurrency: 2, sources: { _ in source })
-            // Two turns; jobs in flight: the two asking and at least one full batch of answers waiting.
-            let jobs = 2 + RefreshCommits.maximumBatch
-            #expect(collector.jobLimit == jobs && jobs < 40)
+            // Two turns; jobs in flight: the two asking, and at least one full batch of answers waiting to be stored.
+            #expect(collector.jobLimit == 2 + RefreshCommits.maximumBatch)
             let running = Task { await collector.run() }
-            // Claimed in rounds of two (every claim is a write) up to the job limit; the first two are asking.
-            try await Self.waitUntil("\(jobs) accounts claimed, two requests asked") {
-                try await CollectorFixtures.claimsHeld(database) == jobs && source.requests == 2
+            // All eight claimed (in rounds of two: every claim is a write); only the first two are asking.
+            try await Self.waitUntil("eight accounts claimed, two requests asked") {
+                try await CollectorFixtures.claimsHeld(database) == 8 && source.requests == 2
             }
-            // Another connection holds the database's write lock: no refresh can be stored meanwhile.
+            #expect(source.requests == 2)
+            // Another connection holds the database's write lock: no refresh can be stored meanwhile (a store waits
+            // up to 5 s for it, so the lock is held briefly).
             let holder = try await SQLiteConnection.open(storage: .file(path: test.dataDir + "/creatoraudit.sqlite"))
             _ = try await holder.query("BEGIN IMMEDIATE")
             source.open()
-            // The answers wait for the lock without their turns, so the other claimed jobs ask, two at a time — and
-            // no more than the job limit: the rest stay unclaimed until answers are stored.
-            try await Self.waitUntil("every claimed job asked while the first answers wait") { source.requests == jobs }
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(source.requests == jobs && source.mostAtOnce <= 2)
+            // The first answers wait for the lock without their turns: the other six jobs ask, two at a time.
+            try await Self.waitUntil("every claimed job asked while the first answers wait", seconds: 3) {
+                source.requests == 8
+            }
+            #expect(source.requests == 8 && source.mostAtOnce <= 2)
             _ = try await holder.query("ROLLBACK")
             try await holder.close()
-            try await Self.waitUntil("all forty refreshed") { collector.totals.accountsRefreshed == 40 }
+            try await Self.waitUntil("all eight refreshed", seconds: 60) { collector.totals.accountsRefreshed == 8 }
             collector.stop()
             await running.value
-            #expect(source.requests == 40 && source.mostAtOnce <= 2)
+            #expect(collector.totals.accountsRefreshed == 8 && source.requests == 8 && source.mostAtOnce <= 2)
             #expect(try await CollectorFixtures.claimsHeld(database) == 0)
         }
     }
 
-    static func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(4)
+    static func waitUntil(_ what: String, seconds: Int = 30, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
         while try await !condition() {
             guard ContinuousClock.now < deadline else {
                 Issue.record("timed out waiting for: \(what)")
