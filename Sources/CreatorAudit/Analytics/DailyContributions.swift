@@ -21,11 +21,15 @@ struct DailyContributions: Sendable, Equatable {
 
     var isEmpty: Bool { days.isEmpty }
 
+    private static let zeroRow = [Int64](repeating: 0, count: slots)
+
+    /// Adds `value` to one slot of one day, in place (copying the day's row out and back allocated a new row for
+    /// every change: a good part of a collector batch's work in the writer's transaction, docs/collection.md).
     private mutating func bump(_ day: Int, _ slot: Int, _ value: Int64) {
         guard value != 0 else { return }
-        var entry = days[day] ?? [Int64](repeating: 0, count: Self.slots)
-        entry[slot] += value
-        if entry.allSatisfy({ $0 == 0 }) { days[day] = nil } else { days[day] = entry }
+        days[day, default: Self.zeroRow][slot] += value
+        // A day whose changes cancel out is no change at all.
+        if days[day]![slot] == 0, days[day]!.allSatisfy({ $0 == 0 }) { days[day] = nil }
     }
 
     /// Adds every change of `other`, times `sign`.

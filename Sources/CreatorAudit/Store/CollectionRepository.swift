@@ -82,18 +82,59 @@ public struct CollectionRepository: Sendable {
         return !rows.isEmpty
     }
 
+    /// `settle(_:owner:_:in:)` with `.refreshed` for many accounts at once (a collector batch, `Refresher`): one
+    /// statement, each account due again at its own time. Returns the ids whose claim was still `owner`'s; the others
+    /// are left unchanged, and the caller stores nothing for them.
+    func settleRefreshed(
+        accounts: [(id: AccountID, next: Timestamp)], owner: String, at: Timestamp, in db: any SQLDatabase
+    ) async throws -> Set<String> {
+        guard !accounts.isEmpty else { return [] }
+        // Ids and times are typed values written as SQL text (SnapshotWriter.rows).
+        let values = SnapshotWriter.rows(accounts) { [SnapshotWriter.id($0.id), SnapshotWriter.number($0.next.seconds)] }
+        let rows = try await db.raw(
+            """
+            UPDATE accounts SET lease_owner = NULL, lease_until = NULL, next_refresh_at = CAST(n.column2 AS BIGINT),
+                last_attempt_at = \(bind: at.seconds), last_error = NULL, consecutive_failures = 0,
+                collection_state = 'ok', is_unavailable = 0
+            FROM (VALUES \(values)) AS n
+            WHERE accounts.organization_id = \(bind: tenant.id) AND accounts.id = n.column1
+                AND accounts.lease_owner = \(bind: owner)
+            RETURNING id
+            """
+        ).all()
+        return Set(try rows.map { try $0.reader("accounts").string("id") })
+    }
+
+    /// The profiles of many accounts at once: one statement per 200 accounts (the platform's texts are binds).
+    func recordProfiles(
+        _ profiles: [(id: AccountID, profile: AccountProfile, source: String)], in db: any SQLDatabase
+    ) async throws {
+        for chunk in profiles.chunked(200) where !chunk.isEmpty {
+            var values: SQLQueryString = ""
+            for (index, entry) in chunk.enumerated() {
+                let p = entry.profile
+                values += """
+                    \(unsafeRaw: index == 0 ? "(" : ", (")\(unsafeRaw: SnapshotWriter.id(entry.id)), \(bind: p.name),
+                    \(bind: p.description), \(bind: p.profilePicURL), \(unsafeRaw: p.isVerified ? "1" : "0"),
+                    \(bind: p.linkInBio), \(bind: entry.source))
+                    """
+            }
+            try await db.raw(
+                """
+                UPDATE accounts SET name = n.column2, description = n.column3, profile_pic_url = n.column4,
+                    is_verified = n.column5, link_in_bio = n.column6, data_source = n.column7
+                FROM (VALUES \(values)) AS n
+                WHERE accounts.organization_id = \(bind: tenant.id) AND accounts.id = n.column1
+                """
+            ).run()
+        }
+    }
+
     /// The profile as the platform answered it now (its counters go in the account's snapshot).
     public func recordProfile(
         _ id: AccountID, _ profile: AccountProfile, source: String, in db: any SQLDatabase
     ) async throws {
-        try await db.raw(
-            """
-            UPDATE accounts SET name = \(bind: profile.name), description = \(bind: profile.description),
-                profile_pic_url = \(bind: profile.profilePicURL), is_verified = \(bind: profile.isVerified ? 1 : 0),
-                link_in_bio = \(bind: profile.linkInBio), data_source = \(bind: source)
-            WHERE organization_id = \(bind: tenant.id) AND id = \(bind: id.description)
-            """
-        ).run()
+        try await recordProfiles([(id, profile, source)], in: db)
     }
 
     /// The organization's discovered videos among `externalIDs` of `platform`, by external id (a post may have
@@ -126,22 +167,52 @@ public struct CollectionRepository: Sendable {
         account: AccountID, seen: [VideoID], at: Timestamp, next: Timestamp, recorded: Set<String> = [],
         in db: any SQLDatabase
     ) async throws {
-        let ids = seen.map(\.description)
-        for chunk in ids.filter({ !recorded.contains($0) }).chunked(500) where !chunk.isEmpty {
-            try await db.raw(
-                """
-                UPDATE videos SET next_refresh_at = \(bind: next.seconds), last_attempt_at = \(bind: at.seconds),
-                    last_error = NULL, consecutive_failures = 0, collection_state = 'ok', is_unavailable = 0
-                WHERE id IN (SELECT v.id FROM \(RollupRepository.idList(Array(chunk))) CROSS JOIN videos v
-                    WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id))
-                """
-            ).run()
+        try await recordDiscoveredVideos([(account, seen, next)], at: at, recorded: recorded, in: db)
+    }
+
+    /// The same for the accounts of a collector batch. A post one account of the batch saw stays refreshed (with
+    /// that account) even if it was discovered on another account of the batch that did not see it this time.
+    func recordDiscoveredVideos(
+        _ refreshes: [(account: AccountID, seen: [VideoID], next: Timestamp)], at: Timestamp,
+        recorded: Set<String> = [], in db: any SQLDatabase
+    ) async throws {
+        for refresh in refreshes {
+            let ids = refresh.seen.map(\.description)
+            for chunk in ids.filter({ !recorded.contains($0) }).chunked(500) where !chunk.isEmpty {
+                try await db.raw(
+                    """
+                    UPDATE videos SET next_refresh_at = \(bind: refresh.next.seconds), last_attempt_at = \(bind: at.seconds),
+                        last_error = NULL, consecutive_failures = 0, collection_state = 'ok', is_unavailable = 0
+                    WHERE id IN (SELECT v.id FROM \(RollupRepository.idList(Array(chunk))) CROSS JOIN videos v
+                        WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id))
+                    """
+                ).run()
+            }
         }
+        // The older posts: one statement per group of accounts whose seen posts fit in one statement's binds.
+        var group: [(account: AccountID, seen: [VideoID], next: Timestamp)] = []
+        var binds = 0
+        for refresh in refreshes {
+            if !group.isEmpty, binds + refresh.seen.count + 1 > 5_000 {
+                try await stopRefreshingOlderPosts(of: group, in: db)
+                group = []
+                binds = 0
+            }
+            group.append(refresh)
+            binds += refresh.seen.count + 1
+        }
+        if !group.isEmpty { try await stopRefreshingOlderPosts(of: group, in: db) }
+    }
+
+    private func stopRefreshingOlderPosts(
+        of refreshes: [(account: AccountID, seen: [VideoID], next: Timestamp)], in db: any SQLDatabase
+    ) async throws {
+        let ids = refreshes.flatMap { $0.seen.map(\.description) }
         var query: SQLQueryString = """
             UPDATE videos SET next_refresh_at = NULL WHERE organization_id = \(bind: tenant.id)
-                AND account_id = \(bind: account.description) AND source = 'account' AND next_refresh_at IS NOT NULL
+                AND account_id IN (\(binds: refreshes.map(\.account.description))) AND source = 'account'
+                AND next_refresh_at IS NOT NULL
             """
-        // At most 500 ids (the post cap's maximum): one statement's binds.
         if !ids.isEmpty { query = query + " AND id NOT IN (\(binds: ids))" }
         try await db.raw(query).run()
     }

@@ -83,33 +83,68 @@ public struct CollectorQueue: Sendable {
         database.engine == .postgres ? " FOR UPDATE OF \(unsafeRaw: alias) SKIP LOCKED" : ""
     }
 
+    /// What one claim round takes of one platform: up to `jobs` jobs, videos first but at most half of them (so a
+    /// large account backlog does not starve them), accounts filling the rest, `accountBatch` accounts a job.
+    public struct ClaimRequest: Sendable, Equatable {
+        public var platform: Platform
+        public var jobs: Int
+        public var accountBatch: Int
+
+        public init(platform: Platform, jobs: Int, accountBatch: Int = 1) {
+            self.platform = platform
+            self.jobs = jobs
+            self.accountBatch = max(1, accountBatch)
+        }
+
+        /// At most this many videos.
+        public var videoLimit: Int { jobs > 0 ? max(1, jobs / 2) : 0 }
+
+        /// At most this many accounts, once `videos` videos were claimed.
+        public func accountLimit(afterVideos videos: Int) -> Int { max(0, jobs - videos) * accountBatch }
+    }
+
+    /// What a claim round got of one platform.
+    public struct Claim: Sendable, Equatable {
+        public var videos: [DueVideo] = []
+        public var accounts: [DueAccount] = []
+        /// The platform had at least as many due subjects as were asked for: there may be more.
+        public var full = false
+    }
+
+    /// Claims what `requests` ask of each platform, most overdue first — all in ONE transaction: a claim round takes
+    /// SQLite's writer once, not once per platform and kind (docs/collection.md, "Refreshing").
+    public func claim(
+        _ requests: [ClaimRequest], owner: String, now: Timestamp, leaseUntil: Timestamp
+    ) async throws -> [Platform: Claim] {
+        let requests = requests.filter { $0.jobs > 0 }
+        guard !requests.isEmpty else { return [:] }
+        return try await database.write(scope: Self.scope) { db in
+            var claimed: [Platform: Claim] = [:]
+            for request in requests {
+                var claim = Claim()
+                claim.videos = try await claimVideos(
+                    platform: request.platform, limit: request.videoLimit, owner: owner, now: now,
+                    leaseUntil: leaseUntil, in: db)
+                let accountLimit = request.accountLimit(afterVideos: claim.videos.count)
+                claim.accounts = try await claimAccounts(
+                    platform: request.platform, limit: accountLimit, owner: owner, now: now,
+                    leaseUntil: leaseUntil, in: db)
+                claim.full = claim.videos.count == request.videoLimit
+                    || (accountLimit > 0 && claim.accounts.count == accountLimit)
+                claimed[request.platform] = claim
+            }
+            return claimed
+        }
+    }
+
     /// Claims up to `limit` due accounts of `platform` for `owner` until `leaseUntil`, most overdue first.
     public func claimAccounts(
         platform: Platform, limit: Int, owner: String, now: Timestamp, leaseUntil: Timestamp
     ) async throws -> [DueAccount] {
         guard limit > 0 else { return [] }
         return try await database.write(scope: Self.scope) { db in
-            let rows = try await db.raw(
-                """
-                SELECT a.id, a.organization_id, a.username, a.scrape_interval_hours, a.consecutive_failures,
-                    COALESCE(a.max_recent_posts_per_account, o.max_recent_posts_per_account) AS max_posts,
-                    COALESCE(a.post_lookback_days, o.post_lookback_days) AS lookback_days
-                FROM accounts a JOIN organizations o ON o.id = a.organization_id
-                WHERE \(Self.accountsWaiting(platform))\(Self.claimable("a", now: now))
-                ORDER BY a.next_refresh_at LIMIT \(bind: limit)
-                """ + lockPicked("a")
-            ).all()
-            let claimed = try rows.map { row -> DueAccount in
-                let r = row.reader("accounts")
-                return DueAccount(
-                    id: try r.id("id"), organizationID: try r.id("organization_id"), platform: platform,
-                    username: try r.string("username"),
-                    limits: PostLimits(maxPosts: try r.int("max_posts"), lookbackDays: try r.int("lookback_days")),
-                    scrapeIntervalHours: try r.int("scrape_interval_hours"),
-                    consecutiveFailures: try r.int("consecutive_failures"))
-            }
-            try await lease("accounts", ids: claimed.map(\.id.description), owner: owner, until: leaseUntil, in: db)
-            return claimed
+            try await claimAccounts(
+                platform: platform, limit: limit, owner: owner, now: now, leaseUntil: leaseUntil, in: db)
         }
     }
 
@@ -119,26 +154,61 @@ public struct CollectorQueue: Sendable {
     ) async throws -> [DueVideo] {
         guard limit > 0 else { return [] }
         return try await database.write(scope: Self.scope) { db in
-            let rows = try await db.raw(
-                """
-                SELECT v.id, v.organization_id, v.external_id, v.account_username, v.scrape_interval_hours,
-                    v.consecutive_failures
-                FROM videos v
-                WHERE \(Self.videosWaiting(platform))\(Self.claimable("v", now: now))
-                ORDER BY v.next_refresh_at LIMIT \(bind: limit)
-                """ + lockPicked("v")
-            ).all()
-            let claimed = try rows.map { row -> DueVideo in
-                let r = row.reader("videos")
-                return DueVideo(
-                    id: try r.id("id"), organizationID: try r.id("organization_id"), platform: platform,
-                    externalID: try r.string("external_id"), ownerUsername: try r.optionalString("account_username"),
-                    scrapeIntervalHours: try r.int("scrape_interval_hours"),
-                    consecutiveFailures: try r.int("consecutive_failures"))
-            }
-            try await lease("videos", ids: claimed.map(\.id.description), owner: owner, until: leaseUntil, in: db)
-            return claimed
+            try await claimVideos(
+                platform: platform, limit: limit, owner: owner, now: now, leaseUntil: leaseUntil, in: db)
         }
+    }
+
+    private func claimAccounts(
+        platform: Platform, limit: Int, owner: String, now: Timestamp, leaseUntil: Timestamp, in db: any SQLDatabase
+    ) async throws -> [DueAccount] {
+        guard limit > 0 else { return [] }
+        let rows = try await db.raw(
+            """
+            SELECT a.id, a.organization_id, a.username, a.scrape_interval_hours, a.consecutive_failures,
+                COALESCE(a.max_recent_posts_per_account, o.max_recent_posts_per_account) AS max_posts,
+                COALESCE(a.post_lookback_days, o.post_lookback_days) AS lookback_days
+            FROM accounts a JOIN organizations o ON o.id = a.organization_id
+            WHERE \(Self.accountsWaiting(platform))\(Self.claimable("a", now: now))
+            ORDER BY a.next_refresh_at LIMIT \(bind: limit)
+            """ + lockPicked("a")
+        ).all()
+        let claimed = try rows.map { row -> DueAccount in
+            let r = row.reader("accounts")
+            return DueAccount(
+                id: try r.id("id"), organizationID: try r.id("organization_id"), platform: platform,
+                username: try r.string("username"),
+                limits: PostLimits(maxPosts: try r.int("max_posts"), lookbackDays: try r.int("lookback_days")),
+                scrapeIntervalHours: try r.int("scrape_interval_hours"),
+                consecutiveFailures: try r.int("consecutive_failures"))
+        }
+        try await lease("accounts", ids: claimed.map(\.id.description), owner: owner, until: leaseUntil, in: db)
+        return claimed
+    }
+
+    private func claimVideos(
+        platform: Platform, limit: Int, owner: String, now: Timestamp, leaseUntil: Timestamp, in db: any SQLDatabase
+    ) async throws -> [DueVideo] {
+        guard limit > 0 else { return [] }
+        let rows = try await db.raw(
+            """
+            SELECT v.id, v.organization_id, v.external_id, v.account_username, v.scrape_interval_hours,
+                v.consecutive_failures
+            FROM videos v
+            WHERE \(Self.videosWaiting(platform))\(Self.claimable("v", now: now))
+            ORDER BY v.next_refresh_at LIMIT \(bind: limit)
+            """ + lockPicked("v")
+        ).all()
+        let claimed = try rows.map { row -> DueVideo in
+            let r = row.reader("videos")
+            return DueVideo(
+                id: try r.id("id"), organizationID: try r.id("organization_id"), platform: platform,
+                externalID: try r.string("external_id"), ownerUsername: try r.optionalString("account_username"),
+                scrapeIntervalHours: try r.int("scrape_interval_hours"),
+                consecutiveFailures: try r.int("consecutive_failures"))
+        }
+        try await lease("videos", ids: claimed.map(\.id.description), owner: owner, until: leaseUntil, in: db)
+        return claimed
     }
 
     private func lease(

@@ -62,17 +62,33 @@ struct LevelRepository: Sendable {
 
     /// Adds the changes to each subject's levels: the rows from the earliest changed day on are read, the running sums
     /// recomputed and written back (a collector refresh touches the last row or two; a history import, the days since
-    /// its first snapshot).
+    /// its first snapshot). The rows of every subject are written together, 500 a statement (a collector batch
+    /// changes the organization's levels and those of each of its accounts).
     func apply(_ changes: LevelChanges, in db: any SQLDatabase) async throws {
+        var written: [String] = []
         for (subject, contributions) in changes.bySubject.sorted(by: { subjectID($0.key) < subjectID($1.key) })
         where !contributions.isEmpty {
-            try await apply(contributions, to: subject, in: db)
+            let prefix = "'" + tenant.id + "', '" + subject.type + "', '" + subjectID(subject) + "', "
+            for row in try await updatedRows(contributions, of: subject, in: db) {
+                written.append("(" + prefix + String(row.day) + ", " + row.values.map(String.init).joined(separator: ", ") + ")")
+            }
+        }
+        let sets = Self.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        for chunk in written.chunked(500) {
+            // Ids, days and sums: typed values as SQL text (SnapshotWriter.rows).
+            try await db.raw("""
+                INSERT INTO subject_levels (organization_id, subject_type, subject_id, day, \(unsafeRaw: Self.columnList))
+                VALUES \(unsafeRaw: chunk.joined(separator: ", "))
+                ON CONFLICT (organization_id, subject_type, subject_id, day) DO UPDATE SET \(unsafeRaw: sets)
+                """).run()
         }
     }
 
-    private func apply(_ contributions: DailyContributions, to subject: LevelSubject, in db: any SQLDatabase) async throws {
+    /// The subject's rows from its first changed day on, with `contributions` added.
+    private func updatedRows(_ contributions: DailyContributions, of subject: LevelSubject, in db: any SQLDatabase)
+        async throws -> [(day: Int, values: [Int64])] {
         let changeDays = contributions.days.keys.sorted()
-        guard let first = changeDays.first else { return }
+        guard let first = changeDays.first else { return [] }
         let existing = try await rows(subject, from: first, through: Int.max, carry: true, in: db)
         var carried = Levels.zero
         var byDay: [Int: [Int64]] = [:]
@@ -89,18 +105,7 @@ struct LevelRepository: Sendable {
             previousOld = old
             updated.append((day, zip(old, delta).map { $0 + $1 }))
         }
-        let type = subject.type, id = subjectID(subject)
-        let sets = Self.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        for chunk in updated.chunked(500) {
-            let values = SnapshotWriter.rows(chunk) { row in
-                ["'" + tenant.id + "'", "'" + type + "'", "'" + id + "'", String(row.day)] + row.values.map(String.init)
-            }
-            try await db.raw("""
-                INSERT INTO subject_levels (organization_id, subject_type, subject_id, day, \(unsafeRaw: Self.columnList))
-                VALUES \(values)
-                ON CONFLICT (organization_id, subject_type, subject_id, day) DO UPDATE SET \(unsafeRaw: sets)
-                """).run()
-        }
+        return updated
     }
 
     /// Deletes an account's levels (the account is being deleted; its contributions to the organization are taken out

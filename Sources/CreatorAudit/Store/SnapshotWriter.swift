@@ -117,10 +117,12 @@ public struct SnapshotWriter: Sendable {
         return inserted
     }
 
-    /// Copies each account's newest snapshot onto the account row (latest counters, first and last scrape time).
+    /// Copies each account's newest snapshot onto the account row (latest counters, first and last scrape time): one
+    /// statement per 500 accounts (a collector batch or an import's accounts), the ids driving the lookup
+    /// (`RollupRepository.idList`).
     public func refreshLatest(accountIDs: [String], in db: any SQLDatabase) async throws {
         let organization = tenant.id
-        for accountID in accountIDs {
+        for chunk in accountIDs.chunked(500) where !chunk.isEmpty {
             try await db.raw("""
                 UPDATE accounts SET
                     follower_count = COALESCE((SELECT s.follower_count FROM account_snapshots s WHERE s.account_id = accounts.id
@@ -131,7 +133,8 @@ public struct SnapshotWriter: Sendable {
                         WHERE s.account_id = accounts.id ORDER BY s.observed_at DESC LIMIT 1), profile_post_count),
                     first_scrape_time = (SELECT MIN(s.observed_at) FROM account_snapshots s WHERE s.account_id = accounts.id),
                     last_scrape_time = (SELECT MAX(s.observed_at) FROM account_snapshots s WHERE s.account_id = accounts.id)
-                WHERE organization_id = \(bind: organization) AND id = \(bind: accountID)
+                WHERE id IN (SELECT a.id FROM \(RollupRepository.idList(Array(chunk))) CROSS JOIN accounts a
+                    WHERE a.id = ids.column1 AND a.organization_id = \(bind: organization))
                 """).run()
         }
     }
@@ -227,7 +230,7 @@ public struct SnapshotWriter: Sendable {
             let slow = ids.filter(outOfOrder.contains)
             for chunk in slow.chunked(500) { try await readBackLatest(videoIDs: Array(chunk), in: db) }
             let accounts = Set(ids.compactMap { id in states[id].flatMap { $0.ref.source == .account ? $0.ref.accountID : nil } })
-            for accountID in accounts.sorted() { try await sumAccountTotals(accountID: accountID, in: db) }
+            try await sumAccountTotals(accountIDs: accounts.sorted(), in: db)
         }
         return (inserted, scheduled)
     }
@@ -446,9 +449,7 @@ public struct SnapshotWriter: Sendable {
             WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id) AND v.source = 'account'
                 AND v.account_id IS NOT NULL
             """).all()
-        for row in accountRows {
-            try await sumAccountTotals(accountID: try row.reader("videos").string("account_id"), in: db)
-        }
+        try await sumAccountTotals(accountIDs: try accountRows.map { try $0.reader("videos").string("account_id") }, in: db)
     }
 
     /// Copies each video's newest snapshot onto the video row, read from its stored snapshots.
@@ -470,24 +471,28 @@ public struct SnapshotWriter: Sendable {
         }
     }
 
-    /// Re-sums an account's totals over its discovered videos, in one pass over them.
-    private func sumAccountTotals(accountID: String, in db: any SQLDatabase) async throws {
+    /// Re-sums each account's totals over its discovered videos: one statement per 500 accounts, one pass over each
+    /// account's videos (an account without any gets zeros).
+    private func sumAccountTotals(accountIDs: [String], in db: any SQLDatabase) async throws {
         let organization = tenant.id
-        try await db.raw("""
-            UPDATE accounts SET view_count = t.views, play_count = t.plays, like_count = t.likes,
-                comment_count = t.comments, share_count = t.shares,
-                saved_count = CASE WHEN accounts.platform = 'tiktok' THEN NULL ELSE t.saves END,
-                total_post_count = t.posts
-            FROM (SELECT COALESCE(SUM(COALESCE(v.view_count, v.play_count)), 0) AS views,
-                    COALESCE(SUM(COALESCE(v.play_count, v.view_count)), 0) AS plays,
-                    COALESCE(SUM(v.like_count), 0) AS likes, COALESCE(SUM(v.comment_count), 0) AS comments,
-                    COALESCE(SUM(v.share_count), 0) AS shares, COALESCE(SUM(v.saved_count), 0) AS saves,
-                    COUNT(*) AS posts
-                FROM videos v
-                WHERE v.organization_id = \(bind: organization) AND v.account_id = \(bind: accountID)
-                    AND v.source = 'account') AS t
-            WHERE accounts.organization_id = \(bind: organization) AND accounts.id = \(bind: accountID)
-            """).run()
+        for chunk in accountIDs.chunked(500) where !chunk.isEmpty {
+            try await db.raw("""
+                UPDATE accounts SET view_count = t.views, play_count = t.plays, like_count = t.likes,
+                    comment_count = t.comments, share_count = t.shares,
+                    saved_count = CASE WHEN accounts.platform = 'tiktok' THEN NULL ELSE t.saves END,
+                    total_post_count = t.posts
+                FROM (SELECT ids.column1 AS account_id,
+                        COALESCE(SUM(COALESCE(v.view_count, v.play_count)), 0) AS views,
+                        COALESCE(SUM(COALESCE(v.play_count, v.view_count)), 0) AS plays,
+                        COALESCE(SUM(v.like_count), 0) AS likes, COALESCE(SUM(v.comment_count), 0) AS comments,
+                        COALESCE(SUM(v.share_count), 0) AS shares, COALESCE(SUM(v.saved_count), 0) AS saves,
+                        COUNT(v.id) AS posts
+                    FROM \(RollupRepository.idList(Array(chunk))) LEFT JOIN videos v
+                        ON v.organization_id = \(bind: organization) AND v.account_id = ids.column1 AND v.source = 'account'
+                    GROUP BY ids.column1) AS t
+                WHERE accounts.organization_id = \(bind: organization) AND accounts.id = t.account_id
+                """).run()
+        }
     }
 
     /// Within one batch, the last snapshot per (subject, day): a multi-row upsert may not touch a row twice.

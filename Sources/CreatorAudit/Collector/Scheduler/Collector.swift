@@ -353,7 +353,8 @@ public final class Collector: Sendable {
 
     // MARK: Claims
 
-    /// Claims up to `limit` jobs per platform whose source can work now. `exhausted`: no platform had more.
+    /// Claims up to `limit` jobs per platform whose source can work now, every platform in one transaction
+    /// (`CollectorQueue.claim`). `exhausted`: no platform had more.
     private func claimRound(limit: Int) async -> (jobs: [Claimed], exhausted: Bool) {
         let now = clock.timestamp
         let leaseUntil = now.adding(seconds: settings.leaseSeconds)
@@ -361,9 +362,11 @@ public final class Collector: Sendable {
         var jobs: [Claimed] = []
         var exhausted = true
         do {
+            // What to ask of each platform: nothing while paused; one probe subject while its source is failing.
+            var requests: [CollectorQueue.ClaimRequest] = []
+            var probes: Set<Platform> = []
             for platform in Platform.allCases {
                 let source = source(platform)
-                var probe = false
                 switch source.availability() {
                 case .ready:
                     break
@@ -374,31 +377,27 @@ public final class Collector: Sendable {
                     // One probe subject at a time, when the governor will let one request through.
                     let probing = state.withLockedValue { $0.probing.contains(platform) }
                     guard nextAttemptAt <= now, !probing else { continue }
-                    probe = true
+                    probes.insert(platform)
                 }
-                let jobLimit = probe ? 1 : limit
-                // Videos first, at most half the round, so a large account backlog does not starve them.
-                let videoLimit = max(1, jobLimit / 2)
-                let videos = try await queue.claimVideos(
-                    platform: platform, limit: videoLimit, owner: owner, now: now, leaseUntil: leaseUntil)
-                var platformJobs = videos.map { Claimed(job: .video($0), probe: probe) }
-                var more = videos.count == videoLimit
-                let batch = max(1, source.accountBatchSize)
-                let accountJobs = jobLimit - platformJobs.count
-                if accountJobs > 0 {
-                    let accounts = try await queue.claimAccounts(
-                        platform: platform, limit: accountJobs * batch, owner: owner, now: now,
-                        leaseUntil: leaseUntil)
-                    platformJobs += accounts.chunked(batch).map {
-                        Claimed(job: .accounts(platform, Array($0)), probe: probe)
-                    }
-                    if accounts.count == accountJobs * batch { more = true }
+                let probe = probes.contains(platform)
+                requests.append(
+                    CollectorQueue.ClaimRequest(
+                        platform: platform, jobs: probe ? 1 : limit, accountBatch: source.accountBatchSize))
+            }
+            let claimed = try await queue.claim(requests, owner: owner, now: now, leaseUntil: leaseUntil)
+            for request in requests {
+                let platform = request.platform
+                let probe = probes.contains(platform)
+                let claim = claimed[platform] ?? CollectorQueue.Claim()
+                var platformJobs = claim.videos.map { Claimed(job: .video($0), probe: probe) }
+                platformJobs += claim.accounts.chunked(request.accountBatch).map {
+                    Claimed(job: .accounts(platform, Array($0)), probe: probe)
                 }
                 if probe {
-                    more = false
                     if !platformJobs.isEmpty { state.withLockedValue { _ = $0.probing.insert(platform) } }
+                } else if claim.full {
+                    exhausted = false
                 }
-                if more { exhausted = false }
                 jobs += platformJobs
             }
         } catch {

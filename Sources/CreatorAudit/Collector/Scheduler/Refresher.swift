@@ -162,14 +162,11 @@ struct Refresher: Sendable {
         let owner = owner
         let results = try await tenant.write { db -> [RefreshResult] in
             let collection = tenant.collection
-            var results: [RefreshResult] = []
-            var live: [Int] = []
-            for (index, item) in items.enumerated() {
-                let settled = try await collection.settle(
-                    .account(item.account.id), owner: owner, .refreshed(at: now, next: nexts[index]), in: db)
-                results.append(settled ? .refreshed : .lost)
-                if settled { live.append(index) }
-            }
+            // Every claim ended in one statement; set-based statements below too (one per batch, not per account).
+            let settled = try await collection.settleRefreshed(
+                accounts: items.indices.map { (items[$0].account.id, nexts[$0]) }, owner: owner, at: now, in: db)
+            let live = items.indices.filter { settled.contains(items[$0].account.id.description) }
+            let results = items.map { settled.contains($0.account.id.description) ? RefreshResult.refreshed : .lost }
             guard !live.isEmpty else { return results }
             // Posts already known, per platform (a post may have been discovered on another tracked account: a
             // collaboration — also within this batch).
@@ -190,9 +187,10 @@ struct Refresher: Sendable {
             var discovered: [Video] = []
             var seen: [[VideoID]] = []
             var inserted = Set<String>()
+            try await collection.recordProfiles(
+                live.map { (items[$0].account.id, items[$0].refresh.profile, items[$0].source) }, in: db)
             for index in live {
                 let (refresh, account, source) = (items[index].refresh, items[index].account, items[index].source)
-                try await collection.recordProfile(account.id, refresh.profile, source: source, in: db)
                 var seenExternalIDs = Set<String>()
                 var ids: [VideoID] = []
                 for post in refresh.posts where seenExternalIDs.insert(post.externalID).inserted {
@@ -238,11 +236,8 @@ struct Refresher: Sendable {
                     schedule: schedule, in: db
                 ).scheduled
             }
-            for (index, ids) in zip(live, seen) {
-                try await collection.recordDiscoveredVideos(
-                    account: items[index].account.id, seen: ids, at: now, next: nexts[index], recorded: recorded,
-                    in: db)
-            }
+            try await collection.recordDiscoveredVideos(
+                zip(live, seen).map { (items[$0].account.id, $1, nexts[$0]) }, at: now, recorded: recorded, in: db)
             try await tenant.levels.apply(levelChanges, in: db)
             return results
         }
