@@ -12,6 +12,15 @@ struct VideoRef: Sendable {
     let addedAt: Timestamp
 }
 
+extension Video {
+    /// The video as the levels need it.
+    var ref: VideoRef {
+        VideoRef(
+            id: id.description, source: source, accountID: accountID?.description,
+            publicationDay: createTime.map(UTCDay.of), addedAt: addedAt)
+    }
+}
+
 struct RollupRepository: Sendable {
     let tenant: TenantStore
 

@@ -169,8 +169,9 @@ public struct SnapshotWriter: Sendable {
         var next: [String: Timestamp]
         /// Videos the same transaction inserted already holding what this write would copy onto them — the counters
         /// of their one snapshot here, its time as first and last scrape time, this schedule (a post first seen:
-        /// `Refresher`). Their rows are left as they are: no second row version, no index entries changed twice.
-        var inserted: Set<String> = []
+        /// `Refresher`). Their rows are left as they are: no second row version, no index entries changed twice. Their
+        /// rollup state is known too — no rollup row yet — and is not read back (`VideoRepository.insert` wrote it).
+        var inserted: [String: VideoRef] = [:]
     }
 
     /// The same; with `schedule` (the collector's account refresh), the videos it names are also marked refreshed and
@@ -187,7 +188,9 @@ public struct SnapshotWriter: Sendable {
         for snapshot in videos { byVideo[snapshot.videoID.description, default: []].append(snapshot) }
         let ids = byVideo.keys.sorted()
         // Read first: an id of another organization (or none) fails the whole call before anything is written.
-        let states = try await videoStates(ids: ids, in: db)
+        let fresh = schedule?.inserted ?? [:]
+        var states = try await videoStates(ids: ids.filter { fresh[$0] == nil }, in: db)
+        for id in ids { if let ref = fresh[id] { states[id] = VideoState(ref: ref) } }
         guard states.count == ids.count else { throw DomainError.notFound("video") }
         for batch in videos.chunked(Self.batchSize) {
             let raw = Self.rows(batch) { s in
@@ -212,7 +215,7 @@ public struct SnapshotWriter: Sendable {
             var current = Set<String>()
             for id in ids where !outOfOrder.contains(id) {
                 let snapshots = byVideo[id]!
-                if snapshots.count == 1, schedule?.inserted.contains(id) == true {
+                if snapshots.count == 1, fresh[id] != nil {
                     current.insert(id)
                     continue
                 }

@@ -165,9 +165,7 @@ public struct VideoRepository: Sendable {
         for video in videos {
             var counted = DailyContributions()
             counted.countVideo(source: video.source, addedAt: video.addedAt, sign: 1)
-            changes.add(counted, video: VideoRef(
-                id: video.id.description, source: video.source, accountID: video.accountID?.description,
-                publicationDay: video.createTime.map(UTCDay.of), addedAt: video.addedAt))
+            changes.add(counted, video: video.ref)
         }
     }
 

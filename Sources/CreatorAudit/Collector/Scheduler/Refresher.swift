@@ -186,7 +186,7 @@ struct Refresher: Sendable {
             var videoSnapshots: [VideoSnapshot] = []
             var discovered: [Video] = []
             var seen: [[VideoID]] = []
-            var inserted = Set<String>()
+            var inserted: [String: VideoRef] = [:]
             try await collection.recordProfiles(
                 live.map { (items[$0].account.id, items[$0].refresh.profile, items[$0].source) }, in: db)
             for index in live {
@@ -205,7 +205,7 @@ struct Refresher: Sendable {
                         video.firstScrapeTime = refresh.observedAt
                         video.lastScrapeTime = refresh.observedAt
                         video.collection = CollectionState(nextRefreshAt: nexts[index], lastAttemptAt: now, outcome: .ok)
-                        inserted.insert(video.id.description)
+                        inserted[video.id.description] = video.ref
                         discovered.append(video)
                         known[account.platform, default: [:]][post.externalID] = video.id
                         videoID = video.id
