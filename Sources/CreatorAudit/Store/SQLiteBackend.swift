@@ -32,6 +32,8 @@ final class SQLiteBackend: Sendable {
     let nextReader = NIOLockedValueBox(0)
     /// The writer's own thread (see the header).
     private let writerThread: NIOThreadPool
+    /// Checkpoints the WAL after commits, on a connection and thread of its own.
+    private let checkpointer: WALCheckpointer
 
     init(path: String, logger: Logger) async throws {
         let directory = (path as NSString).deletingLastPathComponent
@@ -59,8 +61,10 @@ final class SQLiteBackend: Sendable {
             // missing the short gaps an import leaves between its transactions). synchronous=FULL: see the header.
             // cache_size: 64 MiB of page cache (the default is 2 MiB), so the collector's refreshes and imports find
             // the index pages they update in memory instead of reading them again (BENCHMARKS.md, "Collector").
+            // wal_autocheckpoint: checkpoints are `WALCheckpointer`'s, off the writer's path; this is the backstop.
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=0", "PRAGMA foreign_keys=ON",
-                           "PRAGMA synchronous=\(Self.synchronous)", "PRAGMA cache_size=-65536"] {
+                           "PRAGMA synchronous=\(Self.synchronous)", "PRAGMA cache_size=-65536",
+                           "PRAGMA wal_autocheckpoint=\(WALCheckpointer.backstopPages)"] {
                 _ = try await writer.query(pragma)
             }
         } catch {
@@ -79,6 +83,7 @@ final class SQLiteBackend: Sendable {
         self.writer = writer
         self.readers = readers
         self.writerThread = writerThread
+        self.checkpointer = try await WALCheckpointer(path: path, synchronous: Self.synchronous, logger: quiet)
     }
 
     func reader() -> any SQLDatabase { readerConnection().sql(queryLogLevel: nil) }
@@ -98,6 +103,7 @@ final class SQLiteBackend: Sendable {
             do {
                 let result = try await body(db)
                 try await db.raw("COMMIT").run()
+                checkpointer.committed()
                 return result
             } catch {
                 try? await db.raw("ROLLBACK").run()
@@ -132,6 +138,7 @@ final class SQLiteBackend: Sendable {
     }
 
     func close() async {
+        await checkpointer.close()
         try? await writer.close()
         for reader in readers { try? await reader.close() }
         try? await writerThread.shutdownGracefully()
