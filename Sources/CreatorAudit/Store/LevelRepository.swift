@@ -50,6 +50,8 @@ struct LevelRepository: Sendable {
                           "views_known", "plays_known", "likes_known", "comments_known", "shares_known", "saves_known",
                           "account_videos", "tracked_videos", "follower_count", "followers_known"]
     static let columnList = columns.joined(separator: ", ")
+    /// The first key of the organizations' level locks (`apply`; the migrations' lock is another number).
+    static let lockSpace = 7_235_515
 
     func subjectID(_ subject: LevelSubject) -> String {
         switch subject {
@@ -64,7 +66,17 @@ struct LevelRepository: Sendable {
     /// recomputed and written back (a collector refresh touches the last row or two; a history import, the days since
     /// its first snapshot). The rows of every subject are written together, 500 a statement (a collector batch
     /// changes the organization's levels and those of each of its accounts).
+    ///
+    /// The rows are read and written back whole, so two writers of one organization must not interleave. SQLite has
+    /// one writer. On PostgreSQL (READ COMMITTED) two transactions read the same rows and the later write dropped
+    /// the earlier one's change; each now first takes the organization's level lock (a transaction-scoped advisory
+    /// lock), held to its commit — the last step of its transaction, so writers queue only for that step.
     func apply(_ changes: LevelChanges, in db: any SQLDatabase) async throws {
+        guard !changes.isEmpty else { return }
+        if tenant.database.engine == .postgres {
+            try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockSpace)), hashtext(\(bind: tenant.id)))")
+                .run()
+        }
         var written: [String] = []
         for (subject, contributions) in changes.bySubject.sorted(by: { subjectID($0.key) < subjectID($1.key) })
         where !contributions.isEmpty {
