@@ -76,11 +76,14 @@ struct DailyContributions: Sendable, Equatable {
     mutating func add(_ history: VideoHistory, from first: Int, through last: Int, sign: Int64) {
         guard first <= last else { return }
         let levels = history.levels(from: first - 1, through: last)
-        for (slot, path) in Counters.keyPaths.enumerated() {
-            if levels[0][keyPath: path] != nil { bump(Self.alwaysDay, 6 + slot, sign) }
+        for slot in 0..<Counters.count {
+            var previous = levels[0][slot: slot]
+            if previous != nil { bump(Self.alwaysDay, 6 + slot, sign) }
             for index in 1..<levels.count {
-                guard let current = levels[index][keyPath: path] else { continue }
-                if let previous = levels[index - 1][keyPath: path] {
+                let level = levels[index][slot: slot]
+                defer { previous = level }
+                guard let current = level else { continue }
+                if let previous {
                     bump(first - 1 + index, slot, sign * (current - previous))
                 } else {
                     bump(first + index, 6 + slot, sign)  // usable from the next day on

@@ -32,6 +32,8 @@ final class SQLiteBackend: Sendable {
     let nextReader = NIOLockedValueBox(0)
     /// The writer's own thread (see the header).
     private let writerThread: NIOThreadPool
+    /// Runs write transactions' Swift code on `writerThread` too (`ThreadPoolTaskExecutor`).
+    private let writerExecutor: ThreadPoolTaskExecutor
     /// Checkpoints the WAL after commits, on a connection and thread of its own.
     private let checkpointer: WALCheckpointer
 
@@ -83,6 +85,7 @@ final class SQLiteBackend: Sendable {
         self.writer = writer
         self.readers = readers
         self.writerThread = writerThread
+        self.writerExecutor = ThreadPoolTaskExecutor(writerThread)
         self.checkpointer = try await WALCheckpointer(path: path, synchronous: Self.synchronous, logger: quiet)
     }
 
@@ -96,18 +99,21 @@ final class SQLiteBackend: Sendable {
         return readers[index]
     }
 
+    /// Runs `body` in a transaction on the writer, its Swift code on the writer's thread (`ThreadPoolTaskExecutor`).
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            let db = writer.sql(queryLogLevel: nil)
-            try await begin(db)
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                checkpointer.committed()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw DatabaseUnavailable.classify(error) ?? error
+        try await withTaskExecutorPreference(writerExecutor) {
+            try await writeLock.withLock {
+                let db = writer.sql(queryLogLevel: nil)
+                try await begin(db)
+                do {
+                    let result = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    checkpointer.committed()
+                    return result
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw DatabaseUnavailable.classify(error) ?? error
+                }
             }
         }
     }
