@@ -77,11 +77,12 @@ struct LevelRepository: Sendable {
             try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockSpace)), hashtext(\(bind: tenant.id)))")
                 .run()
         }
+        let changed = changes.bySubject.filter { !$0.value.isEmpty }.sorted { subjectID($0.key) < subjectID($1.key) }
+        let existing = try await rowsFromFirstChange(changed, in: db)
         var written: [String] = []
-        for (subject, contributions) in changes.bySubject.sorted(by: { subjectID($0.key) < subjectID($1.key) })
-        where !contributions.isEmpty {
+        for (subject, contributions) in changed {
             let prefix = "'" + tenant.id + "', '" + subject.type + "', '" + subjectID(subject) + "', "
-            for row in try await updatedRows(contributions, of: subject, in: db) {
+            for row in updatedRows(contributions, existing: existing[subject] ?? []) {
                 written.append("(" + prefix + String(row.day) + ", " + row.values.map(String.init).joined(separator: ", ") + ")")
             }
         }
@@ -96,12 +97,51 @@ struct LevelRepository: Sendable {
         }
     }
 
-    /// The subject's rows from its first changed day on, with `contributions` added.
-    private func updatedRows(_ contributions: DailyContributions, of subject: LevelSubject, in db: any SQLDatabase)
-        async throws -> [(day: Int, values: [Int64])] {
+    /// Each subject's rows from its first changed day on, and the row before it — for every subject at once, 200 a
+    /// statement (a collector batch changes the organization's levels and each of its accounts'; one read each was
+    /// a statement per account). The subjects drive the join (`RollupRepository.idList`: CROSS JOIN keeps SQLite on
+    /// the primary key).
+    private func rowsFromFirstChange(_ changed: [(key: LevelSubject, value: DailyContributions)], in db: any SQLDatabase)
+        async throws -> [LevelSubject: [(day: Int, values: [Int64])]] {
+        var result: [LevelSubject: [(day: Int, values: [Int64])]] = [:]
+        let columns = Self.columns.map { "l." + $0 }.joined(separator: ", ")
+        for chunk in changed.chunked(200) {
+            // Subject types and days are typed values as SQL text (SnapshotWriter.rows); ids are binds.
+            var subjects: SQLQueryString = "(VALUES "
+            for (index, (subject, contributions)) in chunk.enumerated() {
+                let first = contributions.days.keys.min() ?? 0
+                subjects += (index == 0 ? "('" : ", ('") + "\(unsafeRaw: subject.type)', \(bind: subjectID(subject)), "
+                    + "\(unsafeRaw: String(first)))"
+            }
+            subjects += ") AS s"
+            let rows = try await db.raw("""
+                SELECT s.column1 AS subject_type, s.column2 AS subject_id, l.day, \(unsafeRaw: columns)
+                FROM \(subjects) CROSS JOIN subject_levels l
+                WHERE l.organization_id = \(bind: tenant.id) AND l.subject_type = s.column1 AND l.subject_id = s.column2
+                    AND l.day >= s.column3
+                UNION ALL
+                SELECT s.column1, s.column2, l.day, \(unsafeRaw: columns)
+                FROM \(subjects) CROSS JOIN subject_levels l
+                WHERE l.organization_id = \(bind: tenant.id) AND l.subject_type = s.column1 AND l.subject_id = s.column2
+                    AND l.day = (SELECT x.day FROM subject_levels x WHERE x.organization_id = \(bind: tenant.id)
+                        AND x.subject_type = s.column1 AND x.subject_id = s.column2 AND x.day < s.column3
+                        ORDER BY x.day DESC LIMIT 1)
+                """).all()
+            for row in rows {
+                let r = row.reader("subject_levels")
+                let subject: LevelSubject = try r.string("subject_type") == "organization"
+                    ? .organization : .account(try r.string("subject_id"))
+                result[subject, default: []].append(try Self.decode(row))
+            }
+        }
+        return result
+    }
+
+    /// A subject's rows from its first changed day on (and the one before, `existing`), with `contributions` added.
+    private func updatedRows(_ contributions: DailyContributions, existing: [(day: Int, values: [Int64])])
+        -> [(day: Int, values: [Int64])] {
         let changeDays = contributions.days.keys.sorted()
         guard let first = changeDays.first else { return [] }
-        let existing = try await rows(subject, from: first, through: Int.max, carry: true, in: db)
         var carried = Levels.zero
         var byDay: [Int: [Int64]] = [:]
         for row in existing {
