@@ -239,45 +239,70 @@ private struct VideoInsertRows: SQLExpression {
     let videos: ArraySlice<Video>
 
     func serialize(to serializer: inout SQLSerializer) {
-        let organization = "'" + organizationID + "'"
-        let number = SnapshotWriter.number
-        var text = ""
+        // Piece by piece into the statement's text (`a + b + …` built a new string at every `+`).
+        func raw(_ text: String) { serializer.write(text) }
+        func number(_ value: Int64?) {
+            if let value { raw(String(value)) } else { raw("NULL") }
+        }
+        func id(_ value: String?) {
+            guard let value else { return raw("NULL") }
+            raw("'")
+            raw(value)
+            raw("'")
+        }
         func bind(_ value: (any Encodable & Sendable)?) {
-            serializer.write(text)
-            text = ""
-            if let value { serializer.write(bind: value) } else { serializer.write("NULL") }
+            if let value { serializer.write(bind: value) } else { raw("NULL") }
         }
         for (index, video) in videos.enumerated() {
             let c = video.counters
-            text += (index == 0 ? "(" : ", (") + SnapshotWriter.id(video.id) + ", " + organization
-                + ", '" + video.platform.rawValue + "', '" + video.source.rawValue + "', "
+            raw(index == 0 ? "(" : ", (")
+            id(video.id.description)
+            raw(", ")
+            id(organizationID)
+            raw(", '")
+            raw(video.platform.rawValue)
+            raw("', '")
+            raw(video.source.rawValue)
+            raw("', ")
             bind(video.externalID)
-            text += ", "
+            raw(", ")
             bind(video.shortcode)
-            text += ", "
+            raw(", ")
             bind(video.url)
-            text += ", " + (video.accountID.map { SnapshotWriter.id($0) } ?? "NULL") + ", "
+            raw(", ")
+            id(video.accountID?.description)
+            raw(", ")
             bind(video.accountUsername)
-            text += ", "
+            raw(", ")
             bind(video.description)
-            text += ", " + number(video.createTime?.seconds) + ", "
+            raw(", ")
+            number(video.createTime?.seconds)
+            raw(", ")
             bind(video.mediaType)
-            text += ", "
+            raw(", ")
             bind(video.duration)
-            text += ", "
+            raw(", ")
             bind(video.coverImageURL)
-            text += ", " + (video.isActive ? "1" : "0") + ", " + (video.isUnavailable ? "1" : "0") + ", "
-                + String(video.scrapeIntervalHours) + ", "
+            raw(video.isActive ? ", 1, " : ", 0, ")
+            raw(video.isUnavailable ? "1, " : "0, ")
+            raw(String(video.scrapeIntervalHours))
+            raw(", ")
             bind(Metadata.encode(video.metadata))
-            text += ", " + number(video.addedAt.seconds) + ", " + number(video.updatedAt.seconds) + ", "
-                + number(video.firstScrapeTime?.seconds) + ", " + number(video.lastScrapeTime?.seconds) + ", "
-                + number((video.collection.nextRefreshAt ?? video.addedAt).seconds) + ", " + number(c.views) + ", "
-                + number(c.plays) + ", " + number(c.likes) + ", " + number(c.comments) + ", " + number(c.shares) + ", "
-                + number(c.saves) + ", "
+            for value in [
+                video.addedAt.seconds, video.updatedAt.seconds, video.firstScrapeTime?.seconds,
+                video.lastScrapeTime?.seconds, (video.collection.nextRefreshAt ?? video.addedAt).seconds, c.views,
+                c.plays, c.likes, c.comments, c.shares, c.saves,
+            ] {
+                raw(", ")
+                number(value)
+            }
+            raw(", ")
             bind(video.dataSource)
-            text += ", " + number(video.collection.lastAttemptAt?.seconds) + ", "
-                + (video.collection.outcome.map { "'" + $0.rawValue + "'" } ?? "NULL") + ")"
+            raw(", ")
+            number(video.collection.lastAttemptAt?.seconds)
+            raw(", ")
+            if let outcome = video.collection.outcome { id(outcome.rawValue) } else { raw("NULL") }
+            raw(")")
         }
-        serializer.write(text)
     }
 }
