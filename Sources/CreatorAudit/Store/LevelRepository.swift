@@ -97,37 +97,31 @@ struct LevelRepository: Sendable {
         }
     }
 
-    /// Each subject's rows from its first changed day on, and the row before it — for every subject at once, 200 a
-    /// statement (a collector batch changes the organization's levels and each of its accounts'; one read each was
-    /// a statement per account). The subjects drive the join (`RollupRepository.idList`: CROSS JOIN keeps SQLite on
-    /// the primary key).
+    /// Each subject's rows from its first changed day on, and the row before it — 100 subjects a statement (200
+    /// SELECTs; SQLite allows 500 in one compound SELECT). A collector batch changes the organization's levels and
+    /// each of its accounts'; one read each was a statement per account. Two range reads of the primary key per
+    /// subject, joined by UNION ALL: a join against a list of subjects let PostgreSQL hash the organization's whole
+    /// level table instead (BENCHMARKS.md, "Collector").
     private func rowsFromFirstChange(_ changed: [(key: LevelSubject, value: DailyContributions)], in db: any SQLDatabase)
         async throws -> [LevelSubject: [(day: Int, values: [Int64])]] {
         var result: [LevelSubject: [(day: Int, values: [Int64])]] = [:]
-        let columns = Self.columns.map { "l." + $0 }.joined(separator: ", ")
-        for chunk in changed.chunked(200) {
-            // Subject types and days are typed values as SQL text (SnapshotWriter.rows); ids are binds.
-            var subjects: SQLQueryString = "(VALUES "
+        let select = "SELECT subject_type, subject_id, day, " + Self.columnList + " FROM subject_levels"
+        for chunk in changed.chunked(100) {
+            var query: SQLQueryString = ""
             for (index, (subject, contributions)) in chunk.enumerated() {
-                let first = contributions.days.keys.min() ?? 0
-                subjects += (index == 0 ? "('" : ", ('") + "\(unsafeRaw: subject.type)', \(bind: subjectID(subject)), "
-                    + "\(unsafeRaw: String(first)))"
+                // Subject types and days are typed values as SQL text (SnapshotWriter.rows); ids are binds.
+                let first = String(contributions.days.keys.min() ?? 0)
+                let subjectIs: SQLQueryString = """
+                    organization_id = \(bind: tenant.id) AND subject_type = '\(unsafeRaw: subject.type)' \
+                    AND subject_id = \(bind: subjectID(subject))
+                    """
+                query += """
+                    \(unsafeRaw: index == 0 ? "" : " UNION ALL ")\(unsafeRaw: select) WHERE \(subjectIs) \
+                    AND day >= \(unsafeRaw: first) UNION ALL SELECT * FROM (\(unsafeRaw: select) WHERE \(subjectIs) \
+                    AND day < \(unsafeRaw: first) ORDER BY day DESC LIMIT 1) AS carry\(unsafeRaw: String(index))
+                    """
             }
-            subjects += ") AS s"
-            let rows = try await db.raw("""
-                SELECT s.column1 AS subject_type, s.column2 AS subject_id, l.day, \(unsafeRaw: columns)
-                FROM \(subjects) CROSS JOIN subject_levels l
-                WHERE l.organization_id = \(bind: tenant.id) AND l.subject_type = s.column1 AND l.subject_id = s.column2
-                    AND l.day >= s.column3
-                UNION ALL
-                SELECT s.column1, s.column2, l.day, \(unsafeRaw: columns)
-                FROM \(subjects) CROSS JOIN subject_levels l
-                WHERE l.organization_id = \(bind: tenant.id) AND l.subject_type = s.column1 AND l.subject_id = s.column2
-                    AND l.day = (SELECT x.day FROM subject_levels x WHERE x.organization_id = \(bind: tenant.id)
-                        AND x.subject_type = s.column1 AND x.subject_id = s.column2 AND x.day < s.column3
-                        ORDER BY x.day DESC LIMIT 1)
-                """).all()
-            for row in rows {
+            for row in try await db.raw(query).all() {
                 let r = row.reader("subject_levels")
                 let subject: LevelSubject = try r.string("subject_type") == "organization"
                     ? .organization : .account(try r.string("subject_id"))
