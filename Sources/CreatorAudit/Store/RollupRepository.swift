@@ -197,12 +197,15 @@ struct RollupRepository: Sendable {
                 WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids))
                     AND day >= \(bind: firstDay) AND day <= \(bind: lastDay) AND follower_count IS NOT NULL
                 """).all()
+            // The outer side names the accounts too: joined on the grouped subquery alone, PostgreSQL scanned the
+            // whole account_daily table once per collector batch (BENCHMARKS.md, "Collector").
             let carry = try await db.raw("""
                 SELECT d.account_id, d.day, d.follower_count FROM account_daily d JOIN (
                     SELECT account_id, MAX(day) AS day FROM account_daily
                     WHERE organization_id = \(bind: organization) AND account_id IN (\(binds: ids)) AND day < \(bind: firstDay)
                         AND follower_count IS NOT NULL
                     GROUP BY account_id) m ON d.account_id = m.account_id AND d.day = m.day
+                WHERE d.organization_id = \(bind: organization) AND d.account_id IN (\(binds: ids))
                 """).all()
             for row in carry + window {
                 let r = row.reader("account_daily")
