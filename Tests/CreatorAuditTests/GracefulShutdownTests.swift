@@ -86,4 +86,21 @@ struct GracefulShutdownTests {
         let synchronous = try await TestDatabase.with(.sqlite) { database in try await database.database.writerSynchronous() }
         #expect(synchronous == 2)
     }
+
+    @Test("A collector claim commits without waiting for the disk; the write after it commits with synchronous=FULL again")
+    func claimsCommitRelaxedOthersDurable() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let database = test.database
+            let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+            // A real claim round (nothing is due: the transaction still runs and commits).
+            _ = try await CollectorQueue(database: database).claim(
+                [CollectorQueue.ClaimRequest(platform: .instagram, jobs: 4)], owner: "test-worker", now: now,
+                leaseUntil: now.adding(seconds: 60))
+            #expect(try await database.writerSynchronous() == 1)  // the claim committed with NORMAL
+            #expect(try await database.writerSynchronous(committing: .durable) == 2)
+            #expect(try await database.writerSynchronous() == 2)
+            #expect(try await database.writerSynchronous(committing: .collected) == 1)
+            #expect(try await database.writerSynchronous(committing: .durable) == 2)
+        }
+    }
 }

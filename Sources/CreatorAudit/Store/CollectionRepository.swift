@@ -90,7 +90,10 @@ public struct CollectionRepository: Sendable {
     ) async throws -> Set<String> {
         guard !accounts.isEmpty else { return [] }
         // Ids and times are typed values written as SQL text (SnapshotWriter.rows).
-        let values = SnapshotWriter.rows(accounts) { [SnapshotWriter.id($0.id), SnapshotWriter.number($0.next.seconds)] }
+        let values = SnapshotWriter.rows(accounts, columns: 2) { account, row in
+            row.id(account.id)
+            row.number(account.next.seconds)
+        }
         let rows = try await db.raw(
             """
             UPDATE accounts SET lease_owner = NULL, lease_until = NULL, next_refresh_at = CAST(n.column2 AS BIGINT),

@@ -118,7 +118,8 @@ public struct CollectorQueue: Sendable {
     ) async throws -> [Platform: Claim] {
         let requests = requests.filter { $0.jobs > 0 }
         guard !requests.isEmpty else { return [:] }
-        return try await database.write(scope: Self.scope) { db in
+        // A claim a power loss undoes leaves its subjects claimable again (`CommitDurability.collected`).
+        return try await database.write(scope: Self.scope, durability: .collected) { db in
             var claimed: [Platform: Claim] = [:]
             for request in requests {
                 var claim = Claim()

@@ -62,6 +62,20 @@ public struct PostgresURL: Sendable {
     public var redacted: String { "\(host):\(port)/\(database ?? username)" }
 }
 
+/// How a write transaction's commit must survive a power loss (README, "Reliability"; docs/collection.md, "Throughput").
+enum CommitDurability: Sendable, Equatable {
+    /// Survives it (SQLite `synchronous=FULL`: the commit waits for the disk). Every write a client or an operator
+    /// is answered for.
+    case durable
+    /// Writes only what the collector can do again: its claims, and the refreshes it stores (values fetched, due
+    /// times, failures). On SQLite the commit does not wait for the disk (`synchronous=NORMAL`). A crash of the
+    /// process loses nothing either way; a power loss can undo the last such commits — never a durable commit after
+    /// them: the WAL is written in order, and a durable commit syncs what came before it. What it undoes is undone
+    /// whole, the subjects' due times and claims with their values, so they are due and refreshed again.
+    /// PostgreSQL commits are durable either way.
+    case collected
+}
+
 public final class Database: Sendable {
     public let engine: DatabaseEngine
     /// PostgreSQL notification channel for credential changes. Channels are database-wide, so deployments
@@ -129,13 +143,18 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction: everything or nothing.
-    func write<T: Sendable>(scope: QueryScope = .shared, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction: everything or nothing. `durability`: see `CommitDurability`.
+    func write<T: Sendable>(
+        scope: QueryScope = .shared, durability: CommitDurability = .durable,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         let lease = instruments.begin(.write)
         defer { lease.end() }
         switch backend {
         case .sqlite(let sqlite):
-            return try await sqlite.transaction { try await body(lease.acquired(ScopedSQLDatabase.wrap($0, scope))) }
+            return try await sqlite.transaction(durability: durability) {
+                try await body(lease.acquired(ScopedSQLDatabase.wrap($0, scope)))
+            }
         case .postgres(let postgres):
             let logger = self.logger
             do {
@@ -239,10 +258,19 @@ public final class Database: Sendable {
         }
     }
 
-    /// SQLite only: the writer's `PRAGMA synchronous` (2 = FULL, see SQLiteBackend); nil on PostgreSQL.
+    /// SQLite only: the writer's `PRAGMA synchronous` (2 = FULL, 1 = NORMAL; see SQLiteBackend) as it stands between
+    /// transactions; nil on PostgreSQL.
     func writerSynchronous() async throws -> Int? {
         guard case .sqlite(let sqlite) = backend else { return nil }
         return try await sqlite.writerSynchronous()
+    }
+
+    /// SQLite only: the `PRAGMA synchronous` a write transaction of `durability` commits with; nil on PostgreSQL.
+    func writerSynchronous(committing durability: CommitDurability) async throws -> Int? {
+        guard case .sqlite(let sqlite) = backend else { return nil }
+        return try await sqlite.transaction(durability: durability) { db in
+            try await db.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self) ?? -1
+        }
     }
 
     public func close() async {

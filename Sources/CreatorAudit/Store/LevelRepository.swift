@@ -79,19 +79,32 @@ struct LevelRepository: Sendable {
         }
         let changed = changes.bySubject.filter { !$0.value.isEmpty }.sorted { subjectID($0.key) < subjectID($1.key) }
         let existing = try await rowsFromFirstChange(changed, in: db)
-        var written: [String] = []
+        // Ids, days and sums: typed values as SQL text (`SQLValues`), 500 rows a statement.
+        var statements: [SQLValues] = []
+        var values = SQLValues(rows: 500, columns: Self.columns.count + 4)
+        var rowsInStatement = 0
         for (subject, contributions) in changed {
-            let prefix = "'" + tenant.id + "', '" + subject.type + "', '" + subjectID(subject) + "', "
-            for row in updatedRows(contributions, existing: existing[subject] ?? []) {
-                written.append("(" + prefix + String(row.day) + ", " + row.values.map(String.init).joined(separator: ", ") + ")")
+            let key = "'" + tenant.id + "', '" + subject.type + "', '" + subjectID(subject) + "'"
+            for updated in updatedRows(contributions, existing: existing[subject] ?? []) {
+                if rowsInStatement == 500 {
+                    statements.append(values)
+                    values = SQLValues(rows: 500, columns: Self.columns.count + 4)
+                    rowsInStatement = 0
+                }
+                values.row { row in
+                    row.sql(key)
+                    row.number(updated.day)
+                    for value in updated.values { row.number(value) }
+                }
+                rowsInStatement += 1
             }
         }
+        if !values.isEmpty { statements.append(values) }
         let sets = Self.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        for chunk in written.chunked(500) {
-            // Ids, days and sums: typed values as SQL text (SnapshotWriter.rows).
+        for values in statements {
             try await db.raw("""
                 INSERT INTO subject_levels (organization_id, subject_type, subject_id, day, \(unsafeRaw: Self.columnList))
-                VALUES \(unsafeRaw: chunk.joined(separator: ", "))
+                VALUES \(values.query)
                 ON CONFLICT (organization_id, subject_type, subject_id, day) DO UPDATE SET \(unsafeRaw: sets)
                 """).run()
         }
@@ -109,7 +122,7 @@ struct LevelRepository: Sendable {
         for chunk in changed.chunked(100) {
             var query: SQLQueryString = ""
             for (index, (subject, contributions)) in chunk.enumerated() {
-                // Subject types and days are typed values as SQL text (SnapshotWriter.rows); ids are binds.
+                // Subject types and days are typed values as SQL text (`SQLValues`); ids are binds.
                 let first = String(contributions.days.keys.min() ?? 0)
                 let subjectIs: SQLQueryString = """
                     organization_id = \(bind: tenant.id) AND subject_type = '\(unsafeRaw: subject.type)' \

@@ -26,9 +26,16 @@ final class SQLiteBackend: Sendable {
         return setting == "normal" ? "NORMAL" : "FULL"
     }
 
+    /// MEMORY unless CREATORAUDIT_SQLITE_TEMP_STORE=default (SQLite's own: files), for measuring (scripts/bench-collector).
+    static var tempStore: String {
+        ProcessInfo.processInfo.environment["CREATORAUDIT_SQLITE_TEMP_STORE"]?.lowercased() == "default" ? "DEFAULT" : "MEMORY"
+    }
+
     let writer: SQLiteConnection
     let readers: [SQLiteConnection]
     let writeLock = AsyncMutex()
+    /// The writer's current `PRAGMA synchronous` (`setSynchronous`).
+    private let writerSynchronousMode = NIOLockedValueBox(SQLiteBackend.synchronous)
     let nextReader = NIOLockedValueBox(0)
     /// The writer's own thread (see the header).
     private let writerThread: NIOThreadPool
@@ -64,9 +71,14 @@ final class SQLiteBackend: Sendable {
             // cache_size: 64 MiB of page cache (the default is 2 MiB), so the collector's refreshes and imports find
             // the index pages they update in memory instead of reading them again (BENCHMARKS.md, "Collector").
             // wal_autocheckpoint: checkpoints are `WALCheckpointer`'s, off the writer's path; this is the backstop.
+            // temp_store=MEMORY: a statement that writes many rows inside a transaction keeps a copy of every page
+            // it changes (its statement journal), and past 64 KiB SQLite spills that copy to a temporary file —
+            // a collector batch's INSERTs wrote megabytes to it, inside the writer's turn (BENCHMARKS.md,
+            // "Collector"). In memory it costs at most the pages of the largest single statement.
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=0", "PRAGMA foreign_keys=ON",
                            "PRAGMA synchronous=\(Self.synchronous)", "PRAGMA cache_size=-65536",
-                           "PRAGMA wal_autocheckpoint=\(WALCheckpointer.backstopPages)"] {
+                           "PRAGMA wal_autocheckpoint=\(WALCheckpointer.backstopPages)",
+                           "PRAGMA temp_store=\(Self.tempStore)"] {
                 _ = try await writer.query(pragma)
             }
         } catch {
@@ -100,10 +112,13 @@ final class SQLiteBackend: Sendable {
     }
 
     /// Runs `body` in a transaction on the writer, its Swift code on the writer's thread (`ThreadPoolTaskExecutor`).
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        durability: CommitDurability = .durable, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         try await withTaskExecutorPreference(writerExecutor) {
             try await writeLock.withLock {
                 let db = writer.sql(queryLogLevel: nil)
+                try await setSynchronous(durability == .collected ? "NORMAL" : Self.synchronous, on: db)
                 try await begin(db)
                 do {
                     let result = try await body(db)
@@ -116,6 +131,14 @@ final class SQLiteBackend: Sendable {
                 }
             }
         }
+    }
+
+    /// The writer's `PRAGMA synchronous` for the next commit, set outside any transaction and only when it changes
+    /// (`CommitDurability`). Under `writeLock`.
+    private func setSynchronous(_ mode: String, on db: any SQLDatabase) async throws {
+        guard writerSynchronousMode.withLockedValue({ $0 }) != mode else { return }
+        try await db.raw("PRAGMA synchronous=\(unsafeRaw: mode)").run()
+        writerSynchronousMode.withLockedValue { $0 = mode }
     }
 
     /// `BEGIN IMMEDIATE` (takes the write lock now, so the transaction cannot fail half-way for want of it),

@@ -13,23 +13,16 @@ public struct SnapshotWriter: Sendable {
     /// Snapshot rows are written as SQL text, not binds: encoding and serialising one bind per value dominated
     /// the cost of these multi-row statements (profiled: most of the CPU of `demo`, on both engines). Only typed
     /// values go in — `Int64`s and the canonical form of UUID ids (hex digits and dashes) — so nothing can be
-    /// injected.
-    static func number(_ value: Int64?) -> String {
-        guard let value else { return "NULL" }
-        return String(value)
-    }
-
+    /// injected (`SQLValues`).
     static func id(_ id: some UUIDIdentifier) -> String { "'" + id.description + "'" }
 
-    /// `(values), (values), …` for a multi-row INSERT.
-    static func rows<T>(_ rows: some Sequence<T>, _ values: (T) -> [String]) -> SQLQueryString {
-        var text = ""
-        for row in rows {
-            text += text.isEmpty ? "(" : ", ("
-            text += values(row).joined(separator: ", ")
-            text += ")"
-        }
-        return "\(unsafeRaw: text)"
+    /// `(values), (values), …` for a multi-row INSERT: `values` writes one row's values (`SQLValues`).
+    static func rows<C: Collection>(_ rows: C, columns: Int, _ values: (C.Element, inout SQLValues) -> Void)
+        -> SQLQueryString
+    {
+        var text = SQLValues(rows: rows.count, columns: columns)
+        for row in rows { text.row { values(row, &$0) } }
+        return text.query
     }
 
     /// Runs a multi-row `INSERT … ON CONFLICT DO NOTHING` and returns how many rows it inserted (the rest were stored
@@ -78,20 +71,28 @@ public struct SnapshotWriter: Sendable {
         let rollups = tenant.rollups
         let before = try await rollups.followerHistories(accountIDs: ids, firstDay: firstDay, lastDay: Int.max / 2, in: db)
         for batch in accounts.chunked(Self.batchSize) {
-            let raw = Self.rows(batch) { snapshot in
-                [organization, Self.id(snapshot.accountID), Self.number(snapshot.observedAt.seconds),
-                 Self.number(snapshot.followerCount), Self.number(snapshot.followingCount),
-                 Self.number(snapshot.profilePostCount)]
+            let raw = Self.rows(batch, columns: 6) { snapshot, row in
+                row.sql(organization)
+                row.id(snapshot.accountID)
+                row.number(snapshot.observedAt.seconds)
+                row.number(snapshot.followerCount)
+                row.number(snapshot.followingCount)
+                row.number(snapshot.profilePostCount)
             }
             inserted += try await insertCounting("""
                 INSERT INTO account_snapshots (organization_id, account_id, observed_at, follower_count, following_count,
                     profile_post_count) VALUES \(raw) ON CONFLICT (account_id, observed_at) DO NOTHING
                 """, in: db)
 
-            let daily = Self.rows(Self.lastPerDay(batch, key: { $0.accountID.description }, time: \.observedAt)) { snapshot in
-                [organization, Self.id(snapshot.accountID), Self.number(Int64(UTCDay.of(snapshot.observedAt))),
-                 Self.number(snapshot.observedAt.seconds), Self.number(snapshot.followerCount),
-                 Self.number(snapshot.followingCount), Self.number(snapshot.profilePostCount)]
+            let lastOfDay = Self.lastPerDay(batch, key: { $0.accountID.description }, time: \.observedAt)
+            let daily = Self.rows(lastOfDay, columns: 7) { snapshot, row in
+                row.sql(organization)
+                row.id(snapshot.accountID)
+                row.number(Int64(UTCDay.of(snapshot.observedAt)))
+                row.number(snapshot.observedAt.seconds)
+                row.number(snapshot.followerCount)
+                row.number(snapshot.followingCount)
+                row.number(snapshot.profilePostCount)
             }
             try await db.raw("""
                 INSERT INTO account_daily (organization_id, account_id, day, observed_at, follower_count, following_count,
@@ -193,11 +194,11 @@ public struct SnapshotWriter: Sendable {
         for id in ids { if let ref = fresh[id] { states[id] = VideoState(ref: ref) } }
         guard states.count == ids.count else { throw DomainError.notFound("video") }
         for batch in videos.chunked(Self.batchSize) {
-            let raw = Self.rows(batch) { s in
-                let c = s.counters
-                return [organization, Self.id(s.videoID), Self.number(s.observedAt.seconds), Self.number(c.views),
-                        Self.number(c.plays), Self.number(c.likes), Self.number(c.comments), Self.number(c.shares),
-                        Self.number(c.saves)]
+            let raw = Self.rows(batch, columns: 9) { s, row in
+                row.sql(organization)
+                row.id(s.videoID)
+                row.number(s.observedAt.seconds)
+                row.counters(s.counters)
             }
             inserted += try await insertCounting("""
                 INSERT INTO video_snapshots (organization_id, video_id, observed_at, view_count, play_count, like_count,
@@ -245,11 +246,12 @@ public struct SnapshotWriter: Sendable {
         in db: any SQLDatabase
     ) async throws {
         guard !newest.isEmpty else { return }
-        let values = Self.rows(newest) { row in
-            let c = row.snapshot.counters
-            return [Self.id(row.snapshot.videoID), Self.number(c.views), Self.number(c.plays), Self.number(c.likes),
-                    Self.number(c.comments), Self.number(c.shares), Self.number(c.saves), Self.number(row.earliest),
-                    Self.number(row.snapshot.observedAt.seconds), Self.number(schedule?.next[row.id]?.seconds)]
+        let values = Self.rows(newest, columns: 10) { video, row in
+            row.id(video.snapshot.videoID)
+            row.counters(video.snapshot.counters)
+            row.number(video.earliest)
+            row.number(video.snapshot.observedAt.seconds)
+            row.number(schedule?.next[video.id]?.seconds)
         }
         // column10: the next due time where `schedule` names the video (NULL: its schedule is left alone).
         var scheduling: SQLQueryString = ""
@@ -358,11 +360,12 @@ public struct SnapshotWriter: Sendable {
         let rollups = tenant.rollups
         let slowBefore = try await rollups.fullHistories(videoIDs: slow, in: db)
         for chunk in rows.chunked(Self.batchSize) {
-            let daily = Self.rows(chunk) { row in
-                let c = row.counters
-                return [organizationText, Self.id(row.videoID), Self.number(Int64(row.day)), Self.number(row.observedAt),
-                        Self.number(c.views), Self.number(c.plays), Self.number(c.likes), Self.number(c.comments),
-                        Self.number(c.shares), Self.number(c.saves)]
+            let daily = Self.rows(chunk, columns: 10) { daily, row in
+                row.sql(organizationText)
+                row.id(daily.videoID)
+                row.number(Int64(daily.day))
+                row.number(daily.observedAt)
+                row.counters(daily.counters)
             }
             try await db.raw("""
                 INSERT INTO video_daily (organization_id, video_id, day, observed_at, view_count, play_count, like_count,

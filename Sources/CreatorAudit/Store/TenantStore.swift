@@ -27,6 +27,14 @@ public struct TenantStore: Sendable {
         try await database.write(scope: .tenant(organizationID), body)
     }
 
+    /// One transaction of `durability` (`CommitDurability`: the collector's refreshes are `.collected`).
+    @discardableResult
+    func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await database.write(scope: .tenant(organizationID), durability: durability, body)
+    }
+
     /// A read whose rows come back by position (integers and text), for the analytics' hot paths.
     func readValues(_ query: SQLQueryString) async throws -> [[DatabaseValue]] {
         try await database.readValues(scope: .tenant(organizationID), query)

@@ -160,7 +160,8 @@ struct Refresher: Sendable {
                 random: .random(in: 0..<1))
         }
         let owner = owner
-        let results = try await tenant.write { db -> [RefreshResult] in
+        // `.collected`: a refresh a power loss undoes is due again and refreshed again (CommitDurability).
+        let results = try await tenant.write(durability: .collected) { db -> [RefreshResult] in
             let collection = tenant.collection
             // Every claim ended in one statement; set-based statements below too (one per batch, not per account).
             let settled = try await collection.settleRefreshed(
@@ -290,7 +291,7 @@ struct Refresher: Sendable {
             after: answer.observedAt, intervalHours: video.scrapeIntervalHours, random: .random(in: 0..<1))
         let owner = owner
         do {
-            try await tenant.write { db in
+            try await tenant.write(durability: .collected) { db in
                 guard
                     try await tenant.collection.settle(
                         .video(video.id), owner: owner,
@@ -367,7 +368,9 @@ struct Refresher: Sendable {
         let tenant = database.tenant(organization)
         let owner = owner
         let settled = await Task {
-            try await tenant.write { db in try await tenant.collection.settle(subject, owner: owner, record, in: db) }
+            try await tenant.write(durability: .collected) { db in
+                try await tenant.collection.settle(subject, owner: owner, record, in: db)
+            }
         }.result
         switch settled {
         case .success(true): return result
