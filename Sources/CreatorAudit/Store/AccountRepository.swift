@@ -24,13 +24,18 @@ public struct AccountRepository: Sendable {
         SortOption(name: "play_count", column: "play_count", kind: .integer, nullable: false),
     ]
 
-    static let select: SQLQueryString = """
+    static let select: SQLQueryString = select(from: "accounts a")
+
+    /// `select` with `accounts a` coming from `source` (e.g. a list of ids CROSS JOINed to it, `list(ids:)`).
+    static func select(from source: SQLQueryString) -> SQLQueryString {
+        """
         SELECT a.*, c.name AS creator_name, o.max_recent_posts_per_account AS org_max_recent,
             o.post_lookback_days AS org_lookback
-        FROM accounts a
+        FROM \(source)
         JOIN organizations o ON o.id = a.organization_id
         LEFT JOIN creators c ON c.id = a.creator_id AND c.organization_id = a.organization_id
         """
+    }
 
     func find(_ id: AccountID, in db: any SQLDatabase) async throws -> Account? {
         try await db.raw("\(Self.select) WHERE a.organization_id = \(bind: tenant.id) AND a.id = \(bind: id.description)")
@@ -71,8 +76,10 @@ public struct AccountRepository: Sendable {
     func existing(_ ids: [String]) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         return try await tenant.read { db in
+            // The ids drive the lookup (SnapshotWriter: `organization_id = ? AND id IN (…)` walks the organization).
             Set(try await db.raw("""
-                SELECT id FROM accounts WHERE organization_id = \(bind: tenant.id) AND id IN (\(binds: ids))
+                SELECT a.id FROM \(RollupRepository.idList(ids)) CROSS JOIN accounts a
+                WHERE a.id = ids.column1 AND a.organization_id = \(bind: tenant.id)
                 """).all().map { try $0.reader("accounts").string("id") })
         }
     }

@@ -69,6 +69,16 @@ final class QueryStats: Sendable {
     func count(_ rows: Int = 1) { counter.withLockedValue { $0 += rows } }
 }
 
+/// Test hook (debug builds, where handles are scoped): while set, every statement run through a scoped handle is
+/// recorded as SQL text — the query-plan test explains each one (Tests: QueryPlanTests).
+final class StatementLog: Sendable {
+    @TaskLocal static var current: StatementLog?
+    private let recorded = NIOLockedValueBox<[String]>([])
+
+    var statements: [String] { recorded.withLockedValue { $0 } }
+    func record(_ sql: String) { recorded.withLockedValue { $0.append(sql) } }
+}
+
 /// A statement refused by its handle's scope (debug builds only). A bug in our code, never a user's doing.
 struct TenancyViolation: Error, CustomStringConvertible {
     let reason: String
@@ -110,6 +120,7 @@ struct ScopedSQLDatabase: SQLDatabase {
 
     private func check(_ query: any SQLExpression) -> TenancyViolation? {
         let (sql, binds) = base.serialize(query)
+        StatementLog.current?.record(sql)
         return scope.violation(sql: sql, binds: binds.compactMap { $0 as? String }).map(TenancyViolation.init)
     }
 

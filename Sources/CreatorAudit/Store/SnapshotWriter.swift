@@ -60,8 +60,11 @@ public struct SnapshotWriter: Sendable {
         let organization = "'" + tenant.id + "'"
         let ids = Array(Set(accounts.map(\.accountID.description))).sorted()
         for chunk in ids.chunked(500) {
+            // The ids drive the lookup (as in `refreshLatestChunk`): with `organization_id = ? AND id IN (…)` SQLite
+            // walked one of the organization's account indexes, every account of it, for each collector batch.
             let found = try await db.raw("""
-                SELECT id FROM accounts WHERE organization_id = \(bind: tenant.id) AND id IN (\(binds: Array(chunk)))
+                SELECT a.id FROM \(RollupRepository.idList(Array(chunk))) CROSS JOIN accounts a
+                WHERE a.id = ids.column1 AND a.organization_id = \(bind: tenant.id)
                 """).all().count
             guard found == chunk.count else { throw DomainError.notFound("account") }
         }

@@ -180,7 +180,11 @@ public struct VideoRepository: Sendable {
                     DELETE FROM \(unsafeRaw: table) WHERE organization_id = \(bind: tenant.id) AND video_id IN (\(binds: ids))
                     """).run()
             }
-            try await db.raw("DELETE FROM videos WHERE organization_id = \(bind: tenant.id) AND id IN (\(binds: ids))").run()
+            // The ids drive the lookup: with `organization_id = ? AND id IN (…)` SQLite walked the organization's videos.
+            try await db.raw("""
+                DELETE FROM videos WHERE id IN (SELECT v.id FROM \(RollupRepository.idList(ids)) CROSS JOIN videos v
+                    WHERE v.id = ids.column1 AND v.organization_id = \(bind: tenant.id))
+                """).run()
         }
     }
 
