@@ -26,11 +26,6 @@ final class SQLiteBackend: Sendable {
         return setting == "normal" ? "NORMAL" : "FULL"
     }
 
-    /// MEMORY unless CREATORAUDIT_SQLITE_TEMP_STORE=default (SQLite's own: files), for measuring (scripts/bench-collector).
-    static var tempStore: String {
-        ProcessInfo.processInfo.environment["CREATORAUDIT_SQLITE_TEMP_STORE"]?.lowercased() == "default" ? "DEFAULT" : "MEMORY"
-    }
-
     let writer: SQLiteConnection
     let readers: [SQLiteConnection]
     let writeLock = AsyncMutex()
@@ -78,7 +73,7 @@ final class SQLiteBackend: Sendable {
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=0", "PRAGMA foreign_keys=ON",
                            "PRAGMA synchronous=\(Self.synchronous)", "PRAGMA cache_size=-65536",
                            "PRAGMA wal_autocheckpoint=\(WALCheckpointer.backstopPages)",
-                           "PRAGMA temp_store=\(Self.tempStore)"] {
+                           "PRAGMA temp_store=MEMORY"] {
                 _ = try await writer.query(pragma)
             }
         } catch {
